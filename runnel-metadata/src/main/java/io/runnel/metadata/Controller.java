@@ -1,0 +1,53 @@
+package io.runnel.metadata;
+
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The active controller's write API. Each call computes metadata records from the current
+ * state, appends them to the quorum and completes once they are committed and replayed, with a
+ * per-item result (Kafka's error codes and messages, as the matching response carries them).
+ * Calls are handled one at a time on the controller thread, so two racing creations of one
+ * topic cannot both succeed.
+ *
+ * <p>Takes and returns Kafka's generated message classes, as Kafka's QuorumController does, so
+ * the broker forwards requests without translating them. Futures complete exceptionally only
+ * when this node is not (or no longer) the active controller ({@code NotControllerException}).
+ */
+public interface Controller {
+
+    /**
+     * Honours validateOnly, numPartitions/replicationFactor -1 (broker defaults), explicit
+     * assignments (rejected with INVALID_REPLICA_ASSIGNMENT when they name unknown brokers or
+     * are uneven), topic configs (INVALID_CONFIG), invalid names (INVALID_TOPIC_EXCEPTION),
+     * existing topics (TOPIC_ALREADY_EXISTS), replication factor above the number of brokers
+     * (INVALID_REPLICATION_FACTOR). Results carry topic id, partitions, replication factor and
+     * the topic's effective configs.
+     */
+    CompletableFuture<CreateTopicsResponseData> createTopics(CreateTopicsRequestData request);
+
+    /** By name (v0-v5) or by topic id (v6+); unknown ones get UNKNOWN_TOPIC_OR_PARTITION / UNKNOWN_TOPIC_ID. */
+    CompletableFuture<DeleteTopicsResponseData> deleteTopics(DeleteTopicsRequestData request);
+
+    CompletableFuture<CreatePartitionsResponseData> createPartitions(CreatePartitionsRequestData request);
+
+    CompletableFuture<AlterConfigsResponseData> alterConfigs(AlterConfigsRequestData request);
+
+    CompletableFuture<IncrementalAlterConfigsResponseData> incrementalAlterConfigs(IncrementalAlterConfigsRequestData request);
+
+    /** Hands out a block of {@code blockSize} producer ids; completes with the first id of the block. */
+    CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize);
+
+    /** Registers (or re-registers with a new incarnation) a broker and its endpoints. */
+    CompletableFuture<Void> registerBroker(BrokerRegistration registration);
+}

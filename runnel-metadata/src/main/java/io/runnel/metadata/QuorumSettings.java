@@ -1,0 +1,24 @@
+package io.runnel.metadata;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * How this node joins the metadata quorum.
+ *
+ * @param nodeId this node's {@code node.id}
+ * @param voters {@code controller.quorum.voters}: node id to controller address
+ * @param metadataDir where the Raft log and snapshots live ({@code metadata.log.dir}, else the first log dir)
+ * @param logDirs every log dir; each gets a {@code meta.properties} (cluster.id, node.id) on first start,
+ *     and a start refuses with a one-line error if they disagree with this node's id or with each other
+ * @param defaultNumPartitions {@code num.partitions}
+ * @param defaultReplicationFactor {@code default.replication.factor}
+ * @param topicConfigDefaults topic-level config defaults derived from the broker's config
+ *     ({@code io.runnel.storage.LogConfig#defaultsFromBroker}), used to validate and describe topic configs
+ */
+public record QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, List<Path> logDirs,
+                             int defaultNumPartitions, short defaultReplicationFactor,
+                             Map<String, Object> topicConfigDefaults) {
+}

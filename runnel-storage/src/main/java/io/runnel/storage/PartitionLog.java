@@ -1,0 +1,110 @@
+package io.runnel.storage;
+
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The log of one partition: an ordered list of segments, the log start offset, the high
+ * watermark and the producer state used for idempotence.
+ *
+ * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset} holds at all times.
+ *
+ * <p>Thread-safety: appends, truncation, retention and config changes are serialized by the
+ * implementation (one writer at a time per partition); reads may run concurrently with an
+ * append and see a consistent prefix of the log.
+ */
+public interface PartitionLog {
+
+    TopicPartition topicPartition();
+
+    /** The topic id this log belongs to (also persisted in the partition directory). */
+    Uuid topicId();
+
+    LogConfig config();
+
+    /** Takes effect for the next append, roll and retention check. */
+    void updateConfig(LogConfig config);
+
+    /**
+     * Validates and appends the batches of one produce request as leader.
+     *
+     * <p>Validation, without decompressing: magic v2 only, CRC32C of every batch, batch size
+     * against {@code max.message.bytes}, timestamps against {@code message.timestamp.*}, and the
+     * idempotent producer's epoch and sequence. Offsets are assigned by rewriting each batch's
+     * base offset (and partition leader epoch, and max timestamp under {@code LogAppendTime})
+     * in place, then the CRC is recomputed only if a covered field changed.
+     *
+     * <p>A batch that duplicates one of the producer's last five batches is not appended; the
+     * result then carries the original offsets and {@link AppendInfo#duplicate()} is true.
+     *
+     * @throws org.apache.kafka.common.errors.CorruptRecordException bad CRC or malformed batch
+     * @throws org.apache.kafka.common.errors.RecordTooLargeException batch over max.message.bytes
+     * @throws org.apache.kafka.common.errors.InvalidTimestampException timestamp out of range
+     * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException sequence gap
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException stale producer epoch
+     * @throws org.apache.kafka.common.errors.UnsupportedForMessageFormatException magic below 2
+     * @throws org.apache.kafka.common.errors.KafkaStorageException the disk write failed; the
+     *     log is left as it was before the call and stays readable
+     */
+    AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch);
+
+    /**
+     * Reads whole batches starting at the batch containing {@code fetchOffset}.
+     *
+     * @param maxBytes at most this many bytes, except that with {@code minOneBatch} the first
+     *     batch is returned whole even if larger
+     * @param maxOffsetExclusive no batch whose base offset is at or above this is returned
+     *     (callers pass the high watermark)
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException fetchOffset is below the
+     *     log start offset or above the log end offset
+     */
+    LogReadInfo read(long fetchOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch);
+
+    long logStartOffset();
+
+    long logEndOffset();
+
+    long highWatermark();
+
+    /** Moves the high watermark forward (never beyond the log end offset, never backward). */
+    void updateHighWatermark(long offset);
+
+    /**
+     * The earliest offset whose record timestamp is at or after {@code timestamp}, with that
+     * record's timestamp and the leader epoch of its batch; empty if there is none.
+     */
+    Optional<TimestampAndOffset> offsetForTimestamp(long timestamp);
+
+    /** The record with the largest timestamp (the first one if several share it). */
+    Optional<TimestampAndOffset> maxTimestampAndOffset();
+
+    /**
+     * Moves the log start offset to {@code offset} (DeleteRecords); whole segments below it are
+     * deleted. Returns the new log start offset.
+     *
+     * @throws org.apache.kafka.common.errors.OffsetOutOfRangeException offset above the high watermark
+     */
+    long deleteRecordsBefore(long offset);
+
+    /** The latest leader epoch stamped on a batch in this log, or -1. */
+    int latestEpoch();
+
+    /**
+     * The end offset of {@code epoch} as OffsetForLeaderEpoch defines it: the start offset of
+     * the first epoch greater than it, or the log end offset when it is the latest epoch.
+     */
+    EpochEndOffset endOffsetForEpoch(int epoch);
+
+    /** Producers with state in this partition (for DescribeProducers). */
+    List<ActiveProducer> activeProducers();
+
+    /** Total bytes of all segments. */
+    long sizeInBytes();
+
+    /** Forces every appended batch to disk and advances the recovery point. */
+    void flush();
+}
