@@ -1,32 +1,177 @@
 package io.runnel.broker;
 
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.ApiTable;
+import io.runnel.broker.api.ApiVersionsHandler;
+import io.runnel.broker.api.ControllerForwardHandler;
+import io.runnel.broker.api.CreateTopicsHandler;
+import io.runnel.broker.api.DeleteRecordsHandler;
+import io.runnel.broker.api.DeleteTopicsHandler;
+import io.runnel.broker.api.DescribeClusterHandler;
+import io.runnel.broker.api.DescribeConfigsHandler;
+import io.runnel.broker.api.DescribeLogDirsHandler;
+import io.runnel.broker.api.DescribeProducersHandler;
+import io.runnel.broker.api.DescribeTopicPartitionsHandler;
+import io.runnel.broker.api.FetchHandler;
+import io.runnel.broker.api.InitProducerIdHandler;
+import io.runnel.broker.api.ListOffsetsHandler;
+import io.runnel.broker.api.MetadataHandler;
+import io.runnel.broker.api.OffsetForLeaderEpochHandler;
+import io.runnel.broker.api.ProduceHandler;
 import io.runnel.broker.config.BrokerConfig;
+import io.runnel.broker.fetch.FetchSessionCache;
+import io.runnel.broker.network.ListenerSpec;
+import io.runnel.broker.network.NetworkServer;
+import io.runnel.broker.network.NetworkSettings;
+import io.runnel.broker.producer.ProducerIdManager;
+import io.runnel.broker.purgatory.Purgatory;
+import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.Controller;
+import io.runnel.metadata.MetadataQuorum;
+import io.runnel.metadata.QuorumSettings;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogManager;
+import io.runnel.storage.StorageSettings;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One Runnel node: storage, metadata quorum member and Kafka protocol server.
  *
  * <p>Lifecycle: {@link #start} formats storage on first start, recovers logs, joins the metadata
- * quorum and opens the listeners; it returns once the node answers requests. {@link #close}
- * shuts down cleanly (listeners closed, logs flushed, clean-shutdown marker written).
+ * quorum, registers this broker and opens the listeners; it returns once the node answers
+ * requests. {@link #close} shuts down cleanly: listeners first (no new work), then the quorum,
+ * then the logs (flushed, clean-shutdown marker written).
  */
 public final class Broker implements AutoCloseable {
-    // IMPLEMENTATION: in progress on main.
+    private static final Logger log = LoggerFactory.getLogger(Broker.class);
+    /** Kafka's max.incremental.fetch.session.cache.slots and min.incremental.fetch.session.eviction.ms. */
+    private static final int FETCH_SESSION_SLOTS = 1000;
+    private static final long FETCH_SESSION_EVICTION_MS = 120_000;
+
+    private final List<AutoCloseable> resources;
+    private final NetworkServer network;
+
+    private Broker(List<AutoCloseable> resources, NetworkServer network) {
+        this.resources = resources;
+        this.network = network;
+    }
 
     /**
      * @throws org.apache.kafka.common.config.ConfigException a config value is unusable
      * @throws io.runnel.metadata.StartupException storage belongs to another node or cluster
      */
     public static Broker start(BrokerConfig config) {
-        throw new UnsupportedOperationException();
+        Time time = Time.SYSTEM;
+        List<AutoCloseable> started = new ArrayList<>();
+        try {
+            Map<String, Object> topicDefaults = LogConfig.defaultsFromBroker(config.values());
+            LogManager logs = LogManager.start(config.logDirs(), new StorageSettings(
+                    LogConfig.create(topicDefaults, Map.of()),
+                    config.logRetentionCheckIntervalMs(),
+                    config.logFlushSchedulerIntervalMs(),
+                    config.logFlushOffsetCheckpointIntervalMs(),
+                    config.producerIdExpirationMs(),
+                    config.producerIdExpirationCheckIntervalMs()), time);
+            started.add(logs);
+            MetadataQuorum quorum = MetadataQuorum.start(new QuorumSettings(config.nodeId(), config.quorumVoters(),
+                    config.metadataLogDir(), config.logDirs(), config.numPartitions(), config.defaultReplicationFactor(),
+                    topicDefaults), time);
+            started.add(quorum);
+            ReplicaManager replicas = new ReplicaManager(config.nodeId(), logs, config.values());
+            quorum.addListener(replicas);
+            Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
+            started.add(fetchPurgatory);
+            Controller controller = quorum.controller();
+
+            ApiTable[] table = new ApiTable[1];
+            List<ApiHandler<?>> handlers = List.of(
+                    new ApiVersionsHandler(() -> table[0]),
+                    new MetadataHandler(replicas, quorum, config.autoCreateTopicsEnable()),
+                    new ProduceHandler(config.nodeId(), replicas, fetchPurgatory),
+                    new FetchHandler(replicas, new FetchSessionCache(FETCH_SESSION_SLOTS, FETCH_SESSION_EVICTION_MS, time),
+                            fetchPurgatory),
+                    new ListOffsetsHandler(replicas),
+                    new OffsetForLeaderEpochHandler(replicas),
+                    new CreateTopicsHandler(controller),
+                    new DeleteTopicsHandler(controller, config.deleteTopicEnable()),
+                    new ControllerForwardHandler<>(ApiKeys.CREATE_PARTITIONS, controller::createPartitions),
+                    new ControllerForwardHandler<>(ApiKeys.ALTER_CONFIGS, controller::alterConfigs),
+                    new ControllerForwardHandler<>(ApiKeys.INCREMENTAL_ALTER_CONFIGS, controller::incrementalAlterConfigs),
+                    new DescribeConfigsHandler(config, replicas),
+                    new DeleteRecordsHandler(replicas),
+                    new DescribeClusterHandler(replicas, quorum),
+                    new DescribeTopicPartitionsHandler(replicas),
+                    new DescribeLogDirsHandler(logs),
+                    new DescribeProducersHandler(replicas),
+                    new InitProducerIdHandler(new ProducerIdManager(config.nodeId(), controller)));
+            table[0] = new ApiTable(handlers);
+
+            NetworkServer network = NetworkServer.start(brokerListeners(config), table[0], new NetworkSettings(
+                    config.socketRequestMaxBytes(), config.numNetworkThreads(), config.connectionsMaxIdleMs(),
+                    config.socketSendBufferBytes(), config.socketReceiveBufferBytes()));
+            started.add(network);
+            controller.registerBroker(registration(config, network)).get(30, TimeUnit.SECONDS);
+            // Close in reverse start order: listeners, purgatory, quorum, logs.
+            List<AutoCloseable> closeOrder = new ArrayList<>(started);
+            Collections.reverse(closeOrder);
+            return new Broker(closeOrder, network);
+        } catch (Exception e) {
+            Collections.reverse(started);
+            started.forEach(Broker::closeQuietly);
+            if (e instanceof RuntimeException re) {
+                throw re;
+            }
+            throw new IllegalStateException("broker start failed: " + e.getMessage(), e);
+        }
     }
 
     /** The port a listener is bound to (useful when it was configured as port 0). */
     public int boundPort(String listenerName) {
-        throw new UnsupportedOperationException();
+        return network.boundPort(listenerName);
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        resources.forEach(Broker::closeQuietly);
+    }
+
+    private static List<ListenerSpec> brokerListeners(BrokerConfig config) {
+        List<ListenerSpec> specs = new ArrayList<>();
+        for (BrokerConfig.Listener l : config.listeners()) {
+            if (!config.controllerListenerNames().contains(l.name())) {
+                specs.add(new ListenerSpec(l.name(), l.host(), l.port()));
+            }
+        }
+        return specs;
+    }
+
+    /** Advertised endpoints; a listener configured with port 0 advertises the port it got. */
+    private static BrokerRegistration registration(BrokerConfig config, NetworkServer network) {
+        List<BrokerRegistration.Endpoint> endpoints = new ArrayList<>();
+        for (BrokerConfig.Listener l : config.advertisedListeners()) {
+            int port = l.port() == 0 ? network.boundPort(l.name()) : l.port();
+            endpoints.add(new BrokerRegistration.Endpoint(l.name(), l.host(), port, l.securityProtocol()));
+        }
+        return new BrokerRegistration(config.nodeId(), Uuid.randomUuid(), endpoints, config.rack(), false);
+    }
+
+    private static void closeQuietly(AutoCloseable resource) {
+        try {
+            resource.close();
+        } catch (Exception e) {
+            log.warn("Error while closing {}", resource.getClass().getSimpleName(), e);
+        }
     }
 }

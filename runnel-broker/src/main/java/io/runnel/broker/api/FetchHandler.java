@@ -1,0 +1,158 @@
+package io.runnel.broker.api;
+
+import io.runnel.broker.fetch.DelayedFetch;
+import io.runnel.broker.fetch.FetchContext;
+import io.runnel.broker.fetch.FetchReader;
+import io.runnel.broker.fetch.FetchSessionCache;
+import io.runnel.broker.fetch.PartitionFetch;
+import io.runnel.broker.network.RequestContext;
+import io.runnel.broker.purgatory.Purgatory;
+import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.TopicImage;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicIdPartition;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FetchResponseData;
+import org.apache.kafka.common.message.FetchResponseData.FetchableTopicResponse;
+import org.apache.kafka.common.message.FetchResponseData.PartitionData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Fetch v4-v18 for consumers.
+ * <ul>
+ *   <li>Record bytes are sent straight from segment files (zero copy) up to the high watermark;
+ *       read_committed stops at the last stable offset (equal to it until transactions exist).</li>
+ *   <li>v7+: fetch sessions (KIP-227); v13+: topics by id (UNKNOWN_TOPIC_ID when unknown).</li>
+ *   <li>v9+: current leader epoch checks (FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH);
+ *       v12+: diverging epochs from lastFetchedEpoch; v16+: leader endpoints with NOT_LEADER.</li>
+ *   <li>max.wait.ms and min.bytes: a fetch without enough data parks in the purgatory and
+ *       completes when an append brings enough, or at its deadline.</li>
+ * </ul>
+ */
+public final class FetchHandler implements ApiHandler<FetchRequestData> {
+    private final ReplicaManager replicas;
+    private final FetchSessionCache sessions;
+    private final FetchReader reader;
+    private final Purgatory<TopicPartition> purgatory;
+
+    public FetchHandler(ReplicaManager replicas, FetchSessionCache sessions, Purgatory<TopicPartition> purgatory) {
+        this.replicas = replicas;
+        this.sessions = sessions;
+        this.reader = new FetchReader(replicas);
+        this.purgatory = purgatory;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.FETCH;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, FetchRequestData request) {
+        short version = context.header().apiVersion();
+        MetadataImage image = replicas.image();
+        FetchContext fetch = sessions.newContext(request.sessionId(), request.sessionEpoch(),
+                requestedPartitions(request, image, version), forgottenPartitions(request, image, version));
+        if (fetch.error() != Errors.NONE) {
+            return CompletableFuture.completedFuture(new FetchResponseData()
+                    .setErrorCode(fetch.error().code()).setSessionId(0));
+        }
+        IsolationLevel isolation = IsolationLevel.forId(request.isolationLevel());
+        CompletableFuture<ApiMessage> result = new CompletableFuture<>();
+        Runnable respond = () -> result.complete(response(context, fetch,
+                reader.read(fetch.partitions(), request.maxBytes(), isolation)));
+        if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || fetch.partitions().isEmpty()) {
+            respond.run();
+            return result;
+        }
+        List<TopicPartition> keys = new ArrayList<>(fetch.partitions().size());
+        for (PartitionFetch p : fetch.partitions()) {
+            if (p.id().topic() != null) {
+                keys.add(p.id().topicPartition());
+            }
+        }
+        purgatory.tryCompleteElseWatch(
+                new DelayedFetch(request.maxWaitMs(), reader, fetch.partitions(), request.minBytes(), respond), keys);
+        return result;
+    }
+
+    private FetchResponseData response(RequestContext context, FetchContext fetch, Map<PartitionFetch, PartitionData> read) {
+        short version = context.header().apiVersion();
+        FetchResponseData response = new FetchResponseData().setSessionId(fetch.sessionId());
+        Map<TopicIdPartitionKey, FetchableTopicResponse> byTopic = new LinkedHashMap<>();
+        TreeSet<Integer> leaders = new TreeSet<>();
+        fetch.responsePartitions(read).forEach((p, data) -> {
+            TopicIdPartitionKey key = new TopicIdPartitionKey(p.id().topicId(), p.id().topic());
+            byTopic.computeIfAbsent(key, k -> {
+                FetchableTopicResponse t = new FetchableTopicResponse().setTopicId(k.id).setTopic(k.name == null ? "" : k.name);
+                response.responses().add(t);
+                return t;
+            }).partitions().add(data);
+            if (data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code() && data.currentLeader().leaderId() >= 0) {
+                leaders.add(data.currentLeader().leaderId());
+            }
+        });
+        if (version >= 16) {
+            MetadataImage image = replicas.image();
+            for (int leader : leaders) {
+                Endpoints.of(image, leader, context.listenerName()).ifPresent(e -> response.nodeEndpoints().add(
+                        new FetchResponseData.NodeEndpoint().setNodeId(leader).setHost(e.host()).setPort(e.port())
+                                .setRack(image.brokers().get(leader).rack())));
+            }
+        }
+        return response;
+    }
+
+    private static List<PartitionFetch> requestedPartitions(FetchRequestData request, MetadataImage image, short version) {
+        List<PartitionFetch> out = new ArrayList<>();
+        for (FetchRequestData.FetchTopic topic : request.topics()) {
+            TopicIdPartitionKey key = resolve(image, version, topic.topic(), topic.topicId());
+            for (FetchRequestData.FetchPartition p : topic.partitions()) {
+                out.add(new PartitionFetch(idPartition(key, p.partition()), p.fetchOffset(), p.partitionMaxBytes(),
+                        p.currentLeaderEpoch(), p.lastFetchedEpoch()));
+            }
+        }
+        return out;
+    }
+
+    private static List<TopicIdPartition> forgottenPartitions(FetchRequestData request, MetadataImage image, short version) {
+        List<TopicIdPartition> out = new ArrayList<>(0);
+        for (FetchRequestData.ForgottenTopic topic : request.forgottenTopicsData()) {
+            TopicIdPartitionKey key = resolve(image, version, topic.topic(), topic.topicId());
+            topic.partitions().forEach(p -> out.add(idPartition(key, p)));
+        }
+        return out;
+    }
+
+    /** v13+ names topics by id only; older versions by name only (the id is then zero). */
+    private static TopicIdPartitionKey resolve(MetadataImage image, short version, String name, Uuid id) {
+        if (version >= 13) {
+            TopicImage topic = image.topicsById().get(id);
+            return new TopicIdPartitionKey(id, topic == null ? null : topic.name());
+        }
+        return new TopicIdPartitionKey(Uuid.ZERO_UUID, name);
+    }
+
+    private static TopicIdPartition idPartition(TopicIdPartitionKey key, int partition) {
+        return new TopicIdPartition(key.id, partition, key.name);
+    }
+
+    private record TopicIdPartitionKey(Uuid id, String name) {
+        TopicIdPartitionKey {
+            Objects.requireNonNull(id);
+        }
+    }
+}

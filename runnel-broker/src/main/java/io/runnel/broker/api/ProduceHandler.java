@@ -1,0 +1,155 @@
+package io.runnel.broker.api;
+
+import io.runnel.broker.network.RequestContext;
+import io.runnel.broker.purgatory.Purgatory;
+import io.runnel.broker.replica.Partition;
+import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.TopicImage;
+import io.runnel.storage.AppendInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceRequestData.PartitionProduceData;
+import org.apache.kafka.common.message.ProduceRequestData.TopicProduceData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.message.ProduceResponseData.TopicProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Produce v3-v13.
+ * <ul>
+ *   <li>acks 0 (no response), 1 (after the leader's append), -1 (after the ISR has it; the ISR
+ *       must have at least min.insync.replicas members or the answer is NOT_ENOUGH_REPLICAS).
+ *       Any other value is INVALID_REQUIRED_ACKS.</li>
+ *   <li>v5+: the partition's log start offset in the answer; v8+: error messages.</li>
+ *   <li>v10+: NOT_LEADER_OR_FOLLOWER carries the current leader and its endpoint (KIP-951).</li>
+ *   <li>v13+: topics are named by id (UNKNOWN_TOPIC_ID when unknown).</li>
+ *   <li>A log that must fsync (flush.messages) is acknowledged after the group-commit fsync.</li>
+ * </ul>
+ * Batches are appended as received: validated by header and CRC, never decompressed.
+ */
+public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    private final int localBrokerId;
+    private final ReplicaManager replicas;
+    private final Purgatory<TopicPartition> fetchPurgatory;
+
+    public ProduceHandler(int localBrokerId, ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory) {
+        this.localBrokerId = localBrokerId;
+        this.replicas = replicas;
+        this.fetchPurgatory = fetchPurgatory;
+    }
+
+    @Override
+    public ApiKeys apiKey() {
+        return ApiKeys.PRODUCE;
+    }
+
+    @Override
+    public CompletableFuture<ApiMessage> handle(RequestContext context, ProduceRequestData request) {
+        short version = context.header().apiVersion();
+        short acks = request.acks();
+        MetadataImage image = replicas.image();
+        ProduceResponseData response = new ProduceResponseData();
+        List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
+        Set<Integer> leadersToDescribe = new TreeSet<>();
+        for (TopicProduceData topicData : request.topicData()) {
+            String topic = version >= 13 ? nameOf(image, topicData.topicId()) : topicData.name();
+            TopicProduceResponse topicResponse = new TopicProduceResponse()
+                    .setName(topicData.name()).setTopicId(topicData.topicId());
+            response.responses().add(topicResponse);
+            for (PartitionProduceData data : topicData.partitionData()) {
+                PartitionProduceResponse out = new PartitionProduceResponse().setIndex(data.index());
+                topicResponse.partitionResponses().add(out);
+                if (acks != 0 && acks != 1 && acks != -1) {
+                    fail(out, Errors.INVALID_REQUIRED_ACKS, null);
+                } else if (request.transactionalId() != null) {
+                    fail(out, Errors.INVALID_REQUEST, "transactions are not supported yet");
+                } else if (topic == null) {
+                    fail(out, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+                } else {
+                    append(new TopicPartition(topic, data.index()), data, acks, out, flushes, leadersToDescribe);
+                }
+            }
+        }
+        if (acks == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        if (version >= 10) {
+            for (int leader : leadersToDescribe) {
+                Endpoints.of(image, leader, context.listenerName()).ifPresent(e -> response.nodeEndpoints().add(
+                        new ProduceResponseData.NodeEndpoint().setNodeId(leader).setHost(e.host()).setPort(e.port())
+                                .setRack(image.brokers().get(leader).rack())));
+            }
+        }
+        if (flushes.isEmpty()) {
+            return CompletableFuture.completedFuture(response);
+        }
+        return CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new))
+                .handle((ok, e) -> {
+                    if (e != null) {
+                        Errors error = ErrorMapping.toError(e, "produce flush");
+                        response.responses().forEach(t -> t.partitionResponses().forEach(p -> {
+                            if (p.errorCode() == Errors.NONE.code()) {
+                                fail(p.setBaseOffset(-1), error, null);
+                            }
+                        }));
+                    }
+                    return response;
+                });
+    }
+
+    private void append(TopicPartition tp, PartitionProduceData data, short acks, PartitionProduceResponse out,
+                        List<CompletableFuture<Void>> flushes, Set<Integer> leadersToDescribe) {
+        Partition partition = replicas.partition(tp).orElse(null);
+        if (partition == null) {
+            fail(out, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            return;
+        }
+        if (!partition.isLeader()) {
+            fail(out, Errors.NOT_LEADER_OR_FOLLOWER, null);
+            int leader = partition.registration().leader();
+            out.currentLeader().setLeaderId(leader).setLeaderEpoch(partition.leaderEpoch());
+            if (leader >= 0 && leader != localBrokerId) {
+                leadersToDescribe.add(leader);
+            }
+            return;
+        }
+        if (!(data.records() instanceof MemoryRecords records)) {
+            fail(out, Errors.CORRUPT_MESSAGE, "no record batch");
+            return;
+        }
+        try {
+            AppendInfo info = partition.appendAsLeader(records, acks);
+            out.setBaseOffset(info.firstOffset())
+                    .setLogAppendTimeMs(info.logAppendTime())
+                    .setLogStartOffset(info.logStartOffset());
+            if (info.flushNeeded() && acks != 0) {
+                flushes.add(partition.log().flushAsync());
+            }
+            fetchPurgatory.checkAndComplete(tp);
+        } catch (RuntimeException e) {
+            fail(out, ErrorMapping.toError(e, "produce to " + tp), e.getMessage());
+        }
+    }
+
+    private static void fail(PartitionProduceResponse out, Errors error, String message) {
+        out.setErrorCode(error.code()).setErrorMessage(message != null ? message : error.message())
+                .setBaseOffset(-1).setLogAppendTimeMs(-1).setLogStartOffset(-1);
+    }
+
+    private static String nameOf(MetadataImage image, Uuid topicId) {
+        TopicImage topic = image.topicsById().get(topicId);
+        return topic == null ? null : topic.name();
+    }
+}

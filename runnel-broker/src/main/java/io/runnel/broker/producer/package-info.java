@@ -1,0 +1,2 @@
+/** Producer ids for idempotent producers, handed out from blocks the controller allocates. */
+package io.runnel.broker.producer;

@@ -1,0 +1,151 @@
+package io.runnel.broker.replica;
+
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.MetadataListener;
+import io.runnel.metadata.PartitionRegistration;
+import io.runnel.metadata.TopicImage;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogManager;
+import io.runnel.storage.PartitionLog;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The partitions this broker holds a replica of, kept in step with the metadata image: it creates
+ * logs for new partitions, deletes the logs of deleted topics (and stray logs left on disk by a
+ * topic deleted while the broker was down), and pushes topic config changes to the logs.
+ *
+ * <p>Thread-safety: {@link #onMetadataUpdate} runs on the metadata replay thread only; lookups
+ * from request threads read a concurrent map and see each partition once it is fully built.
+ */
+public final class ReplicaManager implements MetadataListener {
+    private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+
+    private final int localBrokerId;
+    private final LogManager logManager;
+    private final Map<String, ?> brokerConfig;
+    private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private volatile MetadataImage image;
+
+    /** @param brokerConfig the broker's parsed config values; the source of topic config defaults */
+    public ReplicaManager(int localBrokerId, LogManager logManager, Map<String, ?> brokerConfig) {
+        this.localBrokerId = localBrokerId;
+        this.logManager = logManager;
+        this.brokerConfig = brokerConfig;
+        this.image = MetadataImage.empty("");
+    }
+
+    public Optional<Partition> partition(TopicPartition tp) {
+        return Optional.ofNullable(partitions.get(tp));
+    }
+
+    /** The image this manager last applied: what request handlers should answer from. */
+    public MetadataImage image() {
+        return image;
+    }
+
+    /** Topic-level defaults: broker properties overlaid with dynamic broker configs from metadata. */
+    public Map<String, Object> topicDefaults(MetadataImage current) {
+        Map<String, Object> merged = new HashMap<>(brokerConfig);
+        merged.putAll(current.configsOf(new ConfigResource(ConfigResource.Type.BROKER, "")));
+        merged.putAll(current.configsOf(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(localBrokerId))));
+        return LogConfig.defaultsFromBroker(merged);
+    }
+
+    public LogConfig logConfig(MetadataImage current, String topic, Map<String, Object> defaults) {
+        return LogConfig.create(defaults, current.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, topic)));
+    }
+
+    @Override
+    public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        Map<String, Object> defaults = topicDefaults(current);
+        boolean defaultsChanged = !brokerConfigs(previous).equals(brokerConfigs(current));
+        for (TopicImage topic : current.topicsByName().values()) {
+            TopicImage before = previous.topicsById().get(topic.id());
+            boolean configChanged = defaultsChanged || !Objects.equals(
+                    previous.configsOf(topicResource(topic.name())), current.configsOf(topicResource(topic.name())));
+            if (before != null && before.partitions().equals(topic.partitions()) && !configChanged) {
+                continue;
+            }
+            LogConfig config = logConfig(current, topic.name(), defaults);
+            topic.partitions().forEach((index, registration) ->
+                    applyPartition(new TopicPartition(topic.name(), index), topic.id(), registration, config, configChanged));
+        }
+        for (Partition partition : partitions.values()) {
+            TopicImage topic = current.topicsById().get(partition.topicId());
+            if (topic == null || !topic.partitions().containsKey(partition.topicPartition().partition())
+                    || !topic.partitions().get(partition.topicPartition().partition()).replicas().contains(localBrokerId)) {
+                removePartition(partition.topicPartition(), "it is no longer in the metadata");
+            }
+        }
+        if (previous.offset() < 0) {
+            deleteStrayLogs(current);
+        }
+        image = current;
+    }
+
+    private void applyPartition(TopicPartition tp, Uuid topicId, PartitionRegistration registration, LogConfig config,
+                                boolean configChanged) {
+        if (!registration.replicas().contains(localBrokerId)) {
+            return;
+        }
+        Partition existing = partitions.get(tp);
+        if (existing != null && !existing.topicId().equals(topicId)) {
+            removePartition(tp, "its topic was recreated with id " + topicId);
+            existing = null;
+        }
+        if (existing == null) {
+            PartitionLog partitionLog = logManager.get(tp)
+                    .filter(l -> l.topicId().equals(topicId))
+                    .orElseGet(() -> {
+                        logManager.get(tp).ifPresent(stale -> logManager.delete(tp));
+                        return logManager.getOrCreate(tp, topicId, config);
+                    });
+            partitionLog.updateConfig(config);
+            partitions.put(tp, new Partition(localBrokerId, tp, topicId, partitionLog, registration));
+        } else {
+            existing.updateRegistration(registration);
+            if (configChanged) {
+                existing.log().updateConfig(config);
+            }
+        }
+    }
+
+    private void removePartition(TopicPartition tp, String why) {
+        if (partitions.remove(tp) != null) {
+            log.info("Deleting the log of {}: {}", tp, why);
+            logManager.delete(tp);
+        }
+    }
+
+    private void deleteStrayLogs(MetadataImage current) {
+        for (PartitionLog partitionLog : logManager.all()) {
+            TopicPartition tp = partitionLog.topicPartition();
+            TopicImage topic = current.topicsById().get(partitionLog.topicId());
+            if (topic == null || !topic.name().equals(tp.topic()) || !topic.partitions().containsKey(tp.partition())) {
+                log.info("Deleting stray log {} (topic id {}): not in the metadata", tp, partitionLog.topicId());
+                partitions.remove(tp);
+                logManager.delete(tp);
+            }
+        }
+    }
+
+    private Map<String, String> brokerConfigs(MetadataImage image) {
+        Map<String, String> merged = new HashMap<>(image.configsOf(new ConfigResource(ConfigResource.Type.BROKER, "")));
+        merged.putAll(image.configsOf(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(localBrokerId))));
+        return merged;
+    }
+
+    private static ConfigResource topicResource(String topic) {
+        return new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    }
+}
