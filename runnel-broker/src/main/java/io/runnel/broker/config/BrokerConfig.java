@@ -1,5 +1,366 @@
 package io.runnel.broker.config;
 
-/** Placeholder: implemented on the cli branch. */
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.security.auth.SecurityProtocol;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * A node's configuration, from Kafka's broker keys ({@code server.properties}). A Kafka 4.x KRaft
+ * combined-mode file with static {@code controller.quorum.voters} loads unchanged; keys Runnel
+ * does not use, and keys Kafka does not know, are reported by {@link #ignoredKeys()}, never fatal.
+ *
+ * <p>Immutable and thread-safe. Durations are in milliseconds, sizes in bytes, unless the key
+ * says otherwise. Every problem is a {@link ConfigException} with a one-line message naming the
+ * key and the bad value.
+ */
 public final class BrokerConfig {
+    private static final Set<String> COMBINED_ROLES = Set.of("broker", "controller");
+
+    /**
+     * One listener: {@code name} upper-cased, {@code host} empty for "every interface" (as
+     * configured) and never empty in advertised listeners, {@code port} 0 for "any free port".
+     */
+    public record Listener(String name, String host, int port, String securityProtocol) {
+    }
+
+    private final Map<String, Object> values;
+    private final Map<String, String> explicitlySet;
+    private final Set<String> ignoredKeys;
+    private final List<Listener> listeners;
+    private final List<Listener> advertisedListeners;
+    private final List<String> controllerListenerNames;
+    private final String interBrokerListenerName;
+    private final Map<Integer, InetSocketAddress> quorumVoters;
+    private final List<Path> logDirs;
+    private final Path metadataLogDir;
+
+    private BrokerConfig(Map<String, String> props) {
+        Map<String, Object> parsed = new HashMap<>(BrokerConfigDef.DEF.parse(props));
+        this.explicitlySet = Collections.unmodifiableMap(new TreeMap<>(props));
+        Set<String> ignored = new TreeSet<>(props.keySet());
+        ignored.removeIf(k -> BrokerConfigDef.DEF.names().contains(k) && !BrokerConfigDef.UNUSED.contains(k));
+        this.ignoredKeys = Collections.unmodifiableSet(ignored);
+
+        checkRoles(stringList(parsed, "process.roles"));
+        String protocolMapValue = (String) parsed.get("listener.security.protocol.map");
+        Map<String, String> protocols = ListenerParser.protocolMap("listener.security.protocol.map", protocolMapValue);
+        boolean protocolMapExplicit = props.containsKey("listener.security.protocol.map");
+        this.controllerListenerNames = stringList(parsed, "controller.listener.names").stream()
+                .map(ListenerParser::normalise).toList();
+        Set<String> controllerNames = Set.copyOf(controllerListenerNames);
+        this.listeners = ListenerParser.listeners("listeners", stringList(parsed, "listeners"),
+                protocols, protocolMapExplicit, controllerNames);
+        this.listeners.forEach(BrokerConfig::checkPlaintext);
+        checkControllerListeners();
+
+        List<String> advertised = stringList(parsed, "advertised.listeners");
+        this.advertisedListeners = advertised == null
+                ? listeners.stream().filter(l -> !controllerNames.contains(l.name())).map(BrokerConfig::advertisable).toList()
+                : parseAdvertised(advertised, protocols, protocolMapExplicit, controllerNames);
+        this.interBrokerListenerName = checkInterBrokerListener((String) parsed.get("inter.broker.listener.name"), controllerNames);
+
+        this.quorumVoters = QuorumVotersParser.parse(stringList(parsed, QuorumVotersParser.KEY));
+        int nodeId = (Integer) parsed.get("node.id");
+        if (!quorumVoters.containsKey(nodeId)) {
+            throw new ConfigException(QuorumVotersParser.KEY, String.join(",", stringList(parsed, QuorumVotersParser.KEY)),
+                    "node.id " + nodeId + " is not a voter, but process.roles includes controller");
+        }
+
+        List<String> dirs = stringList(parsed, "log.dirs") != null ? stringList(parsed, "log.dirs") : stringList(parsed, "log.dir");
+        if (dirs.isEmpty()) {
+            throw new ConfigException("log.dirs", "", "at least one log directory is needed");
+        }
+        this.logDirs = dirs.stream().map(Path::of).toList();
+        String metadataDir = (String) parsed.get("metadata.log.dir");
+        this.metadataLogDir = metadataDir != null ? Path.of(metadataDir) : logDirs.get(0);
+        parsed.put("log.dirs", dirs);
+        this.values = Collections.unmodifiableMap(parsed);
+    }
+
+    /** Parses and validates {@code props} (Kafka broker keys); unset keys take their defaults. */
+    public static BrokerConfig parse(Map<String, String> props) {
+        return new BrokerConfig(props);
+    }
+
+    /** Reads {@code file} (Java properties syntax) if given, then applies {@code overrides} on top. */
+    public static BrokerConfig load(Optional<Path> file, Map<String, String> overrides) {
+        Map<String, String> props = new HashMap<>();
+        file.ifPresent(path -> props.putAll(readProperties(path)));
+        props.putAll(overrides);
+        return parse(props);
+    }
+
+    private static Map<String, String> readProperties(Path path) {
+        Properties properties = new Properties();
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            properties.load(reader);
+        } catch (IOException | IllegalArgumentException e) {
+            throw new ConfigException("cannot read config file " + path + ": " + describe(e));
+        }
+        Map<String, String> props = new HashMap<>();
+        properties.stringPropertyNames().forEach(k -> props.put(k, properties.getProperty(k)));
+        return props;
+    }
+
+    private static String describe(Exception e) {
+        if (e instanceof java.nio.file.NoSuchFileException) {
+            return "no such file";
+        }
+        if (e instanceof java.nio.file.AccessDeniedException) {
+            return "permission denied";
+        }
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
+    }
+
+    private static void checkRoles(List<String> roles) {
+        if (!new LinkedHashSet<>(roles).equals(COMBINED_ROLES)) {
+            throw new ConfigException("process.roles", String.join(",", roles),
+                    "roles other than broker,controller (combined mode) are not supported yet");
+        }
+    }
+
+    private static void checkPlaintext(Listener listener) {
+        if (!SecurityProtocol.PLAINTEXT.name.equals(listener.securityProtocol())) {
+            throw new ConfigException("listener " + listener.name() + " uses " + listener.securityProtocol()
+                    + ", which Runnel does not support yet (listener.security.protocol.map must map it to PLAINTEXT)");
+        }
+    }
+
+    private void checkControllerListeners() {
+        if (controllerListenerNames.isEmpty()) {
+            throw new ConfigException("controller.listener.names", "", "at least one controller listener is needed");
+        }
+        for (String name : controllerListenerNames) {
+            if (findListener(listeners, name) == null) {
+                throw new ConfigException("controller.listener.names", String.join(",", controllerListenerNames),
+                        "listener " + name + " is not in listeners");
+            }
+        }
+        if (listeners.stream().allMatch(l -> controllerListenerNames.contains(l.name()))) {
+            throw new ConfigException("listeners", listeners.stream().map(Listener::name).collect(Collectors.joining(",")),
+                    "no listener for clients: every listener is a controller listener");
+        }
+    }
+
+    private List<Listener> parseAdvertised(List<String> values, Map<String, String> protocols,
+                                           boolean protocolMapExplicit, Set<String> controllerNames) {
+        List<Listener> advertised = ListenerParser.listeners("advertised.listeners", values, protocols,
+                protocolMapExplicit, controllerNames);
+        for (Listener listener : advertised) {
+            if (findListener(listeners, listener.name()) == null) {
+                throw new ConfigException("advertised.listeners", String.join(",", values),
+                        "listener " + listener.name() + " is not in listeners");
+            }
+            if (listener.host().equals("0.0.0.0") || listener.host().equals("::")) {
+                throw new ConfigException("advertised.listeners", String.join(",", values),
+                        "cannot advertise the wildcard address " + listener.host() + " for " + listener.name());
+            }
+        }
+        return advertised.stream().map(BrokerConfig::advertisable).toList();
+    }
+
+    private String checkInterBrokerListener(String configured, Set<String> controllerNames) {
+        String name = configured != null ? ListenerParser.normalise(configured) : SecurityProtocol.PLAINTEXT.name;
+        if (findListener(listeners, name) == null) {
+            throw new ConfigException("inter.broker.listener.name", name, "no listener has that name");
+        }
+        if (controllerNames.contains(name)) {
+            throw new ConfigException("inter.broker.listener.name", name, "it is a controller listener");
+        }
+        return name;
+    }
+
+    private static Listener advertisable(Listener listener) {
+        return listener.host().isEmpty()
+                ? new Listener(listener.name(), "localhost", listener.port(), listener.securityProtocol())
+                : listener;
+    }
+
+    private static Listener findListener(List<Listener> list, String name) {
+        return list.stream().filter(l -> l.name().equals(name)).findFirst().orElse(null);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<String> stringList(Map<String, Object> parsed, String key) {
+        return (List<String>) parsed.get(key);
+    }
+
+    private int intValue(String key) {
+        return (Integer) values.get(key);
+    }
+
+    private long longValue(String key) {
+        return ((Number) values.get(key)).longValue();
+    }
+
+    private boolean booleanValue(String key) {
+        return (Boolean) values.get(key);
+    }
+
+    public int nodeId() {
+        return intValue("node.id");
+    }
+
+    public Set<String> processRoles() {
+        return Set.copyOf(stringList(values, "process.roles"));
+    }
+
+    /** As configured: an empty host means every interface. */
+    public List<Listener> listeners() {
+        return listeners;
+    }
+
+    /** What clients see in metadata; hosts are never empty. */
+    public List<Listener> advertisedListeners() {
+        return advertisedListeners;
+    }
+
+    /** Upper-cased listener names of the metadata quorum. */
+    public List<String> controllerListenerNames() {
+        return controllerListenerNames;
+    }
+
+    public String interBrokerListenerName() {
+        return interBrokerListenerName;
+    }
+
+    /** Voters by node id, in the order configured; addresses unresolved. */
+    public Map<Integer, InetSocketAddress> quorumVoters() {
+        return quorumVoters;
+    }
+
+    /** {@code log.dirs}, else {@code log.dir}. */
+    public List<Path> logDirs() {
+        return logDirs;
+    }
+
+    /** {@code metadata.log.dir}, else the first log directory. */
+    public Path metadataLogDir() {
+        return metadataLogDir;
+    }
+
+    public int numPartitions() {
+        return intValue("num.partitions");
+    }
+
+    public short defaultReplicationFactor() {
+        return (short) intValue("default.replication.factor");
+    }
+
+    public boolean autoCreateTopicsEnable() {
+        return booleanValue("auto.create.topics.enable");
+    }
+
+    public boolean deleteTopicEnable() {
+        return booleanValue("delete.topic.enable");
+    }
+
+    /** Bytes. */
+    public int messageMaxBytes() {
+        return intValue("message.max.bytes");
+    }
+
+    /** Bytes. */
+    public int socketRequestMaxBytes() {
+        return intValue("socket.request.max.bytes");
+    }
+
+    /** Bytes; -1 means the OS default. */
+    public int socketSendBufferBytes() {
+        return intValue("socket.send.buffer.bytes");
+    }
+
+    /** Bytes; -1 means the OS default. */
+    public int socketReceiveBufferBytes() {
+        return intValue("socket.receive.buffer.bytes");
+    }
+
+    public int numNetworkThreads() {
+        return intValue("num.network.threads");
+    }
+
+    public int numIoThreads() {
+        return intValue("num.io.threads");
+    }
+
+    public long connectionsMaxIdleMs() {
+        return longValue("connections.max.idle.ms");
+    }
+
+    public short offsetsTopicReplicationFactor() {
+        return (Short) values.get("offsets.topic.replication.factor");
+    }
+
+    public int offsetsTopicNumPartitions() {
+        return intValue("offsets.topic.num.partitions");
+    }
+
+    public long producerIdExpirationMs() {
+        return longValue("producer.id.expiration.ms");
+    }
+
+    public long producerIdExpirationCheckIntervalMs() {
+        return longValue("producer.id.expiration.check.interval.ms");
+    }
+
+    public int transactionMaxTimeoutMs() {
+        return intValue("transaction.max.timeout.ms");
+    }
+
+    public long logRetentionCheckIntervalMs() {
+        return longValue("log.retention.check.interval.ms");
+    }
+
+    public long logFlushSchedulerIntervalMs() {
+        return longValue("log.flush.scheduler.interval.ms");
+    }
+
+    public long logFlushOffsetCheckpointIntervalMs() {
+        return longValue("log.flush.offset.checkpoint.interval.ms");
+    }
+
+    public int groupInitialRebalanceDelayMs() {
+        return intValue("group.initial.rebalance.delay.ms");
+    }
+
+    /** {@code broker.rack}, or null when not set. */
+    public String rack() {
+        return (String) values.get("broker.rack");
+    }
+
+    /**
+     * Every defined key's parsed value (Kafka's types: Integer, Long, Short, Double, Boolean,
+     * String, List&lt;String&gt;), null where the key has no default and was not set (e.g.
+     * {@code log.retention.ms}). {@code log.dirs} holds the effective directories.
+     */
+    public Map<String, Object> values() {
+        return values;
+    }
+
+    /** The keys the user gave (file and overrides), with their raw values, sorted by key. */
+    public Map<String, String> explicitlySet() {
+        return explicitlySet;
+    }
+
+    /** Keys given that Runnel does not act on: unknown to Kafka, or known but unused. Sorted. */
+    public Set<String> ignoredKeys() {
+        return ignoredKeys;
+    }
 }
