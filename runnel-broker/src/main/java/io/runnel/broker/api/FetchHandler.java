@@ -101,7 +101,9 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                 response.responses().add(t);
                 return t;
             }).partitions().add(data);
-            if (data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code() && data.currentLeader().leaderId() >= 0) {
+            if (version < 12) {
+                data.setCurrentLeader(new FetchResponseData.LeaderIdAndEpoch()); // a v12+ field
+            } else if (data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code() && data.currentLeader().leaderId() >= 0) {
                 leaders.add(data.currentLeader().leaderId());
             }
         });

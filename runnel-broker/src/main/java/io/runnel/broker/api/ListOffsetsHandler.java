@@ -61,13 +61,14 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     out.setErrorCode(Errors.INVALID_REQUEST.code());
                     continue;
                 }
-                lookUp(tp, p, out);
+                lookUp(tp, p, context.header().apiVersion(), out);
             }
         }
         return CompletableFuture.completedFuture(response);
     }
 
-    private void lookUp(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p, ListOffsetsPartitionResponse out) {
+    private void lookUp(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p, short version,
+                        ListOffsetsPartitionResponse out) {
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {
             out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
@@ -100,6 +101,9 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                 found = log.offsetForTimestamp(ts).filter(t -> t.offset() < log.highWatermark());
             }
             found.ifPresent(t -> out.setTimestamp(t.timestamp()).setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
+            if (version < 4) {
+                out.setLeaderEpoch(-1); // a v4+ field
+            }
         } catch (RuntimeException e) {
             out.setErrorCode(ErrorMapping.toError(e, "list offsets of " + tp).code());
         }
