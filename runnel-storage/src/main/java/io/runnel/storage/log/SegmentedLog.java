@@ -31,6 +31,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiPredicate;
 
 /**
@@ -419,7 +420,11 @@ public final class SegmentedLog implements PartitionLog {
             future = pendingFlush;
         }
         if (schedule) {
-            services.flusher().execute(this::runPendingFlush);
+            try {
+                services.flusher().execute(this::runPendingFlush);
+            } catch (RejectedExecutionException e) {
+                runPendingFlushFailed(new KafkaStorageException("The flusher of " + topicPartition + " has stopped", e));
+            }
         }
         return future;
     }
@@ -485,6 +490,17 @@ public final class SegmentedLog implements PartitionLog {
             flush();
             future.complete(null);
         } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    private void runPendingFlushFailed(KafkaStorageException e) {
+        CompletableFuture<Void> future;
+        synchronized (pendingFlushLock) {
+            future = pendingFlush;
+            pendingFlush = null;
+        }
+        if (future != null) {
             future.completeExceptionally(e);
         }
     }
