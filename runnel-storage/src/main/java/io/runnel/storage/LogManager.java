@@ -1,14 +1,39 @@
 package io.runnel.storage;
 
+import io.runnel.storage.checkpoint.OffsetCheckpointFile;
+import io.runnel.storage.checkpoint.PartitionMetadataFile;
+import io.runnel.storage.log.FileIo;
+import io.runnel.storage.log.LogLoader;
+import io.runnel.storage.log.LogSegment;
+import io.runnel.storage.log.LogServices;
+import io.runnel.storage.log.SegmentedLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.PriorityBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * All partition logs of one broker, across its log directories.
@@ -16,54 +41,398 @@ import java.util.Optional;
  * <p>Lifecycle: {@link #start} loads every partition directory it finds, recovering the logs of
  * an unclean stop (no clean-shutdown marker: segments after the recovery point are scanned, a
  * torn or corrupt tail is truncated and logged, indexes rebuilt, producer state restored from
- * its snapshot plus the scanned tail). It then runs retention, segment roll by time, periodic
- * flush and delayed file deletion on its own scheduler thread. {@link #close} flushes every
- * log, writes checkpoints and the clean-shutdown marker.
+ * its snapshot plus the scanned tail). It then runs retention, periodic flush ({@code flush.ms}),
+ * offset checkpoints, producer id expiry and delayed file deletion on its own scheduler thread,
+ * and group-commit fsyncs on a flusher thread. {@link #close} flushes every log, writes
+ * checkpoints and the clean-shutdown marker.
+ *
+ * <p>A log directory holds partition directories ({@code <topic>-<partition>}) and the files
+ * {@code .kafka_cleanshutdown}, {@code recovery-point-offset-checkpoint},
+ * {@code replication-offset-checkpoint} and {@code log-start-offset-checkpoint}; anything else
+ * ({@code meta.properties}, the Raft directory {@code __cluster_metadata-0}) is left alone.
  *
  * <p>Thread-safe.
  */
 public final class LogManager implements AutoCloseable {
-    // IMPLEMENTATION: the storage module fills this in.
+    static final String CLEAN_SHUTDOWN_FILE = ".kafka_cleanshutdown";
+    static final String RECOVERY_POINT_FILE = "recovery-point-offset-checkpoint";
+    static final String HIGH_WATERMARK_FILE = "replication-offset-checkpoint";
+    static final String LOG_START_OFFSET_FILE = "log-start-offset-checkpoint";
+    private static final String METADATA_LOG_DIR = "__cluster_metadata-0";
+    private static final String DELETE_DIR_SUFFIX = "-delete";
+    private static final long DELETE_POLL_MS = 1000;
+    private static final Logger LOG = LoggerFactory.getLogger(LogManager.class);
+
+    private final List<Path> logDirs;
+    private final StorageSettings settings;
+    private final Time time;
+    private final LogServices services;
+    private final ConcurrentHashMap<TopicPartition, SegmentedLog> logs = new ConcurrentHashMap<>();
+    private final PriorityBlockingQueue<DelayedDelete> delayedDeletes =
+            new PriorityBlockingQueue<>(16, Comparator.comparingLong(DelayedDelete::dueMs));
+    private final ScheduledExecutorService scheduler;
+    private final ExecutorService flusher;
+    private final boolean hadCleanShutdown;
+    private boolean closed;
+
+    private LogManager(List<Path> logDirs, StorageSettings settings, Time time, FileIo io) throws IOException {
+        this.logDirs = List.copyOf(logDirs);
+        this.settings = settings;
+        this.time = time;
+        this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "runnel-log-scheduler"));
+        this.flusher = Executors.newSingleThreadExecutor(r -> daemon(r, "runnel-log-flusher"));
+        this.services = new LogServices(time, io, flusher, this::deleteLater);
+        boolean allClean = true;
+        for (Path dir : this.logDirs) {
+            allClean &= loadLogDir(dir);
+        }
+        this.hadCleanShutdown = allClean;
+    }
 
     /**
      * @param settings broker-wide storage settings (retention check interval, flush scheduler
      *     interval, producer id expiration...)
      */
     public static LogManager start(List<Path> logDirs, StorageSettings settings, Time time) {
-        throw new UnsupportedOperationException();
+        return start(logDirs, settings, time, FileIo.SYSTEM);
     }
 
-    /** The log of {@code tp}, created empty with {@code config} if it does not exist. */
+    /** As {@link #start(List, StorageSettings, Time)}, writing segment files through {@code io} (tests). */
+    public static LogManager start(List<Path> logDirs, StorageSettings settings, Time time, FileIo io) {
+        LogManager manager;
+        try {
+            manager = new LogManager(logDirs, settings, time, io);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot load log directories " + logDirs, e);
+        }
+        manager.schedulePeriodicTasks();
+        return manager;
+    }
+
+    /**
+     * The log of {@code tp}, created empty with {@code config} if it does not exist. An
+     * existing log takes {@code config} if it differs from its current one.
+     */
     public PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, LogConfig config) {
-        throw new UnsupportedOperationException();
+        SegmentedLog existing = logs.get(tp);
+        if (existing != null) {
+            if (!existing.config().equals(config)) {
+                existing.updateConfig(config);
+            }
+            return existing;
+        }
+        synchronized (this) {
+            ensureOpen();
+            existing = logs.get(tp);
+            if (existing != null) {
+                return existing;
+            }
+            Path dir = leastLoadedLogDir().resolve(tp.topic() + "-" + tp.partition());
+            try {
+                Files.createDirectories(dir);
+                new PartitionMetadataFile(dir).write(topicId);
+                SegmentedLog log = LogLoader.create(tp, topicId, dir, config, services);
+                logs.put(tp, log);
+                return log;
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot create the log of " + tp + " in " + dir, e);
+            }
+        }
     }
 
     public Optional<PartitionLog> get(TopicPartition tp) {
-        throw new UnsupportedOperationException();
+        return Optional.ofNullable(logs.get(tp));
     }
 
-    /** Logs found on disk at start (topic ids read from each partition directory). */
+    /** Logs found on disk at start (topic ids read from each partition directory) and created since. */
     public Collection<PartitionLog> all() {
-        throw new UnsupportedOperationException();
+        return List.copyOf(logs.values());
     }
 
     /** Removes the log: closed now, its directory renamed and deleted in the background. */
     public void delete(TopicPartition tp) {
-        throw new UnsupportedOperationException();
+        synchronized (this) {
+            SegmentedLog log = logs.remove(tp);
+            if (log == null) {
+                return;
+            }
+            List<LogSegment> segments = log.closeForDeletion();
+            Path renamed = log.dir().resolveSibling(log.dir().getFileName() + "." + Uuid.randomUuid() + DELETE_DIR_SUFFIX);
+            try {
+                Files.move(log.dir(), renamed);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot rename " + log.dir() + " for deletion", e);
+            }
+            delayedDeletes.add(new DelayedDelete(time.milliseconds() + log.config().fileDeleteDelayMs(), () -> {
+                for (LogSegment segment : segments) {
+                    segment.channel().close();
+                }
+                deleteRecursively(renamed);
+            }));
+        }
     }
 
     /** Per log directory, the partitions it holds and their sizes, for DescribeLogDirs. */
     public Map<Path, LogDirInfo> describe() {
-        throw new UnsupportedOperationException();
+        Map<Path, LogDirInfo> result = new LinkedHashMap<>();
+        for (Path dir : logDirs) {
+            Map<TopicPartition, Long> sizes = new HashMap<>();
+            logs.forEach((tp, log) -> {
+                if (log.dir().getParent().equals(dir)) {
+                    sizes.put(tp, log.sizeInBytes());
+                }
+            });
+            try {
+                FileStore store = Files.getFileStore(dir);
+                result.put(dir, new LogDirInfo(sizes, store.getTotalSpace(), store.getUsableSpace()));
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot describe log directory " + dir, e);
+            }
+        }
+        return result;
     }
 
     /** True when the previous run ended with a clean shutdown on every log directory. */
     public boolean hadCleanShutdown() {
-        throw new UnsupportedOperationException();
+        return hadCleanShutdown;
+    }
+
+    /** Runs retention on every log now (also run every {@code log.retention.check.interval.ms}). */
+    public int cleanupLogs() {
+        int deleted = 0;
+        for (SegmentedLog log : logs.values()) {
+            deleted += log.deleteOldSegments();
+        }
+        return deleted;
+    }
+
+    /** Flushes every log whose {@code flush.ms} has passed (run every {@code log.flush.scheduler.interval.ms}). */
+    public void flushDirtyLogs() {
+        for (SegmentedLog log : logs.values()) {
+            log.flushIfDue();
+        }
+    }
+
+    /** Drops idle producer ids (run every {@code producer.id.expiration.check.interval.ms}). */
+    public void expireProducerIds() {
+        for (SegmentedLog log : logs.values()) {
+            log.expireProducers(settings.producerIdExpirationMs());
+        }
+    }
+
+    /** Closes and deletes the files of removed segments and logs whose delay has passed. */
+    public void deleteExpiredFiles() {
+        long now = time.milliseconds();
+        DelayedDelete head;
+        while ((head = delayedDeletes.peek()) != null && head.dueMs() <= now) {
+            DelayedDelete due = delayedDeletes.poll();
+            if (due != null) {
+                runQuietly(due);
+            }
+        }
+    }
+
+    /** Writes the recovery point, high watermark and log start offset checkpoints of every log directory. */
+    public synchronized void checkpoint() {
+        for (Path dir : logDirs) {
+            Map<TopicPartition, Long> recoveryPoints = new HashMap<>();
+            Map<TopicPartition, Long> highWatermarks = new HashMap<>();
+            Map<TopicPartition, Long> startOffsets = new HashMap<>();
+            logs.forEach((tp, log) -> {
+                if (log.dir().getParent().equals(dir)) {
+                    recoveryPoints.put(tp, log.recoveryPoint());
+                    highWatermarks.put(tp, log.highWatermark());
+                    startOffsets.put(tp, log.logStartOffset());
+                }
+            });
+            try {
+                new OffsetCheckpointFile(dir.resolve(RECOVERY_POINT_FILE)).write(recoveryPoints);
+                new OffsetCheckpointFile(dir.resolve(HIGH_WATERMARK_FILE)).write(highWatermarks);
+                new OffsetCheckpointFile(dir.resolve(LOG_START_OFFSET_FILE)).write(startOffsets);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot write checkpoints in " + dir, e);
+            }
+        }
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        synchronized (this) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        stopThreads();
+        for (SegmentedLog log : logs.values()) {
+            log.close();
+        }
+        checkpoint();
+        for (DelayedDelete pending : delayedDeletes) {
+            runQuietly(pending);
+        }
+        delayedDeletes.clear();
+        for (Path dir : logDirs) {
+            try {
+                Files.write(dir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
+            } catch (IOException e) {
+                LOG.error("Cannot write the clean shutdown marker in {}: {}", dir, e.toString());
+            }
+        }
+    }
+
+    /** Stops like a crash: threads stopped, file handles closed, nothing flushed or written (tests). */
+    void simulateCrash() {
+        synchronized (this) {
+            closed = true;
+        }
+        stopThreads();
+        for (SegmentedLog log : logs.values()) {
+            log.abandon();
+        }
+    }
+
+    private boolean loadLogDir(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
+        boolean clean = Files.exists(marker);
+        Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpointFile(dir.resolve(RECOVERY_POINT_FILE)).read();
+        Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(dir.resolve(HIGH_WATERMARK_FILE)).read();
+        Map<TopicPartition, Long> startOffsets = new OffsetCheckpointFile(dir.resolve(LOG_START_OFFSET_FILE)).read();
+        List<Path> children;
+        try (Stream<Path> list = Files.list(dir)) {
+            children = list.filter(Files::isDirectory).sorted().toList();
+        }
+        for (Path child : children) {
+            String name = child.getFileName().toString();
+            if (name.endsWith(DELETE_DIR_SUFFIX)) {
+                deleteRecursively(child);
+                continue;
+            }
+            TopicPartition tp = parsePartitionDir(name);
+            if (tp == null || name.equals(METADATA_LOG_DIR)) {
+                continue;
+            }
+            Uuid topicId = new PartitionMetadataFile(child).read().orElse(Uuid.ZERO_UUID);
+            LogLoader.Checkpoints checkpoints = new LogLoader.Checkpoints(recoveryPoints.getOrDefault(tp, 0L),
+                    startOffsets.getOrDefault(tp, 0L), highWatermarks.getOrDefault(tp, 0L));
+            SegmentedLog log = LogLoader.load(tp, topicId, child, settings.defaultLogConfig(), services, clean,
+                    checkpoints);
+            if (logs.putIfAbsent(tp, log) != null) {
+                throw new IOException("Duplicate log directories for " + tp);
+            }
+        }
+        Files.deleteIfExists(marker);
+        return clean;
+    }
+
+    /** {@code <topic>-<partition>} to a partition, or null for any other directory name. */
+    static TopicPartition parsePartitionDir(String name) {
+        int dash = name.lastIndexOf('-');
+        if (dash <= 0 || dash == name.length() - 1) {
+            return null;
+        }
+        String partition = name.substring(dash + 1);
+        for (int i = 0; i < partition.length(); i++) {
+            if (!Character.isDigit(partition.charAt(i))) {
+                return null;
+            }
+        }
+        String topic = name.substring(0, dash);
+        if (!topic.matches("[a-zA-Z0-9._-]+")) {
+            return null;
+        }
+        try {
+            return new TopicPartition(topic, Integer.parseInt(partition));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    private void schedulePeriodicTasks() {
+        every(settings.retentionCheckIntervalMs(), "retention", this::cleanupLogs);
+        every(settings.flushSchedulerIntervalMs(), "flush", this::flushDirtyLogs);
+        every(settings.flushOffsetCheckpointIntervalMs(), "checkpoint", this::checkpoint);
+        every(settings.producerIdExpirationCheckIntervalMs(), "producer expiry", this::expireProducerIds);
+        every(DELETE_POLL_MS, "file deletion", this::deleteExpiredFiles);
+    }
+
+    private void every(long intervalMs, String name, Runnable task) {
+        if (intervalMs <= 0) {
+            return;
+        }
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                LOG.error("Log manager task '{}' failed", name, e);
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    private void deleteLater(LogSegment segment, long delayMs) {
+        delayedDeletes.add(new DelayedDelete(time.milliseconds() + delayMs, segment::closeAndDelete));
+    }
+
+    private Path leastLoadedLogDir() {
+        Map<Path, Integer> counts = new HashMap<>();
+        logDirs.forEach(d -> counts.put(d, 0));
+        logs.values().forEach(log -> counts.merge(log.dir().getParent(), 1, Integer::sum));
+        return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
+    }
+
+    private void stopThreads() {
+        scheduler.shutdownNow();
+        flusher.shutdown();
+        try {
+            if (!scheduler.awaitTermination(30, TimeUnit.SECONDS) || !flusher.awaitTermination(30, TimeUnit.SECONDS)) {
+                LOG.warn("Log manager threads did not stop within 30 s");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("The log manager is closed");
+        }
+    }
+
+    private static void runQuietly(DelayedDelete delete) {
+        try {
+            delete.action().run();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Deleting log files failed: {}", e.toString());
+        }
+    }
+
+    private static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(root)) {
+            List<Path> paths = new ArrayList<>(walk.sorted(Comparator.reverseOrder()).toList());
+            for (Path p : paths) {
+                Files.deleteIfExists(p);
+            }
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    private static Thread daemon(Runnable r, String name) {
+        Thread t = new Thread(r, name);
+        t.setDaemon(true);
+        return t;
+    }
+
+    /** A file deletion due at {@code dueMs} ({@link Time} milliseconds). */
+    private record DelayedDelete(long dueMs, IoAction action) {
+    }
+
+    @FunctionalInterface
+    private interface IoAction {
+        void run() throws IOException;
     }
 }

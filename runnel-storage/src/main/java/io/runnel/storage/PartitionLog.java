@@ -6,6 +6,7 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The log of one partition: an ordered list of segments, the log start offset, the high
@@ -105,6 +106,19 @@ public interface PartitionLog {
     /** Total bytes of all segments. */
     long sizeInBytes();
 
-    /** Forces every appended batch to disk and advances the recovery point. */
+    /**
+     * Forces every appended batch to disk and advances the recovery point.
+     *
+     * @throws org.apache.kafka.common.errors.KafkaStorageException the fsync failed
+     */
     void flush();
+
+    /**
+     * Group commit: schedules one fsync on the log manager's flusher thread covering every batch
+     * appended before this call. Concurrent callers share the same pending fsync.
+     *
+     * @return completes when the fsync is done; exceptionally with
+     *     {@link org.apache.kafka.common.errors.KafkaStorageException} when it failed
+     */
+    CompletableFuture<Void> flushAsync();
 }

@@ -1,0 +1,161 @@
+package io.runnel.storage.log;
+
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.producer.ProducerStateManager;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.stream.Stream;
+
+/**
+ * Opens a partition directory as a {@link SegmentedLog}, recovering it after an unclean stop.
+ *
+ * <p>Clean stop: indexes and the producer snapshot written at close are trusted. Unclean stop:
+ * segments from the one holding the recovery point onwards are scanned batch by batch (header
+ * sanity, increasing offsets, CRC32C); the first bad or torn batch and everything after it is
+ * truncated (one WARN line names the partition, offset and bytes dropped), their indexes are
+ * rebuilt, the leader epoch cache is re-derived for them, and the recovered tail is fsynced.
+ * Producer state comes from the newest snapshot at or below the log end offset plus the batch
+ * headers after it.
+ */
+public final class LogLoader {
+    private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
+
+    /** Checkpointed offsets of the partition, -1 or 0 when unknown. */
+    public record Checkpoints(long recoveryPoint, long logStartOffset, long highWatermark) {
+    }
+
+    private LogLoader() {
+    }
+
+    /** Creates an empty log in {@code dir} (which must exist). */
+    public static SegmentedLog create(TopicPartition tp, Uuid topicId, Path dir, LogConfig config,
+                                      LogServices services) throws IOException {
+        return load(tp, topicId, dir, config, services, true, new Checkpoints(0, 0, 0));
+    }
+
+    public static SegmentedLog load(TopicPartition tp, Uuid topicId, Path dir, LogConfig config, LogServices services,
+                                    boolean cleanShutdown, Checkpoints checkpoints) throws IOException {
+        deleteLeftovers(dir);
+        List<Long> bases = segmentBaseOffsets(dir);
+        long now = services.time().milliseconds();
+        ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
+        LeaderEpochCache epochs = LeaderEpochCache.load(dir);
+        long recoveryPoint = cleanShutdown ? Long.MAX_VALUE : checkpoints.recoveryPoint();
+        boolean scanned = false;
+        for (int i = 0; i < bases.size(); i++) {
+            long base = bases.get(i);
+            boolean active = i == bases.size() - 1;
+            boolean trusted = !active ? bases.get(i + 1) <= recoveryPoint : recoveryPoint == Long.MAX_VALUE;
+            LogSegment segment;
+            if (trusted) {
+                segment = LogSegment.open(dir, base, config, now, services.io(), active);
+            } else {
+                segment = LogSegment.openForRecovery(dir, base, config, now, services.io());
+                int truncated = segment.recover(config, batch -> assignEpoch(epochs, batch));
+                scanned = true;
+                if (!active && truncated == 0) {
+                    segment.onBecomeInactive();
+                }
+                if (truncated > 0) {
+                    LOG.warn("Partition {}: truncated {} bytes of corrupt or torn data at offset {}", tp, truncated,
+                            segment.nextOffset());
+                    segments.put(base, segment);
+                    deleteSegmentsAfter(dir, bases.subList(i + 1, bases.size()), tp);
+                    break;
+                }
+            }
+            segments.put(base, segment);
+        }
+        if (segments.isEmpty()) {
+            long base = Math.max(0, checkpoints.logStartOffset());
+            segments.put(base, LogSegment.create(dir, base, config, now, services.io()));
+        }
+        long logEndOffset = segments.lastEntry().getValue().nextOffset();
+        long logStartOffset = Math.min(Math.max(checkpoints.logStartOffset(), segments.firstKey()), logEndOffset);
+        epochs.truncateFromEnd(logEndOffset);
+        epochs.truncateFromStart(logStartOffset);
+        if (scanned) {
+            for (LogSegment segment : segments.values()) {
+                segment.flush();
+            }
+        }
+        ProducerStateManager producers = new ProducerStateManager(dir);
+        rebuildProducerState(producers, segments, logEndOffset);
+        return new SegmentedLog(tp, topicId, dir, config, services, segments, producers, epochs, logStartOffset,
+                checkpoints.highWatermark(), scanned || cleanShutdown ? logEndOffset : checkpoints.recoveryPoint());
+    }
+
+    private static void assignEpoch(LeaderEpochCache epochs, BatchCursor batch) {
+        try {
+            epochs.assign(batch.partitionLeaderEpoch(), batch.baseOffset());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Newest usable snapshot, then every producer batch after it. */
+    private static void rebuildProducerState(ProducerStateManager producers,
+                                             ConcurrentSkipListMap<Long, LogSegment> segments,
+                                             long logEndOffset) throws IOException {
+        long from = producers.loadSnapshot(logEndOffset);
+        if (from < 0) {
+            from = segments.firstKey();
+        }
+        Long startSegment = segments.floorKey(from);
+        BatchCursor cursor = new BatchCursor();
+        for (LogSegment segment : segments.tailMap(startSegment == null ? segments.firstKey() : startSegment).values()) {
+            long position = 0;
+            while (cursor.readAt(segment.channel(), position, segment.committedSize())) {
+                if (cursor.lastOffset() >= from && cursor.producerId() >= 0) {
+                    producers.replay(cursor.producerId(), cursor.producerEpoch(), cursor.baseSequence(),
+                            cursor.lastSequence(), cursor.baseOffset(), cursor.lastOffset(), cursor.maxTimestamp(),
+                            cursor.isTransactional(), cursor.isControl());
+                }
+                position += cursor.sizeInBytes();
+            }
+        }
+    }
+
+    private static void deleteSegmentsAfter(Path dir, List<Long> bases, TopicPartition tp) throws IOException {
+        for (long base : bases) {
+            LOG.warn("Partition {}: deleting segment {} after a corrupt one", tp, base);
+            Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.LOG));
+            Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.INDEX));
+            Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.TIME_INDEX));
+        }
+    }
+
+    private static void deleteLeftovers(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                if (SegmentFiles.isLeftover(file) || file.getFileName().toString().endsWith(".tmp")) {
+                    Files.deleteIfExists(file);
+                }
+            }
+        }
+    }
+
+    private static List<Long> segmentBaseOffsets(Path dir) throws IOException {
+        List<Long> bases = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path file : (Iterable<Path>) files::iterator) {
+                long base = SegmentFiles.offsetOf(file, SegmentFiles.LOG);
+                if (base >= 0) {
+                    bases.add(base);
+                }
+            }
+        }
+        bases.sort(null);
+        return bases;
+    }
+}

@@ -1,0 +1,39 @@
+package io.runnel.storage.log;
+
+import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * File names inside a partition directory: every segment file is named by its base offset,
+ * zero-padded to 20 digits ({@code 00000000000000000042.log}), as Kafka names them.
+ */
+public final class SegmentFiles {
+    public static final String LOG = ".log";
+    public static final String INDEX = ".index";
+    public static final String TIME_INDEX = ".timeindex";
+    public static final String SNAPSHOT = ".snapshot";
+    /** Appended to the files of a segment waiting for {@code file.delete.delay.ms}. */
+    public static final String DELETED = ".deleted";
+
+    private static final Pattern OFFSET_NAME = Pattern.compile("^(\\d{20})(\\.[a-z]+)(\\.deleted)?$");
+
+    private SegmentFiles() {
+    }
+
+    public static Path file(Path dir, long offset, String suffix) {
+        return dir.resolve(String.format("%020d", offset) + suffix);
+    }
+
+    /** The offset a file is named after if it ends with {@code suffix} (and nothing more), else -1. */
+    public static long offsetOf(Path file, String suffix) {
+        Matcher m = OFFSET_NAME.matcher(file.getFileName().toString());
+        return m.matches() && m.group(2).equals(suffix) && m.group(3) == null ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /** True for leftovers of a previous run that are deleted on load ({@code .deleted}, {@code .cleaned}, {@code .swap}). */
+    public static boolean isLeftover(Path file) {
+        String name = file.getFileName().toString();
+        return name.endsWith(DELETED) || name.endsWith(".cleaned") || name.endsWith(".swap");
+    }
+}

@@ -1,0 +1,616 @@
+package io.runnel.storage.log;
+
+import io.runnel.storage.ActiveProducer;
+import io.runnel.storage.AppendInfo;
+import io.runnel.storage.EpochEndOffset;
+import io.runnel.storage.FileSlice;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogReadInfo;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.TimestampAndOffset;
+import io.runnel.storage.producer.BatchMetadata;
+import io.runnel.storage.producer.ProducerAppend;
+import io.runnel.storage.producer.ProducerStateManager;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
+import org.apache.kafka.common.errors.OffsetOutOfRangeException;
+import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.channels.ClosedChannelException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.function.BiPredicate;
+
+/**
+ * A partition log on local disk: segments ordered by base offset, the last one active.
+ *
+ * <p>Thread-safety: appends, rolls, retention, log start offset moves and config changes hold
+ * {@code lock}. Reads take no lock: they see the segment map (concurrent) and each segment's
+ * committed size, both published after the bytes are written, and the offsets, which are
+ * volatile. Flushes are serialized by {@code flushLock} and fsync outside {@code lock}, so an
+ * fsync never blocks appends. Lock order: {@code flushLock} before {@code lock} before
+ * {@code pendingFlushLock}.
+ */
+public final class SegmentedLog implements PartitionLog {
+    private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
+
+    private final TopicPartition topicPartition;
+    private final Uuid topicId;
+    private final Path dir;
+    private final LogServices services;
+    private final Object lock = new Object();
+    private final Object flushLock = new Object();
+    private final Object pendingFlushLock = new Object();
+    private final ConcurrentSkipListMap<Long, LogSegment> segments;
+    private final ProducerStateManager producers;
+    private final LeaderEpochCache epochs;
+    private volatile LogConfig config;
+    private volatile long logStartOffset;
+    private volatile long logEndOffset;
+    private volatile long highWatermark;
+    private volatile long recoveryPoint;
+    private volatile long lastFlushMs;
+    private volatile boolean closed;
+    private CompletableFuture<Void> pendingFlush;
+
+    SegmentedLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, LogServices services,
+                 ConcurrentSkipListMap<Long, LogSegment> segments, ProducerStateManager producers,
+                 LeaderEpochCache epochs, long logStartOffset, long highWatermark, long recoveryPoint) {
+        this.topicPartition = topicPartition;
+        this.topicId = topicId;
+        this.dir = dir;
+        this.config = config;
+        this.services = services;
+        this.segments = segments;
+        this.producers = producers;
+        this.epochs = epochs;
+        this.logEndOffset = segments.lastEntry().getValue().nextOffset();
+        this.logStartOffset = Math.min(logStartOffset, logEndOffset);
+        this.highWatermark = Math.min(Math.max(highWatermark, this.logStartOffset), logEndOffset);
+        this.recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+        this.lastFlushMs = services.time().milliseconds();
+    }
+
+    @Override
+    public TopicPartition topicPartition() {
+        return topicPartition;
+    }
+
+    @Override
+    public Uuid topicId() {
+        return topicId;
+    }
+
+    /** The partition directory. */
+    public Path dir() {
+        return dir;
+    }
+
+    @Override
+    public LogConfig config() {
+        return config;
+    }
+
+    @Override
+    public void updateConfig(LogConfig newConfig) {
+        synchronized (lock) {
+            this.config = newConfig;
+            segments.lastEntry().getValue().updateConfig(newConfig);
+        }
+    }
+
+    @Override
+    public AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        LogConfig cfg = config;
+        long now = services.time().milliseconds();
+        long maxTimestamp = AppendValidator.validate(records, cfg, now);
+        boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
+        synchronized (lock) {
+            ensureOpen();
+            AppendInfo duplicate = findDuplicate(records);
+            if (duplicate != null) {
+                return duplicate;
+            }
+            long firstOffset = logEndOffset;
+            ProducerAppend producerAppend = checkProducers(records, firstOffset);
+            long next = firstOffset;
+            for (MutableRecordBatch batch : records.batches()) {
+                long last = next + (batch.lastOffset() - batch.baseOffset());
+                batch.setLastOffset(last);
+                batch.setPartitionLeaderEpoch(leaderEpoch);
+                if (logAppendTime) {
+                    batch.setMaxTimestamp(TimestampType.LOG_APPEND_TIME, now);
+                }
+                next = last + 1;
+            }
+            long lastOffset = next - 1;
+            long segmentTimestamp = logAppendTime ? now : maxTimestamp;
+            try {
+                LogSegment active = maybeRoll(cfg, records.sizeInBytes(), segmentTimestamp, lastOffset, now);
+                active.append(records, lastOffset);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Write to the log of " + topicPartition + " failed", e);
+            }
+            producers.commit(producerAppend);
+            logEndOffset = lastOffset + 1;
+            assignEpoch(leaderEpoch, firstOffset);
+            boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
+            return new AppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset, false, flushNeeded);
+        }
+    }
+
+    @Override
+    public LogReadInfo read(long fetchOffset, int maxBytes, long maxOffsetExclusive, boolean minOneBatch) {
+        long startOffset = logStartOffset;
+        long endOffset = logEndOffset;
+        long hw = highWatermark;
+        if (fetchOffset < startOffset || fetchOffset > endOffset) {
+            throw new OffsetOutOfRangeException("Offset " + fetchOffset + " is out of range for " + topicPartition
+                    + ": log start offset " + startOffset + ", log end offset " + endOffset);
+        }
+        if (fetchOffset == endOffset || fetchOffset >= maxOffsetExclusive) {
+            return new LogReadInfo(MemoryRecords.EMPTY, hw, startOffset, endOffset);
+        }
+        BatchCursor cursor = new BatchCursor();
+        try {
+            Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
+            while (entry != null) {
+                LogSegment segment = entry.getValue();
+                int position = segment.positionOf(fetchOffset, cursor);
+                if (position >= 0) {
+                    int size = segment.wholeBatchesSize(position, maxBytes, maxOffsetExclusive, minOneBatch, cursor);
+                    return new LogReadInfo(size == 0 ? MemoryRecords.EMPTY : new FileSlice(segment.channel(), position, size),
+                            hw, startOffset, endOffset);
+                }
+                entry = segments.higherEntry(entry.getKey());
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Read from the log of " + topicPartition + " failed", e);
+        }
+        return new LogReadInfo(MemoryRecords.EMPTY, hw, startOffset, endOffset);
+    }
+
+    @Override
+    public long logStartOffset() {
+        return logStartOffset;
+    }
+
+    @Override
+    public long logEndOffset() {
+        return logEndOffset;
+    }
+
+    @Override
+    public long highWatermark() {
+        return highWatermark;
+    }
+
+    /** Offset below which every batch is known to be on disk. */
+    public long recoveryPoint() {
+        return recoveryPoint;
+    }
+
+    @Override
+    public void updateHighWatermark(long offset) {
+        synchronized (lock) {
+            highWatermark = Math.min(Math.max(highWatermark, offset), logEndOffset);
+        }
+    }
+
+    @Override
+    public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
+        long startOffset = logStartOffset;
+        BatchCursor cursor = new BatchCursor();
+        BatchVerifier reader = new BatchVerifier();
+        try {
+            for (LogSegment segment : segments.values()) {
+                if (segment.maxTimestamp() < timestamp) {
+                    continue;
+                }
+                int position = segment.positionOfTimestamp(timestamp, cursor);
+                while (position >= 0 && cursor.readAt(segment.channel(), position, segment.committedSize())) {
+                    if (cursor.maxTimestamp() >= timestamp && cursor.lastOffset() >= startOffset) {
+                        MutableRecordBatch batch = reader.read(segment.channel(), position, cursor.sizeInBytes());
+                        for (Record record : batch) {
+                            if (record.timestamp() >= timestamp && record.offset() >= startOffset) {
+                                return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
+                                        batch.partitionLeaderEpoch()));
+                            }
+                        }
+                    }
+                    position += cursor.sizeInBytes();
+                }
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Timestamp lookup in the log of " + topicPartition + " failed", e);
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<TimestampAndOffset> maxTimestampAndOffset() {
+        LogSegment best = null;
+        for (LogSegment segment : segments.values()) {
+            if (segment.maxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
+                best = segment;
+            }
+        }
+        if (best == null) {
+            return Optional.empty();
+        }
+        long target = best.maxTimestamp();
+        BatchCursor cursor = new BatchCursor();
+        try {
+            int position = best.positionOfTimestamp(target, cursor);
+            if (position < 0) {
+                return Optional.empty();
+            }
+            MutableRecordBatch batch = new BatchVerifier().read(best.channel(), position, cursor.sizeInBytes());
+            for (Record record : batch) {
+                if (record.timestamp() == target) {
+                    return Optional.of(new TimestampAndOffset(target, record.offset(), batch.partitionLeaderEpoch()));
+                }
+            }
+            return Optional.of(new TimestampAndOffset(target, batch.lastOffset(), batch.partitionLeaderEpoch()));
+        } catch (IOException e) {
+            throw new KafkaStorageException("Timestamp lookup in the log of " + topicPartition + " failed", e);
+        }
+    }
+
+    @Override
+    public long deleteRecordsBefore(long offset) {
+        synchronized (lock) {
+            ensureOpen();
+            if (offset > highWatermark) {
+                throw new OffsetOutOfRangeException("Cannot delete records of " + topicPartition + " before offset "
+                        + offset + ": it is above the high watermark " + highWatermark);
+            }
+            if (offset > logStartOffset) {
+                logStartOffset = offset;
+                truncateEpochsFromStart();
+                deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
+            }
+            return logStartOffset;
+        }
+    }
+
+    /**
+     * Deletes the segments that retention no longer keeps: wholly below the log start offset;
+     * and, when {@code cleanup.policy} contains {@code delete}, older than {@code retention.ms}
+     * by their largest timestamp or, oldest first, beyond {@code retention.bytes}. Only segments
+     * wholly below the high watermark go; if all would, the log first rolls so an empty active
+     * segment remains (as Kafka does).
+     *
+     * @return number of segments deleted
+     */
+    public int deleteOldSegments() {
+        synchronized (lock) {
+            if (closed) {
+                return 0;
+            }
+            LogConfig cfg = config;
+            long now = services.time().milliseconds();
+            int deleted = deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
+            if (cfg.deleteEnabled()) {
+                if (cfg.retentionMs() >= 0) {
+                    deleted += deleteSegments((segment, next) -> now - largestTimestamp(segment) > cfg.retentionMs());
+                }
+                if (cfg.retentionBytes() >= 0) {
+                    long[] excess = {sizeInBytes() - cfg.retentionBytes()};
+                    deleted += deleteSegments((segment, next) -> {
+                        if (excess[0] - segment.committedSize() >= 0) {
+                            excess[0] -= segment.committedSize();
+                            return true;
+                        }
+                        return false;
+                    });
+                }
+            }
+            return deleted;
+        }
+    }
+
+    /** Drops the state of producers idle for {@code expirationMs} (by their last batch timestamp). */
+    public void expireProducers(long expirationMs) {
+        synchronized (lock) {
+            producers.expire(services.time().milliseconds(), expirationMs);
+        }
+    }
+
+    @Override
+    public int latestEpoch() {
+        return epochs.latestEpoch();
+    }
+
+    @Override
+    public EpochEndOffset endOffsetForEpoch(int epoch) {
+        return epochs.endOffsetFor(epoch, logEndOffset);
+    }
+
+    @Override
+    public List<ActiveProducer> activeProducers() {
+        synchronized (lock) {
+            return producers.activeProducers();
+        }
+    }
+
+    @Override
+    public long sizeInBytes() {
+        long total = 0;
+        for (LogSegment segment : segments.values()) {
+            total += segment.committedSize();
+        }
+        return total;
+    }
+
+    /** Number of segments, the active one included. */
+    public int numberOfSegments() {
+        return segments.size();
+    }
+
+    /** Base offsets of the segments, oldest first. */
+    public List<Long> segmentBaseOffsets() {
+        return new ArrayList<>(segments.keySet());
+    }
+
+    /** Rolls a new active segment at the log end offset unless the active one is empty. */
+    public void roll() {
+        synchronized (lock) {
+            ensureOpen();
+            try {
+                rollLocked();
+            } catch (IOException e) {
+                throw new KafkaStorageException("Roll of the log of " + topicPartition + " failed", e);
+            }
+        }
+    }
+
+    @Override
+    public void flush() {
+        synchronized (flushLock) {
+            long target;
+            List<LogSegment> dirty;
+            synchronized (lock) {
+                if (closed) {
+                    return;
+                }
+                target = logEndOffset;
+                Long from = segments.floorKey(recoveryPoint);
+                dirty = new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values());
+                try {
+                    producers.takeSnapshot(target);
+                } catch (IOException e) {
+                    throw new KafkaStorageException("Producer snapshot of " + topicPartition + " failed", e);
+                }
+            }
+            try {
+                for (LogSegment segment : dirty) {
+                    forceIfOpen(segment);
+                }
+            } catch (IOException e) {
+                throw new KafkaStorageException("Flush of the log of " + topicPartition + " failed", e);
+            }
+            recoveryPoint = Math.max(recoveryPoint, target);
+            lastFlushMs = services.time().milliseconds();
+        }
+    }
+
+    @Override
+    public CompletableFuture<Void> flushAsync() {
+        CompletableFuture<Void> future;
+        boolean schedule = false;
+        synchronized (pendingFlushLock) {
+            if (pendingFlush == null) {
+                pendingFlush = new CompletableFuture<>();
+                schedule = true;
+            }
+            future = pendingFlush;
+        }
+        if (schedule) {
+            services.flusher().execute(this::runPendingFlush);
+        }
+        return future;
+    }
+
+    /** Flushes if {@code flush.ms} has passed since the last flush and there is unflushed data. */
+    public void flushIfDue() {
+        if (recoveryPoint < logEndOffset && services.time().milliseconds() - lastFlushMs >= config.flushMs()) {
+            flush();
+        }
+    }
+
+    /** Flushes, snapshots producer state, trims indexes and closes every file. */
+    public void close() {
+        flush();
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                producers.takeSnapshot(logEndOffset);
+                for (LogSegment segment : segments.values()) {
+                    segment.close();
+                }
+            } catch (IOException e) {
+                throw new KafkaStorageException("Close of the log of " + topicPartition + " failed", e);
+            }
+        }
+    }
+
+    /** Closes file handles and writes nothing, as a crash would (tests only). */
+    public void abandon() {
+        synchronized (lock) {
+            closed = true;
+            for (LogSegment segment : segments.values()) {
+                try {
+                    segment.channel().close();
+                } catch (IOException ignored) {
+                    // A crash would not have closed it either.
+                }
+            }
+        }
+    }
+
+    /**
+     * Stops the log for deletion: later calls fail, and the segments are returned so the caller
+     * can close their channels once in-flight reads are done.
+     */
+    public List<LogSegment> closeForDeletion() {
+        synchronized (lock) {
+            closed = true;
+            return new ArrayList<>(segments.values());
+        }
+    }
+
+    private void runPendingFlush() {
+        CompletableFuture<Void> future;
+        synchronized (pendingFlushLock) {
+            future = pendingFlush;
+            pendingFlush = null;
+        }
+        try {
+            flush();
+            future.complete(null);
+        } catch (RuntimeException e) {
+            future.completeExceptionally(e);
+        }
+    }
+
+    private AppendInfo findDuplicate(MemoryRecords records) {
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.hasProducerId()) {
+                BatchMetadata dup = producers.findDuplicate(batch.producerId(), batch.producerEpoch(),
+                        batch.baseSequence(), batch.lastSequence());
+                if (dup != null) {
+                    return new AppendInfo(dup.firstOffset(), dup.lastOffset(), -1, logStartOffset, true, false);
+                }
+            }
+        }
+        return null;
+    }
+
+    private ProducerAppend checkProducers(MemoryRecords records, long firstOffset) {
+        ProducerAppend append = producers.begin();
+        long next = firstOffset;
+        for (MutableRecordBatch batch : records.batches()) {
+            long last = next + (batch.lastOffset() - batch.baseOffset());
+            if (batch.hasProducerId()) {
+                append.add(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
+                        next, last, batch.maxTimestamp(), batch.isTransactional());
+            }
+            next = last + 1;
+        }
+        return append;
+    }
+
+    private LogSegment maybeRoll(LogConfig cfg, int messagesSize, long maxTimestamp, long lastOffset, long now)
+            throws IOException {
+        LogSegment active = segments.lastEntry().getValue();
+        if (active.shouldRoll(cfg, messagesSize, maxTimestamp, lastOffset, now)) {
+            rollLocked();
+            flushAsync();
+            active = segments.lastEntry().getValue();
+        }
+        return active;
+    }
+
+    private void rollLocked() throws IOException {
+        LogSegment active = segments.lastEntry().getValue();
+        if (active.isEmpty()) {
+            return;
+        }
+        long base = logEndOffset;
+        LogSegment next = LogSegment.create(dir, base, config, services.time().milliseconds(), services.io());
+        active.onBecomeInactive();
+        segments.put(base, next);
+        producers.takeSnapshot(base);
+    }
+
+    private void assignEpoch(int leaderEpoch, long startOffset) {
+        try {
+            epochs.assign(leaderEpoch, startOffset);
+        } catch (IOException e) {
+            LOG.error("Could not checkpoint leader epoch {} of {}: {}", leaderEpoch, topicPartition, e.toString());
+        }
+    }
+
+    private void truncateEpochsFromStart() {
+        try {
+            epochs.truncateFromStart(logStartOffset);
+        } catch (IOException e) {
+            LOG.error("Could not checkpoint leader epochs of {}: {}", topicPartition, e.toString());
+        }
+    }
+
+    /** Deletes the oldest segments while {@code predicate(segment, nextSegment)} holds; see {@link #deleteOldSegments}. */
+    private int deleteSegments(BiPredicate<LogSegment, LogSegment> predicate) {
+        List<LogSegment> deletable = new ArrayList<>();
+        for (LogSegment segment : segments.values()) {
+            Map.Entry<Long, LogSegment> nextEntry = segments.higherEntry(segment.baseOffset());
+            LogSegment next = nextEntry == null ? null : nextEntry.getValue();
+            long upperBound = next == null ? logEndOffset : next.baseOffset();
+            boolean lastAndEmpty = next == null && segment.isEmpty();
+            if (highWatermark >= upperBound && !lastAndEmpty && predicate.test(segment, next)) {
+                deletable.add(segment);
+            } else {
+                break;
+            }
+        }
+        if (deletable.isEmpty()) {
+            return 0;
+        }
+        try {
+            if (deletable.size() == segments.size()) {
+                rollLocked();
+            }
+            for (LogSegment segment : deletable) {
+                segments.remove(segment.baseOffset());
+                segment.markDeleted();
+                services.deleter().deleteLater(segment, config.fileDeleteDelayMs());
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("Deleting segments of " + topicPartition + " failed", e);
+        }
+        long newStart = Math.max(logStartOffset, segments.firstKey());
+        if (newStart != logStartOffset) {
+            logStartOffset = newStart;
+            truncateEpochsFromStart();
+        }
+        return deletable.size();
+    }
+
+    private static long largestTimestamp(LogSegment segment) {
+        try {
+            return segment.largestTimestampForRetention();
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cannot read the time of segment " + segment.logFile(), e);
+        }
+    }
+
+    private static void forceIfOpen(LogSegment segment) throws IOException {
+        try {
+            segment.flush();
+        } catch (ClosedChannelException e) {
+            // Deleted by retention since the flush started: nothing left to make durable.
+        }
+    }
+
+    private void ensureOpen() {
+        if (closed) {
+            throw new KafkaStorageException("The log of " + topicPartition + " is closed");
+        }
+    }
+}

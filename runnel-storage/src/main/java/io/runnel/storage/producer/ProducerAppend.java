@@ -1,0 +1,72 @@
+package io.runnel.storage.producer;
+
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
+import org.apache.kafka.common.record.internal.RecordBatch;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The producer-state changes of one append, checked batch by batch against the committed state
+ * plus the earlier batches of the same append, and applied only by
+ * {@link ProducerStateManager#commit} once the batches are on disk.
+ *
+ * <p>Kafka's rules: a lower epoch is fenced ({@link InvalidProducerEpochException}); a new epoch
+ * starts at sequence 0 unless the producer is unknown (expired state: accepted, KIP-360); within
+ * an epoch the first sequence follows the last one, wrapping after {@link Integer#MAX_VALUE}.
+ */
+public final class ProducerAppend {
+    private final ProducerStateManager manager;
+    private Map<Long, ProducerEntry> updated;
+
+    ProducerAppend(ProducerStateManager manager) {
+        this.manager = manager;
+    }
+
+    /**
+     * Checks and records one batch.
+     *
+     * @throws OutOfOrderSequenceException sequence gap, or a known producer's new epoch not starting at 0
+     * @throws InvalidProducerEpochException epoch lower than the producer's current one
+     */
+    public void add(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
+                    long maxTimestamp, boolean transactional) {
+        if (updated == null) {
+            updated = new HashMap<>(4);
+        }
+        ProducerEntry entry = updated.get(producerId);
+        if (entry == null) {
+            ProducerEntry current = manager.entry(producerId);
+            entry = current == null ? new ProducerEntry(producerId) : current.copy();
+            updated.put(producerId, entry);
+        }
+        if (epoch < entry.epoch) {
+            throw new InvalidProducerEpochException("Producer " + producerId + "'s epoch " + epoch
+                    + " is older than the current epoch " + entry.epoch);
+        }
+        if (epoch != entry.epoch) {
+            if (firstSeq != 0 && entry.epoch != RecordBatch.NO_PRODUCER_EPOCH) {
+                throw new OutOfOrderSequenceException("Invalid sequence number for new epoch of producer "
+                        + producerId + ": " + epoch + " (request epoch), " + firstSeq + " (seq. number), "
+                        + entry.epoch + " (current producer epoch)");
+            }
+        } else {
+            int lastSeqSoFar = entry.lastSeq();
+            if (entry.epoch != RecordBatch.NO_PRODUCER_EPOCH && !inSequence(lastSeqSoFar, firstSeq)) {
+                throw new OutOfOrderSequenceException("Out of order sequence number for producer " + producerId
+                        + " at offset " + firstOffset + ": " + firstSeq + " (incoming seq. number), "
+                        + lastSeqSoFar + " (current end sequence number)");
+            }
+        }
+        entry.add(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp), transactional);
+    }
+
+    Map<Long, ProducerEntry> updated() {
+        return updated == null ? Map.of() : updated;
+    }
+
+    private static boolean inSequence(int lastSeq, int nextSeq) {
+        return nextSeq == lastSeq + 1L || (nextSeq == 0 && lastSeq == Integer.MAX_VALUE);
+    }
+}
