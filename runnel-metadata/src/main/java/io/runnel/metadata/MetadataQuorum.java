@@ -1,6 +1,15 @@
 package io.runnel.metadata;
 
+import io.runnel.metadata.controller.QuorumController;
+import io.runnel.metadata.image.ImagePublisher;
+import io.runnel.metadata.raft.LogDirFormat;
+import io.runnel.metadata.raft.QuorumEvents;
+import io.runnel.metadata.raft.RaftNode;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.security.SecureRandom;
 
 /**
  * This node's member of the metadata quorum: the Ratis server, the replay of committed records
@@ -9,36 +18,128 @@ import org.apache.kafka.common.utils.Time;
  * <p>Lifecycle: {@link #start} formats the metadata directory on first start, recovers the log,
  * and returns once a leader is known and this node has replayed everything committed before it
  * started. {@link #close} stops the Ratis server.
+ *
+ * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class MetadataQuorum implements AutoCloseable {
-    // IMPLEMENTATION: the metadata module fills this in.
+    private static final Logger log = LoggerFactory.getLogger(MetadataQuorum.class);
+    /** Log entries between automatic snapshots (each snapshot lets Ratis purge the log before it). */
+    static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
+    /** How long {@link #start} waits for a leader and catching up before giving up. */
+    private static final long STARTUP_TIMEOUT_MS = 60_000;
+
+    private final int nodeId;
+    private final ImagePublisher publisher;
+    private final QuorumController controller;
+    private final Object progress = new Object();
+    private volatile int activeControllerId = -1;
+    /** True once the controller has been told it is active (requests queued after it see that). */
+    private volatile boolean controllerActivated;
+    private volatile RaftNode raftNode;
+
+    private MetadataQuorum(QuorumSettings settings, ImagePublisher publisher) {
+        this.nodeId = settings.nodeId();
+        this.publisher = publisher;
+        this.controller = new QuorumController(settings, records -> raftNode.append(records), publisher::image,
+                new SecureRandom());
+    }
 
     public static MetadataQuorum start(QuorumSettings settings, Time time) {
-        throw new UnsupportedOperationException();
+        return start(settings, time, DEFAULT_SNAPSHOT_THRESHOLD);
+    }
+
+    /** As {@link #start(QuorumSettings, Time)}, snapshotting every {@code snapshotThreshold} entries (tests). */
+    static MetadataQuorum start(QuorumSettings settings, Time time, long snapshotThreshold) {
+        long startMs = time.milliseconds();
+        String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.metadataDir(), settings.logDirs());
+        MetadataQuorum quorum = new MetadataQuorum(settings, new ImagePublisher(MetadataImage.empty(clusterId)));
+        try {
+            quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), settings.metadataDir(), clusterId,
+                    quorum.publisher, quorum.events(), snapshotThreshold);
+            quorum.awaitCaughtUp(time);
+            log.info("Joined metadata quorum of cluster {} in {} ms; active controller is {}", clusterId,
+                    time.milliseconds() - startMs, quorum.activeControllerId);
+            return quorum;
+        } catch (RuntimeException e) {
+            quorum.close();
+            throw e;
+        }
     }
 
     /** The latest replayed image. */
     public MetadataImage image() {
-        throw new UnsupportedOperationException();
+        return publisher.image();
     }
 
     /** Adds a listener; it is called at once with (empty, current image), then on every change. */
     public void addListener(MetadataListener listener) {
-        throw new UnsupportedOperationException();
+        publisher.addListener(listener);
     }
 
     /** The controller API; calls fail with NotControllerException unless this node leads. */
     public Controller controller() {
-        throw new UnsupportedOperationException();
+        return controller;
     }
 
     /** Node id of the active controller, or -1 if none is known. */
     public int activeControllerId() {
-        throw new UnsupportedOperationException();
+        return activeControllerId;
     }
 
     @Override
     public void close() {
-        throw new UnsupportedOperationException();
+        long startNanos = System.nanoTime();
+        controller.close();
+        RaftNode node = raftNode;
+        if (node != null) {
+            node.close();
+        }
+        log.info("Closed metadata quorum member in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
+    }
+
+    private QuorumEvents events() {
+        return new QuorumEvents() {
+            @Override
+            public void onLeaderReady() {
+                controller.becomeActive();
+                controllerActivated = true;
+            }
+
+            @Override
+            public void onLeaderChanged(int leaderId) {
+                activeControllerId = leaderId;
+                if (leaderId != nodeId) {
+                    controllerActivated = false;
+                    controller.becomeInactive();
+                }
+            }
+
+            @Override
+            public void onProgress() {
+                synchronized (progress) {
+                    progress.notifyAll();
+                }
+            }
+        };
+    }
+
+    private void awaitCaughtUp(Time time) {
+        long deadline = time.milliseconds() + STARTUP_TIMEOUT_MS;
+        synchronized (progress) {
+            while (!raftNode.isCaughtUp() || (activeControllerId == nodeId && !controllerActivated)) {
+                long remaining = deadline - time.milliseconds();
+                if (remaining <= 0) {
+                    throw new StartupException("No metadata quorum leader within " + STARTUP_TIMEOUT_MS
+                            + " ms: are a majority of controller.quorum.voters running?");
+                }
+                try {
+                    // Bounded so a missed notification costs at most 50 ms.
+                    progress.wait(Math.min(remaining, 50));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new StartupException("Interrupted while joining the metadata quorum");
+                }
+            }
+        }
     }
 }

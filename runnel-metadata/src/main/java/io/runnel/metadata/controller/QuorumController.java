@@ -1,0 +1,250 @@
+package io.runnel.metadata.controller;
+
+import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.Controller;
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.QuorumSettings;
+import io.runnel.metadata.image.ImageBuilder;
+import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.ProducerIdsRecord;
+import io.runnel.metadata.record.RegisterBrokerRecord;
+import org.apache.kafka.common.errors.NotControllerException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreatePartitionsResponseData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The active controller: turns requests into records plus a result on one thread
+ * ("runnel-controller"), appends the records and answers once they are committed.
+ *
+ * <p>Operations are computed against a <em>speculative image</em>: the committed image with this
+ * controller's own not-yet-committed batches applied, so a request sees the effect of the ones
+ * before it (two racing creations of a topic cannot both succeed). It is rebuilt from the
+ * committed image when this node becomes active, and when a write fails (committed image plus
+ * the writes still pending; records are idempotent, so one already replayed does no harm).
+ * A result without records is answered once the writes before it have committed, so an answer
+ * never reflects state that could still be lost.
+ *
+ * <p>Thread-safety: public methods may be called from any thread; all state is confined to the
+ * controller thread. Futures complete on that thread.
+ */
+public final class QuorumController implements Controller, AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(QuorumController.class);
+
+    private final ExecutorService thread;
+    private final RecordAppender appender;
+    private final Supplier<MetadataImage> committedImage;
+    private final TopicCreation topicCreation;
+    private final PartitionCreation partitionCreation;
+    private final ConfigAlteration configAlteration;
+
+    // Confined to the controller thread.
+    private boolean active;
+    private long activeEpoch;
+    private MetadataImage speculative;
+    private final Map<Long, List<MetadataRecord>> pendingWrites = new LinkedHashMap<>();
+    private long nextWriteId;
+    private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+
+    /**
+     * @param appender appends batches to the metadata log
+     * @param committedImage the latest replayed image (thread-safe supplier)
+     * @param random placement randomness (seeded in tests)
+     */
+    public QuorumController(QuorumSettings settings, RecordAppender appender, Supplier<MetadataImage> committedImage,
+                            Random random) {
+        this.appender = appender;
+        this.committedImage = committedImage;
+        TopicConfigs topicConfigs = new TopicConfigs(settings.topicConfigDefaults());
+        ReplicaPlacer placer = new ReplicaPlacer(random);
+        this.topicCreation = new TopicCreation(settings.defaultNumPartitions(), settings.defaultReplicationFactor(),
+                topicConfigs, placer);
+        this.partitionCreation = new PartitionCreation(placer);
+        this.configAlteration = new ConfigAlteration(topicConfigs);
+        this.thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "runnel-controller");
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** This node became the active controller: everything committed before is in the committed image. */
+    public void becomeActive() {
+        execute(() -> {
+            active = true;
+            activeEpoch++;
+            pendingWrites.clear();
+            speculative = committedImage.get();
+            log.info("Became active controller at metadata offset {}", speculative.offset());
+        });
+    }
+
+    /** This node is no longer the active controller; requests now fail with NotControllerException. */
+    public void becomeInactive() {
+        execute(() -> {
+            if (active) {
+                log.info("No longer the active controller");
+            }
+            active = false;
+            activeEpoch++;
+            pendingWrites.clear();
+            speculative = null;
+        });
+    }
+
+    @Override
+    public CompletableFuture<CreateTopicsResponseData> createTopics(CreateTopicsRequestData request) {
+        return write(image -> topicCreation.createTopics(image, request));
+    }
+
+    @Override
+    public CompletableFuture<DeleteTopicsResponseData> deleteTopics(DeleteTopicsRequestData request) {
+        return write(image -> TopicDeletion.deleteTopics(image, request));
+    }
+
+    @Override
+    public CompletableFuture<CreatePartitionsResponseData> createPartitions(CreatePartitionsRequestData request) {
+        return write(image -> partitionCreation.createPartitions(image, request));
+    }
+
+    @Override
+    public CompletableFuture<AlterConfigsResponseData> alterConfigs(AlterConfigsRequestData request) {
+        return write(image -> configAlteration.alterConfigs(image, request));
+    }
+
+    @Override
+    public CompletableFuture<IncrementalAlterConfigsResponseData> incrementalAlterConfigs(
+            IncrementalAlterConfigsRequestData request) {
+        return write(image -> configAlteration.incrementalAlterConfigs(image, request));
+    }
+
+    @Override
+    public CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize) {
+        if (blockSize <= 0) {
+            throw new IllegalArgumentException("blockSize must be positive: " + blockSize);
+        }
+        return write(image -> {
+            long first = image.nextProducerId();
+            return new ControllerResult<>(List.of(new ProducerIdsRecord(brokerId, first + blockSize)), first);
+        });
+    }
+
+    @Override
+    public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
+        return write(image -> new ControllerResult<>(List.of(new RegisterBrokerRecord(registration)), null));
+    }
+
+    /** Stops the controller thread; pending and later calls fail with NotControllerException. */
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(1, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private <T> CompletableFuture<T> write(Function<MetadataImage, ControllerResult<T>> operation) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        boolean queued = execute(() -> {
+            if (!active) {
+                future.completeExceptionally(notController());
+                return;
+            }
+            ControllerResult<T> result;
+            try {
+                result = operation.apply(speculative);
+            } catch (RuntimeException e) {
+                log.error("Controller operation failed", e);
+                future.completeExceptionally(e);
+                return;
+            }
+            if (result.records().isEmpty()) {
+                lastWrite.whenComplete((ignored, error) -> future.complete(result.response()));
+                return;
+            }
+            long writeId = nextWriteId++;
+            long epoch = activeEpoch;
+            speculative = ImageBuilder.apply(speculative, result.records(), speculative.offset());
+            pendingWrites.put(writeId, result.records());
+            CompletableFuture<Long> appended;
+            try {
+                appended = appender.append(result.records());
+            } catch (RuntimeException e) {
+                appended = CompletableFuture.failedFuture(e);
+            }
+            lastWrite = appended;
+            appended.whenComplete((offset, error) -> {
+                boolean hopped = execute(() -> onWriteDone(epoch, writeId, error));
+                if (error != null) {
+                    future.completeExceptionally(notController(error));
+                } else {
+                    future.complete(result.response());
+                }
+                if (!hopped) {
+                    log.debug("Controller closed before write {} completed", writeId);
+                }
+            });
+        });
+        if (!queued) {
+            future.completeExceptionally(notController());
+        }
+        return future;
+    }
+
+    private void onWriteDone(long epoch, long writeId, Throwable error) {
+        if (epoch != activeEpoch) {
+            return;
+        }
+        pendingWrites.remove(writeId);
+        if (error != null) {
+            log.warn("Metadata write failed, rebuilding the controller's view: {}", error.toString());
+            MetadataImage image = committedImage.get();
+            for (List<MetadataRecord> records : pendingWrites.values()) {
+                image = ImageBuilder.apply(image, records, image.offset());
+            }
+            speculative = image;
+        }
+    }
+
+    private boolean execute(Runnable task) {
+        try {
+            thread.execute(task);
+            return true;
+        } catch (RejectedExecutionException e) {
+            return false;
+        }
+    }
+
+    private static NotControllerException notController() {
+        return new NotControllerException("This node is not the active controller.");
+    }
+
+    private static NotControllerException notController(Throwable cause) {
+        NotControllerException e = new NotControllerException("The metadata write failed: " + cause.getMessage());
+        e.initCause(cause);
+        return e;
+    }
+}

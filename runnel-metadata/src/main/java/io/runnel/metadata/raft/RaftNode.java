@@ -1,0 +1,166 @@
+package io.runnel.metadata.raft;
+
+import io.runnel.metadata.StartupException;
+import io.runnel.metadata.controller.RecordAppender;
+import io.runnel.metadata.image.ImagePublisher;
+import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.RecordBatchCodec;
+import org.apache.ratis.protocol.ClientId;
+import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientRequest;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.protocol.RaftGroupId;
+import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.server.DivisionInfo;
+import org.apache.ratis.server.RaftServer;
+import org.apache.ratis.server.storage.RaftStorage;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.LifeCycle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * This node's Ratis server in the metadata group: its storage lives in
+ * {@code metadataDir/__cluster_metadata-0/<group uuid>/} (Ratis' log segments and, under
+ * {@code sm/}, the snapshots). Appends batches in-process as the leader
+ * ({@code submitClientRequestAsync}), without a network client.
+ *
+ * <p>Thread-safety: all methods may be called from any thread.
+ */
+public final class RaftNode implements RecordAppender, AutoCloseable {
+    /** Where the Raft storage lives inside the metadata dir (Kafka's name for the metadata log). */
+    public static final String STORAGE_DIR = "__cluster_metadata-0";
+
+    private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
+    private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+
+    private final RaftServer server;
+    private final RaftGroupId groupId;
+    private final int nodeId;
+    private final ClientId clientId = ClientId.randomId();
+    private final AtomicLong callIds = new AtomicLong();
+
+    private RaftNode(RaftServer server, RaftGroupId groupId, int nodeId) {
+        this.server = server;
+        this.groupId = groupId;
+        this.nodeId = nodeId;
+    }
+
+    /** Builds and starts the server (recovering its log); does not wait for a leader. */
+    public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
+                                 String clusterId, ImagePublisher publisher, QuorumEvents events,
+                                 long snapshotThreshold) {
+        InetSocketAddress address = voters.get(nodeId);
+        if (address == null) {
+            throw new StartupException("node.id " + nodeId + " is not in controller.quorum.voters " + voters.keySet()
+                    + "; broker-only nodes are not supported yet");
+        }
+        List<RaftPeer> peers = new ArrayList<>();
+        voters.forEach((id, addr) -> peers.add(RaftPeer.newBuilder()
+                .setId(RatisIds.peerId(id))
+                .setAddress(addr.getHostString() + ":" + addr.getPort())
+                .build()));
+        RaftGroupId groupId = RatisIds.groupId(clusterId);
+        try {
+            RaftServer server = RaftServer.newBuilder()
+                    .setServerId(RatisIds.peerId(nodeId))
+                    .setGroup(RaftGroup.valueOf(groupId, peers))
+                    .setStateMachine(new MetadataStateMachine(clusterId, publisher, events))
+                    .setProperties(RatisProperties.of(metadataDir.resolve(STORAGE_DIR).toFile(), address,
+                            voters.size(), snapshotThreshold))
+                    .setOption(RaftStorage.StartupOption.RECOVER)
+                    .build();
+            server.start();
+            return new RaftNode(server, groupId, nodeId);
+        } catch (IOException e) {
+            throw new StartupException("Cannot start the metadata quorum on " + address + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public CompletableFuture<Long> append(List<MetadataRecord> records) {
+        RaftClientRequest request = RaftClientRequest.newBuilder()
+                .setClientId(clientId)
+                .setServerId(server.getId())
+                .setGroupId(groupId)
+                .setCallId(callIds.incrementAndGet())
+                .setMessage(Message.valueOf(UnsafeByteOperations.unsafeWrap(RecordBatchCodec.encode(records))))
+                .setType(RaftClientRequest.writeRequestType())
+                .build();
+        try {
+            return server.submitClientRequestAsync(request).thenApply(reply -> {
+                if (!reply.isSuccess()) {
+                    throw new CompletionException(reply.getException());
+                }
+                return reply.getLogIndex();
+            });
+        } catch (IOException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    /**
+     * Whether a leader is known and this node has replayed what it knows to be committed (as
+     * the leader: its leadership is ready, so everything from earlier terms is replayed).
+     */
+    public boolean isCaughtUp() {
+        try {
+            RaftServer.Division division = server.getDivision(groupId);
+            DivisionInfo info = division.getInfo();
+            if (info.getLeaderId() == null) {
+                return false;
+            }
+            if (info.isLeader()) {
+                return info.isLeaderReady();
+            }
+            return info.getLastAppliedIndex() >= division.getRaftLog().getLastCommittedIndex();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    public int nodeId() {
+        return nodeId;
+    }
+
+    /**
+     * Stops the server. Returns once the group member is closed (log flushed, storage unlocked,
+     * port released), typically within one second; Ratis' gRPC event loops then finish their
+     * fixed two-second quiet period on a background daemon thread, which this does not wait for.
+     */
+    @Override
+    public void close() {
+        RaftServer.Division division;
+        try {
+            division = server.getDivision(groupId);
+        } catch (IOException e) {
+            division = null;
+        }
+        Thread closer = new Thread(() -> {
+            try {
+                server.close();
+            } catch (IOException e) {
+                log.warn("Closing the Raft server failed", e);
+            }
+        }, "runnel-raft-close");
+        closer.setDaemon(true);
+        closer.start();
+        long deadline = System.nanoTime() + CLOSE_WAIT_NANOS;
+        while (closer.isAlive() && System.nanoTime() < deadline
+                && (division == null || division.getInfo().getLifeCycleState() != LifeCycle.State.CLOSED)) {
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+        }
+    }
+}
