@@ -37,10 +37,10 @@ final class ServerCommand implements Callable<Integer> {
             description = "Set a broker property, over the file's value. Repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
-    private final Streams streams;
+    private final CommandContext context;
 
-    ServerCommand(Streams streams) {
-        this.streams = streams;
+    ServerCommand(CommandContext context) {
+        this.context = context;
     }
 
     @Override
@@ -49,12 +49,12 @@ final class ServerCommand implements Callable<Integer> {
         if (!brokerConfig.ignoredKeys().isEmpty()) {
             log.info("Ignoring configuration keys Runnel does not use: {}", String.join(", ", brokerConfig.ignoredKeys()));
         }
-        long startMs = streams.time().milliseconds();
+        long startMs = context.time().milliseconds();
         Broker broker = Broker.start(brokerConfig);
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWithin(broker, closed), "runnel-shutdown"));
-        streams.out().println(readyLine(brokerConfig, broker, streams.time().milliseconds() - startMs));
-        streams.out().flush();
+        context.out().println(readyLine(brokerConfig, broker, context.time().milliseconds() - startMs));
+        context.out().flush();
         closed.await();
         return 0;
     }
@@ -81,7 +81,7 @@ final class ServerCommand implements Callable<Integer> {
             try {
                 broker.close();
             } catch (RuntimeException e) {
-                streams.err().println("runnel: broker close failed: " + FailureReporter.message(e));
+                context.err().println("runnel: broker close failed: " + FailureReporter.message(e));
             }
         }, "runnel-broker-close");
         closer.start();
@@ -91,8 +91,8 @@ final class ServerCommand implements Callable<Integer> {
             Thread.currentThread().interrupt();
         }
         if (closer.isAlive()) {
-            streams.err().println("runnel: broker did not close within " + CLOSE_TIMEOUT_MS + " ms, exiting");
-            streams.err().flush();
+            context.err().println("runnel: broker did not close within " + CLOSE_TIMEOUT_MS + " ms, exiting");
+            context.err().flush();
             Runtime.getRuntime().halt(FailureReporter.FAILURE);
         }
         closed.countDown();

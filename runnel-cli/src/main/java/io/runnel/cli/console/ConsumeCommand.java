@@ -1,16 +1,14 @@
 package io.runnel.cli.console;
 
 import io.runnel.cli.ClientOptions;
-import io.runnel.cli.Streams;
+import io.runnel.cli.CommandContext;
 import io.runnel.cli.UsageError;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -79,10 +77,10 @@ public final class ConsumeCommand implements Callable<Integer> {
             description = "Consumer setting (e.g. isolation.level=read_committed). Repeatable.")
     Map<String, String> consumerProperties = new LinkedHashMap<>();
 
-    private final Streams streams;
+    private final CommandContext context;
 
-    ConsumeCommand(Streams streams) {
-        this.streams = streams;
+    ConsumeCommand(CommandContext context) {
+        this.context = context;
     }
 
     @Override
@@ -94,8 +92,8 @@ public final class ConsumeCommand implements Callable<Integer> {
         if (timeoutMs != null && timeoutMs < 0) {
             throw new UsageError("--timeout-ms must not be negative, was " + timeoutMs);
         }
-        RecordPrinter printer = new RecordPrinter(streams.out(), printHeaders, printKey, keySeparator);
-        try (Consumer<byte[], byte[]> consumer = new KafkaConsumer<>(consumerConfig())) {
+        RecordPrinter printer = new RecordPrinter(context.out(), printHeaders, printKey, keySeparator);
+        try (Consumer<byte[], byte[]> consumer = context.clients().consumer(consumerConfig())) {
             List<TopicPartition> partitions = partitions(consumer);
             consumer.assign(partitions);
             start.seek(consumer, partitions);
@@ -146,11 +144,11 @@ public final class ConsumeCommand implements Callable<Integer> {
 
     private void printUntilDone(Consumer<byte[], byte[]> consumer, RecordPrinter printer) throws IOException {
         long printed = 0;
-        long lastRecordMs = streams.time().milliseconds();
+        long lastRecordMs = context.time().milliseconds();
         while (maxMessages == null || printed < maxMessages) {
             long pollMs = MAX_POLL_MS;
             if (timeoutMs != null) {
-                long idleMs = streams.time().milliseconds() - lastRecordMs;
+                long idleMs = context.time().milliseconds() - lastRecordMs;
                 if (idleMs >= timeoutMs) {
                     return;
                 }
@@ -164,9 +162,9 @@ public final class ConsumeCommand implements Callable<Integer> {
                     break;
                 }
             }
-            streams.out().flush();
+            context.out().flush();
             if (any) {
-                lastRecordMs = streams.time().milliseconds();
+                lastRecordMs = context.time().milliseconds();
             }
         }
     }
@@ -177,8 +175,6 @@ public final class ConsumeCommand implements Callable<Integer> {
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.putIfAbsent(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, "false");
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         return props;
     }
 }

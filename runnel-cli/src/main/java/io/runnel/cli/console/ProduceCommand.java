@@ -1,12 +1,9 @@
 package io.runnel.cli.console;
 
 import io.runnel.cli.ClientOptions;
-import io.runnel.cli.Streams;
+import io.runnel.cli.CommandContext;
 import io.runnel.cli.UsageError;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -61,10 +58,10 @@ public final class ProduceCommand implements Callable<Integer> {
             description = "Line reader setting, as kafka-console-producer's: parse.key=true, key.separator=SEP.")
     Map<String, String> lineProperties = new LinkedHashMap<>();
 
-    private final Streams streams;
+    private final CommandContext context;
 
-    ProduceCommand(Streams streams) {
-        this.streams = streams;
+    ProduceCommand(CommandContext context) {
+        this.context = context;
     }
 
     @Override
@@ -74,8 +71,8 @@ public final class ProduceCommand implements Callable<Integer> {
         }
         LineParser parser = new LineParser(topic, partition, effectiveKeySeparator(), Headers.parse(headers));
         AtomicReference<Exception> sendFailure = new AtomicReference<>();
-        try (Producer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig());
-             BufferedReader lines = new BufferedReader(new InputStreamReader(streams.in(), StandardCharsets.UTF_8))) {
+        try (Producer<byte[], byte[]> producer = context.clients().producer(producerConfig());
+             BufferedReader lines = new BufferedReader(new InputStreamReader(context.in(), StandardCharsets.UTF_8))) {
             long lineNumber = 0;
             String line;
             while (sendFailure.get() == null && (line = lines.readLine()) != null) {
@@ -118,8 +115,6 @@ public final class ProduceCommand implements Callable<Integer> {
     private Properties producerConfig() {
         Properties props = client.properties();
         props.putAll(producerProperties);
-        props.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-        props.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         return props;
     }
 

@@ -1,6 +1,7 @@
 package io.runnel.cli.topics;
 
 import io.runnel.cli.ClientOptions;
+import io.runnel.cli.CommandContext;
 import io.runnel.cli.UsageError;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -42,6 +43,12 @@ final class AlterTopicCommand implements Callable<Integer> {
             description = "Remove a topic configuration override (back to the broker default). Repeatable.")
     List<String> deleteConfigs = new ArrayList<>();
 
+    private final CommandContext context;
+
+    AlterTopicCommand(CommandContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws ExecutionException, InterruptedException {
         if (partitions == null && setConfigs.isEmpty() && deleteConfigs.isEmpty()) {
@@ -50,7 +57,7 @@ final class AlterTopicCommand implements Callable<Integer> {
         if (partitions != null && partitions < 1) {
             throw new UsageError("--partitions must be at least 1, was " + partitions);
         }
-        try (Admin admin = Admin.create(client.properties())) {
+        try (Admin admin = context.clients().admin(client.properties())) {
             if (partitions != null) {
                 admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(partitions))).all().get();
             }

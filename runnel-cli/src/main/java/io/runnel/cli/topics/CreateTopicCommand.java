@@ -1,7 +1,7 @@
 package io.runnel.cli.topics;
 
 import io.runnel.cli.ClientOptions;
-import io.runnel.cli.Streams;
+import io.runnel.cli.CommandContext;
 import io.runnel.cli.UsageError;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -41,10 +41,10 @@ final class CreateTopicCommand implements Callable<Integer> {
     @Option(names = "--if-not-exists", description = "Succeed without doing anything if the topic exists.")
     boolean ifNotExists;
 
-    private final Streams streams;
+    private final CommandContext context;
 
-    CreateTopicCommand(Streams streams) {
-        this.streams = streams;
+    CreateTopicCommand(CommandContext context) {
+        this.context = context;
     }
 
     @Override
@@ -57,7 +57,7 @@ final class CreateTopicCommand implements Callable<Integer> {
         }
         NewTopic newTopic = new NewTopic(topic, Optional.ofNullable(partitions),
                 Optional.ofNullable(replicationFactor).map(Integer::shortValue)).configs(configs);
-        try (Admin admin = Admin.create(client.properties())) {
+        try (Admin admin = context.clients().admin(client.properties())) {
             admin.createTopics(List.of(newTopic)).all().get();
         } catch (ExecutionException e) {
             if (ifNotExists && e.getCause() instanceof TopicExistsException) {
@@ -65,7 +65,7 @@ final class CreateTopicCommand implements Callable<Integer> {
             }
             throw e;
         }
-        streams.out().println("Created topic " + topic + ".");
+        context.out().println("Created topic " + topic + ".");
         return 0;
     }
 }

@@ -1,6 +1,7 @@
 package io.runnel.cli.topics;
 
 import io.runnel.cli.ClientOptions;
+import io.runnel.cli.CommandContext;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,9 +20,15 @@ final class DeleteTopicCommand implements Callable<Integer> {
     @Option(names = "--topic", required = true, paramLabel = "TOPIC", description = "Name of the topic to delete.")
     String topic;
 
+    private final CommandContext context;
+
+    DeleteTopicCommand(CommandContext context) {
+        this.context = context;
+    }
+
     @Override
     public Integer call() throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(client.properties())) {
+        try (Admin admin = context.clients().admin(client.properties())) {
             admin.deleteTopics(List.of(topic)).all().get();
         }
         return 0;

@@ -1,7 +1,7 @@
 package io.runnel.cli.topics;
 
 import io.runnel.cli.ClientOptions;
-import io.runnel.cli.Streams;
+import io.runnel.cli.CommandContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
@@ -33,22 +33,22 @@ final class DescribeTopicsCommand implements Callable<Integer> {
     @Option(names = "--topic", paramLabel = "TOPIC", description = "Topic to describe (default: every topic).")
     String topic;
 
-    private final Streams streams;
+    private final CommandContext context;
 
-    DescribeTopicsCommand(Streams streams) {
-        this.streams = streams;
+    DescribeTopicsCommand(CommandContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(client.properties())) {
+        try (Admin admin = context.clients().admin(client.properties())) {
             Collection<String> names = topic != null
                     ? List.of(topic)
                     : new TreeSet<>(admin.listTopics(new ListTopicsOptions().listInternal(true)).names().get());
             Map<String, TopicDescription> descriptions = describe(admin, names);
             Map<String, Config> configs = configs(admin, names);
             for (String name : names) {
-                TopicDescriptionFormat.format(descriptions.get(name), configs.get(name)).forEach(streams.out()::println);
+                TopicDescriptionFormat.format(descriptions.get(name), configs.get(name)).forEach(context.out()::println);
             }
         }
         return 0;

@@ -1,7 +1,7 @@
 package io.runnel.cli.topics;
 
 import io.runnel.cli.ClientOptions;
-import io.runnel.cli.Streams;
+import io.runnel.cli.CommandContext;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListTopicsOptions;
 import picocli.CommandLine.Command;
@@ -21,17 +21,17 @@ final class ListTopicsCommand implements Callable<Integer> {
     @Option(names = "--exclude-internal", description = "Leave out internal topics (__consumer_offsets...).")
     boolean excludeInternal;
 
-    private final Streams streams;
+    private final CommandContext context;
 
-    ListTopicsCommand(Streams streams) {
-        this.streams = streams;
+    ListTopicsCommand(CommandContext context) {
+        this.context = context;
     }
 
     @Override
     public Integer call() throws ExecutionException, InterruptedException {
-        try (Admin admin = Admin.create(client.properties())) {
+        try (Admin admin = context.clients().admin(client.properties())) {
             ListTopicsOptions options = new ListTopicsOptions().listInternal(!excludeInternal);
-            new TreeSet<>(admin.listTopics(options).names().get()).forEach(streams.out()::println);
+            new TreeSet<>(admin.listTopics(options).names().get()).forEach(context.out()::println);
         }
         return 0;
     }
