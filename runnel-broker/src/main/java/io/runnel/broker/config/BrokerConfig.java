@@ -173,7 +173,10 @@ public final class BrokerConfig {
                         "cannot advertise the wildcard address " + listener.host() + " for " + listener.name());
             }
         }
-        return advertised.stream().map(BrokerConfig::advertisable).toList();
+        return advertised.stream()
+                .filter(l -> !controllerNames.contains(l.name()))
+                .map(BrokerConfig::advertisable)
+                .toList();
     }
 
     private String checkInterBrokerListener(String configured, Set<String> controllerNames) {
@@ -227,7 +230,11 @@ public final class BrokerConfig {
         return listeners;
     }
 
-    /** What clients see in metadata; hosts are never empty. */
+    /**
+     * What clients see in metadata: {@code advertised.listeners} (else {@code listeners}) without
+     * the controller listeners, which the quorum reaches through {@link #quorumVoters()}. Hosts
+     * are never empty ("localhost" stands in).
+     */
     public List<Listener> advertisedListeners() {
         return advertisedListeners;
     }

@@ -11,9 +11,11 @@ import java.net.InetSocketAddress;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -82,15 +84,30 @@ class BrokerConfigTest {
 
         assertThat(config.nodeId()).isEqualTo(1);
         assertThat(config.logDirs()).containsExactly(Path.of("/tmp/kraft-combined-logs"));
-        assertThat(config.advertisedListeners()).containsExactly(
-                new Listener("PLAINTEXT", "localhost", 9092, "PLAINTEXT"),
-                new Listener("CONTROLLER", "localhost", 9093, "PLAINTEXT"));
+        assertThat(config.advertisedListeners()).containsExactly(new Listener("PLAINTEXT", "localhost", 9092, "PLAINTEXT"));
         assertThat(config.values()).containsEntry("log.retention.hours", 168)
                 .containsEntry("offsets.topic.replication.factor", (short) 1);
         assertThat(config.ignoredKeys()).containsExactly(
                 "num.recovery.threads.per.data.dir",
                 "share.coordinator.state.topic.min.isr",
                 "share.coordinator.state.topic.replication.factor");
+    }
+
+    @Test
+    void kafkaDynamicQuorumFileLoadsWithRunnelsDefaultVoters() throws Exception {
+        Map<String, String> props = new HashMap<>();
+        Properties file = new Properties();
+        try (var in = Files.newBufferedReader(kafkaServerProperties())) {
+            file.load(in);
+        }
+        file.stringPropertyNames().forEach(k -> props.put(k, file.getProperty(k)));
+        props.remove("controller.quorum.voters");
+        props.put("controller.quorum.bootstrap.servers", "localhost:9093");
+
+        BrokerConfig config = BrokerConfig.parse(props);
+
+        assertThat(config.quorumVoters()).containsExactly(Map.entry(1, InetSocketAddress.createUnresolved("localhost", 9093)));
+        assertThat(config.ignoredKeys()).contains("controller.quorum.bootstrap.servers");
     }
 
     @Test
