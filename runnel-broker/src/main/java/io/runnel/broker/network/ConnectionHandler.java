@@ -47,6 +47,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private final RequestDispatcher dispatcher;
     private final Time time;
     private final NetworkErrors errors;
+    private final FrameDecoder frameDecoder;
     private final ArrayDeque<PendingResponse> pending = new ArrayDeque<>();
     private ChannelHandlerContext ctx;
     private InetSocketAddress clientAddress;
@@ -55,14 +56,16 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
     private boolean flushScheduled;
     private boolean unflushed;
 
+    /** @param frameDecoder the decoder in front of this handler, resumed when backpressure ends */
     ConnectionHandler(String listenerName, String connectionId, RequestDispatcher dispatcher, Time time,
-                      NetworkErrors errors) {
+                      NetworkErrors errors, FrameDecoder frameDecoder) {
         this.listenerName = listenerName;
         this.connectionId = connectionId;
         this.parser = new RequestParser(dispatcher);
         this.dispatcher = dispatcher;
         this.time = time;
         this.errors = errors;
+        this.frameDecoder = frameDecoder;
     }
 
     @Override
@@ -244,6 +247,10 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         boolean shouldRead = pending.size() <= MAX_PENDING_RESPONSES && ctx.channel().isWritable();
         if (config.isAutoRead() != shouldRead) {
             config.setAutoRead(shouldRead);
+            if (shouldRead) {
+                // Frames received before the pause are still buffered in the decoder; not re-entrant.
+                ctx.executor().execute(frameDecoder::resume);
+            }
         }
     }
 

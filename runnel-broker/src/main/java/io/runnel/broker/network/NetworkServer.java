@@ -138,8 +138,9 @@ public final class NetworkServer implements AutoCloseable {
             channel.pipeline().addLast(new IdleStateHandler(0, 0, settings.connectionsMaxIdleMs(), TimeUnit.MILLISECONDS));
         }
         String connectionId = connectionId(channel);
-        channel.pipeline().addLast(new FrameDecoder(settings.socketRequestMaxBytes()));
-        channel.pipeline().addLast(new ConnectionHandler(listenerName, connectionId, dispatcher, time, errors));
+        FrameDecoder frameDecoder = new FrameDecoder(settings.socketRequestMaxBytes());
+        channel.pipeline().addLast(frameDecoder);
+        channel.pipeline().addLast(new ConnectionHandler(listenerName, connectionId, dispatcher, time, errors, frameDecoder));
     }
 
     /** Kafka's connection id shape: {@code localHost:localPort-remoteHost:remotePort-sequence}. */

@@ -131,6 +131,38 @@ class NetworkServerTest {
     }
 
     @Test
+    void stopsReadingWhileTooManyResponsesArePending() throws IOException {
+        List<CompletableFuture<ApiMessage>> futures = new CopyOnWriteArrayList<>();
+        dispatcher.handle(ApiKeys.METADATA, (context, request) -> {
+            CompletableFuture<ApiMessage> future = new CompletableFuture<>();
+            futures.add(future);
+            return future;
+        });
+        int requests = 3 * ConnectionHandler.MAX_PENDING_RESPONSES;
+        java.io.ByteArrayOutputStream pipelined = new java.io.ByteArrayOutputStream();
+        for (int i = 0; i < requests; i++) {
+            byte[] frame = WireClient.serialize(metadataRequest("t"), i);
+            pipelined.writeBytes(ByteBuffer.allocate(4).putInt(frame.length).array());
+            pipelined.writeBytes(frame);
+        }
+        try (WireClient client = new WireClient(port)) {
+            client.sendRaw(pipelined.toByteArray());
+            int limit = ConnectionHandler.MAX_PENDING_RESPONSES + 1;
+            await().until(() -> futures.size() == limit);
+            await().during(java.time.Duration.ofMillis(300)).atMost(java.time.Duration.ofSeconds(2))
+                    .until(() -> futures.size() == limit);
+            for (int i = 0; i < requests; i++) {
+                int index = i;
+                await().pollDelay(java.time.Duration.ZERO).pollInterval(java.time.Duration.ofMillis(1))
+                        .until(() -> futures.size() > index);
+                futures.get(i).complete(new MetadataResponseData().setThrottleTimeMs(i));
+                MetadataResponse response = (MetadataResponse) client.receive(ApiKeys.METADATA, FakeDispatcher.METADATA_MAX, i);
+                assertThat(response.throttleTimeMs()).isEqualTo(i);
+            }
+        }
+    }
+
+    @Test
     void nullResponseFreesItsSlotWithoutWriting() throws IOException {
         CompletableFuture<ApiMessage> produce = new CompletableFuture<>();
         dispatcher.handle(ApiKeys.PRODUCE, (context, request) -> produce);
