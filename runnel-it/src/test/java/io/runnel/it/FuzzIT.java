@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -163,10 +164,10 @@ class FuzzIT {
         requests.add(FetchRequest.Builder.forConsumer((short) 12, 0, 1, Map.of(new TopicPartition("fuzz-target", 0),
                 new FetchRequest.PartitionData(org.apache.kafka.common.Uuid.ZERO_UUID, 0, 0, 1024,
                         java.util.Optional.empty()))).build((short) 12));
-        ListOffsetsRequestData listOffsets = new ListOffsetsRequestData().setReplicaId(-1);
-        listOffsets.topics().add(new ListOffsetsRequestData.ListOffsetsTopic().setName("fuzz-target").setPartitions(
-                List.of(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1))));
-        requests.add(new ListOffsetsRequest.Builder(listOffsets).build((short) 7));
+        requests.add(ListOffsetsRequest.Builder.forConsumer(false, IsolationLevel.READ_UNCOMMITTED)
+                .setTargetTimes(List.of(new ListOffsetsRequestData.ListOffsetsTopic().setName("fuzz-target").setPartitions(
+                        List.of(new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-1)))))
+                .build((short) 7));
         CreateTopicsRequestData create = new CreateTopicsRequestData().setTimeoutMs(1000).setValidateOnly(true);
         create.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("fuzz-new").setNumPartitions(1)
                 .setReplicationFactor((short) 1));
