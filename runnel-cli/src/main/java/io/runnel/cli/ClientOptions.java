@@ -13,15 +13,18 @@ import java.util.Properties;
 
 /** The options every client command shares: where the cluster is, and extra client settings. */
 public final class ClientOptions {
-    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", defaultValue = "localhost:9092",
-            description = "Broker(s) to connect to, comma-separated (default: ${DEFAULT-VALUE}).")
+    private static final String DEFAULT_BOOTSTRAP = "localhost:9092";
+
+    @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT",
+            description = "Broker(s) to connect to, comma-separated (default: bootstrap.servers from "
+                    + "--command-config, else " + DEFAULT_BOOTSTRAP + ").")
     String bootstrapServers;
 
     @Option(names = "--command-config", paramLabel = "FILE",
             description = "Properties file of client settings (security, timeouts...), as for Kafka's tools.")
     Path commandConfig;
 
-    /** The client settings: {@code --command-config} file, then {@code --bootstrap-server}. */
+    /** The client settings: {@code --command-config} file, with {@code --bootstrap-server} winning. */
     public Properties properties() {
         Properties props = new Properties();
         if (commandConfig != null) {
@@ -33,7 +36,10 @@ public final class ClientOptions {
                 throw new ConfigException("cannot read --command-config " + commandConfig + ": " + FailureReporter.message(e));
             }
         }
-        props.put("bootstrap.servers", bootstrapServers);
+        if (bootstrapServers != null) {
+            props.put("bootstrap.servers", bootstrapServers);
+        }
+        props.putIfAbsent("bootstrap.servers", DEFAULT_BOOTSTRAP);
         return props;
     }
 }

@@ -71,7 +71,7 @@ public final class BrokerConfig {
         checkControllerListeners();
 
         List<String> advertised = stringList(parsed, "advertised.listeners");
-        this.advertisedListeners = advertised == null
+        this.advertisedListeners = advertised == null || advertised.isEmpty()
                 ? listeners.stream().filter(l -> !controllerNames.contains(l.name())).map(BrokerConfig::advertisable).toList()
                 : parseAdvertised(advertised, protocols, protocolMapExplicit, controllerNames);
         this.interBrokerListenerName = checkInterBrokerListener((String) parsed.get("inter.broker.listener.name"), controllerNames);

@@ -7,8 +7,11 @@ import org.apache.kafka.common.errors.RecordTooLargeException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -81,6 +84,19 @@ class ProduceCommandTest {
 
         assertThat(clients.producerProps).containsEntry("bootstrap.servers", "b1:9092,b2:9092")
                 .containsEntry("acks", "1");
+    }
+
+    @Test
+    void commandConfigSuppliesBootstrapUnlessTheOptionIsGiven(@TempDir Path dir) throws Exception {
+        Path config = Files.writeString(dir.resolve("client.properties"), "bootstrap.servers=file:9092\nlinger.ms=7\n");
+
+        produce("", "produce", "t", "--command-config", config.toString());
+        assertThat(clients.producerProps).containsEntry("bootstrap.servers", "file:9092").containsEntry("linger.ms", "7");
+
+        TestClients other = new TestClients();
+        CliRun.run(other, Time.SYSTEM, "", "produce", "t", "--command-config", config.toString(),
+                "--bootstrap-server", "option:9092");
+        assertThat(other.producerProps).containsEntry("bootstrap.servers", "option:9092");
     }
 
     @Test
