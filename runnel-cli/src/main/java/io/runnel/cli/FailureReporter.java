@@ -1,5 +1,6 @@
 package io.runnel.cli;
 
+import io.runnel.metadata.StartupException;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.IExecutionExceptionHandler;
@@ -15,7 +16,8 @@ import java.util.concurrent.ExecutionException;
  * Turns every failure into one line on stderr, {@code runnel: <message>}, and an exit code:
  * {@value #USAGE} for usage and configuration errors (including a broker that refuses to start
  * on its storage), {@value #FAILURE} for anything that went wrong at run time. No stack traces:
- * the message is what the user acts on.
+ * the message is what the user acts on. With the environment variable {@code RUNNEL_DEBUG} set,
+ * the stack trace follows the line (for bug reports).
  */
 final class FailureReporter implements IParameterExceptionHandler, IExecutionExceptionHandler {
     static final int FAILURE = 1;
@@ -39,6 +41,9 @@ final class FailureReporter implements IParameterExceptionHandler, IExecutionExc
             return usage(cause.getMessage(), commandLine);
         }
         report(message(cause));
+        if (System.getenv("RUNNEL_DEBUG") != null) {
+            cause.printStackTrace(err);
+        }
         return isConfigurationError(cause) ? USAGE : FAILURE;
     }
 
@@ -52,12 +57,9 @@ final class FailureReporter implements IParameterExceptionHandler, IExecutionExc
         err.flush();
     }
 
-    /**
-     * Config errors, and {@code io.runnel.metadata.StartupException} (storage formatted for
-     * another node or cluster), matched by name so this module does not wait for that class.
-     */
+    /** Config errors, and storage formatted for another node or cluster. */
     private static boolean isConfigurationError(Throwable t) {
-        return t instanceof ConfigException || t.getClass().getSimpleName().equals("StartupException");
+        return t instanceof ConfigException || t instanceof StartupException;
     }
 
     private static Throwable unwrap(Throwable t) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import static org.apache.kafka.common.config.ConfigDef.Importance.LOW;
@@ -93,7 +94,9 @@ public final class LogConfig {
             raw.put(INTERNAL_SEGMENT_BYTES, brokerProps.get(INTERNAL_SEGMENT_BYTES));
         }
         try {
-            return new LinkedHashMap<>(CONFIG.parse(raw));
+            Map<String, Object> parsed = new LinkedHashMap<>(CONFIG.parse(raw));
+            parsed.values().removeIf(Objects::isNull); // keys without a default stay unset
+            return parsed;
         } catch (ConfigException e) {
             String topicKey = e.getMessage() == null ? "" : keyNamedIn(e.getMessage());
             String brokerKey = brokerSynonym(topicKey);
