@@ -264,14 +264,23 @@ public final class LogManager implements AutoCloseable {
             closed = true;
         }
         stopThreads();
+        boolean allClosed = true;
         for (SegmentedLog log : logs.values()) {
-            log.close();
+            try {
+                log.close();
+            } catch (KafkaStorageException e) {
+                allClosed = false;
+                LOG.error("Closing the log of {} failed", log.topicPartition(), e);
+            }
         }
         checkpoint();
         for (DelayedDelete pending : delayedDeletes) {
             runQuietly(pending);
         }
         delayedDeletes.clear();
+        if (!allClosed) {
+            return;
+        }
         for (Path dir : logDirs) {
             try {
                 Files.write(dir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);

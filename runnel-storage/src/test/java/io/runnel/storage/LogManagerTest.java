@@ -9,6 +9,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.time.Duration;
+
+import static org.awaitility.Awaitility.await;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -64,6 +68,60 @@ class LogManagerTest {
             try (var files = Files.list(dir)) {
                 assertThat(files.filter(Files::isDirectory)).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void uncleanStartRecoversFromTheCheckpointedRecoveryPoint() throws Exception {
+        LogConfig small = LogConfig.create(LogConfig.defaultsFromBroker(Map.of()),
+                Map.of("internal.segment.bytes", "1024", "flush.messages", "10"));
+        LogManager manager = LogManager.start(List.of(dir), settings(), time);
+        PartitionLog log = manager.getOrCreate(TP, Uuid.randomUuid(), small);
+        for (int i = 0; i < 20; i++) {
+            if (log.appendAsLeader(Batches.of(time.milliseconds(), 3), 1).flushNeeded()) {
+                log.flushAsync().get(10, TimeUnit.SECONDS);
+            }
+        }
+        log.updateHighWatermark(60);
+        manager.checkpoint();
+        manager.simulateCrash();
+        assertThat(dir.resolve(".kafka_cleanshutdown")).doesNotExist();
+
+        try (LogManager restarted = LogManager.start(List.of(dir), settings(), time)) {
+            assertThat(restarted.hadCleanShutdown()).isFalse();
+            PartitionLog recovered = restarted.get(TP).orElseThrow();
+            assertThat(recovered.logEndOffset()).isEqualTo(60);
+            assertThat(recovered.highWatermark()).isEqualTo(60);
+            assertThat(recovered.latestEpoch()).isEqualTo(1);
+            assertThat(Batches.batchesOf(recovered.read(0, 1 << 20, 60, false).records())).isNotEmpty();
+        }
+    }
+
+    @Test
+    void schedulerRunsRetentionFlushAndProducerExpiry() throws Exception {
+        StorageSettings fast = new StorageSettings(LogConfig.defaults(), 20, 20, 20, 1000, 20);
+        LogConfig config = LogConfig.create(LogConfig.defaultsFromBroker(Map.of()), Map.of(
+                "retention.ms", "5000", "flush.ms", "100",
+                "file.delete.delay.ms", "0"));
+        try (LogManager manager = LogManager.start(List.of(dir), fast, time)) {
+            PartitionLog log = manager.getOrCreate(TP, Uuid.randomUuid(), config);
+            for (int i = 0; i < 20; i++) {
+                log.appendAsLeader(Batches.idempotent(time.milliseconds(), 3, 5L, (short) 0, i * 3), 0);
+            }
+            log.updateHighWatermark(log.logEndOffset());
+            time.advance(100);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    Files.readString(dir.resolve("recovery-point-offset-checkpoint"))).contains("orders 3 60"));
+            time.advance(5000);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                assertThat(log.logStartOffset()).isEqualTo(60);
+                assertThat(log.activeProducers()).isEmpty();
+            });
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                try (var files = Files.list(dir.resolve("orders-3"))) {
+                    assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".deleted"));
+                }
+            });
         }
     }
 }

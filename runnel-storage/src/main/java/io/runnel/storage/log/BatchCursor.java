@@ -25,7 +25,6 @@ public final class BatchCursor {
     public static final int HEADER_SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
 
     private final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-    private long position = -1;
 
     /**
      * Reads the header at {@code position}. Returns false when fewer than a header's bytes lie
@@ -42,12 +41,7 @@ public final class BatchCursor {
                 return false;
             }
         }
-        this.position = position;
         return true;
-    }
-
-    public long position() {
-        return position;
     }
 
     public long baseOffset() {

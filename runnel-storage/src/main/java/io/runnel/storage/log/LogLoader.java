@@ -60,6 +60,9 @@ public final class LogLoader {
             if (trusted) {
                 segment = LogSegment.open(dir, base, config, now, services.io(), active);
             } else {
+                if (!scanned) {
+                    epochs.truncateFromEnd(base);
+                }
                 segment = LogSegment.openForRecovery(dir, base, config, now, services.io());
                 int truncated = segment.recover(config, batch -> assignEpoch(epochs, batch));
                 scanned = true;

@@ -79,10 +79,6 @@ public final class ProducerStateManager {
         return result;
     }
 
-    public boolean isEmpty() {
-        return producers.isEmpty();
-    }
-
     /** Writes the state as of {@code offset} (the log end offset) and keeps the two newest snapshots. */
     public void takeSnapshot(long offset) throws IOException {
         ProducerSnapshotFile.write(snapshotFile(offset), producers.values());
