@@ -26,7 +26,7 @@ class MetadataQuorumTest {
     @TempDir
     Path dir;
 
-    private static BrokerRegistration broker(int id) {
+    static BrokerRegistration broker(int id) {
         return new BrokerRegistration(id, Uuid.randomUuid(),
                 List.of(new BrokerRegistration.Endpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT")), null, false);
     }
