@@ -99,6 +99,8 @@ class ConfigAlterationTest {
                 op("listeners", OpType.SET, "PLAINTEXT://:1"));
         assertThat(error(refused)).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(refused.response().responses().get(0).errorMessage()).contains("Cannot update these configs dynamically");
+        assertThat(error(incremental(CLUSTER, false, op("log.retention.ms", OpType.SET, "never"))))
+                .isEqualTo(Errors.INVALID_CONFIG.code());
         assertThat(error(incremental(new ConfigResource(ConfigResource.Type.BROKER, "x"), false,
                 op("log.retention.ms", OpType.SET, "1")))).isEqualTo(Errors.INVALID_REQUEST.code());
     }
