@@ -51,7 +51,7 @@ public final class MetadataQuorum implements AutoCloseable {
     /** As {@link #start(QuorumSettings, Time)}, snapshotting every {@code snapshotThreshold} entries (tests). */
     static MetadataQuorum start(QuorumSettings settings, Time time, long snapshotThreshold) {
         long startMs = time.milliseconds();
-        String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.metadataDir(), settings.logDirs());
+        String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.voters(), settings.metadataDir(), settings.logDirs());
         MetadataQuorum quorum = new MetadataQuorum(settings, new ImagePublisher(MetadataImage.empty(clusterId)));
         try {
             quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), settings.metadataDir(), clusterId,

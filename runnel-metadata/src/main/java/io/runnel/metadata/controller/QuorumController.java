@@ -155,10 +155,14 @@ public final class QuorumController implements Controller, AutoCloseable {
         return write(image -> new ControllerResult<>(List.of(new RegisterBrokerRecord(registration)), null));
     }
 
-    /** Stops the controller thread; pending and later calls fail with NotControllerException. */
+    /** Stops the controller thread; queued and later calls fail with NotControllerException. */
     @Override
     public void close() {
-        thread.shutdownNow();
+        for (Runnable queued : thread.shutdownNow()) {
+            if (queued instanceof Request<?> request) {
+                request.future.completeExceptionally(notController());
+            }
+        }
         try {
             thread.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -167,8 +171,24 @@ public final class QuorumController implements Controller, AutoCloseable {
     }
 
     private <T> CompletableFuture<T> write(Function<MetadataImage, ControllerResult<T>> operation) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        boolean queued = execute(() -> {
+        Request<T> request = new Request<>(operation);
+        if (!execute(request)) {
+            request.future.completeExceptionally(notController());
+        }
+        return request.future;
+    }
+
+    /** One queued controller call: computes its result on the controller thread and appends its records. */
+    private final class Request<T> implements Runnable {
+        private final Function<MetadataImage, ControllerResult<T>> operation;
+        private final CompletableFuture<T> future = new CompletableFuture<>();
+
+        Request(Function<MetadataImage, ControllerResult<T>> operation) {
+            this.operation = operation;
+        }
+
+        @Override
+        public void run() {
             if (!active) {
                 future.completeExceptionally(notController());
                 return;
@@ -197,21 +217,14 @@ public final class QuorumController implements Controller, AutoCloseable {
             }
             lastWrite = appended;
             appended.whenComplete((offset, error) -> {
-                boolean hopped = execute(() -> onWriteDone(epoch, writeId, error));
+                execute(() -> onWriteDone(epoch, writeId, error));
                 if (error != null) {
                     future.completeExceptionally(notController(error));
                 } else {
                     future.complete(result.response());
                 }
-                if (!hopped) {
-                    log.debug("Controller closed before write {} completed", writeId);
-                }
             });
-        });
-        if (!queued) {
-            future.completeExceptionally(notController());
         }
-        return future;
     }
 
     private void onWriteDone(long epoch, long writeId, Throwable error) {

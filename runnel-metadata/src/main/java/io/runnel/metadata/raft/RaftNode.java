@@ -45,6 +45,13 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** Ratis' shaded gRPC logs through java.util.logging; held strongly so its WARNING level sticks. */
+    private static final java.util.logging.Logger GRPC_LOG =
+            java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc");
+
+    static {
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
 
     private final RaftServer server;
     private final RaftGroupId groupId;

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
  *   <li>a one-voter quorum elects itself within ~10-30 ms of starting, without pre-vote; larger
  *       quorums use 300-600 ms election timeouts so a GC pause does not depose a leader;</li>
  *   <li>automatic snapshots every {@code snapshotThreshold} entries, log purged up to the snapshot,
- *       two snapshots kept; a raised staging timeout for adding voters;</li>
+ *       two snapshots kept, none taken on stop (a restart replays the log tail, which is quick
+ *       and keeps stopping fast); a raised staging timeout for adding voters;</li>
  *   <li>few threads (the machine may have two cores).</li>
  * </ul>
  */
@@ -47,6 +48,7 @@ final class RatisProperties {
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, snapshotThreshold);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(props, false);
 
         RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(60, TimeUnit.SECONDS));
         RaftServerConfigKeys.ThreadPool.setServerCached(props, true);
