@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One connection's request pipeline: parses each frame, dispatches it without waiting for earlier
@@ -155,7 +156,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (ctx.executor().inEventLoop()) {
                 onDispatchComplete(slot, response, failure);
             } else {
-                ctx.executor().execute(() -> onDispatchComplete(slot, response, failure));
+                try {
+                    ctx.executor().execute(() -> onDispatchComplete(slot, response, failure));
+                } catch (RejectedExecutionException serverClosing) {
+                    // The event loop is shutting down with its connections: the response is dropped.
+                }
             }
         });
     }

@@ -348,6 +348,17 @@ class NetworkServerTest {
     }
 
     @Test
+    void closesIdleConnections() throws IOException {
+        server.close();
+        server = NetworkServer.start(List.of(new ListenerSpec("PLAINTEXT", "127.0.0.1", 0)), dispatcher,
+                new NetworkSettings(MAX_REQUEST_BYTES, 1, 200, -1, -1));
+        try (WireClient client = new WireClient(server.boundPort("PLAINTEXT"))) {
+            assertApiVersionsAnswered(client, 1);
+            assertThat(client.closedByServer()).isTrue();
+        }
+    }
+
+    @Test
     void servesSeveralListeners() throws IOException {
         server.close();
         server = NetworkServer.start(List.of(new ListenerSpec("A", "127.0.0.1", 0), new ListenerSpec("B", "", 0)),
