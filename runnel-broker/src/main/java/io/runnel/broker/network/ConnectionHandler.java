@@ -122,13 +122,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && pending.isEmpty()) {
+        if (!(evt instanceof IdleStateEvent)) {
+            ctx.fireUserEventTriggered(evt);
+        } else if (pending.isEmpty()) {
+            // A connection waiting for responses (a long fetch) is not idle.
             LOG.debug("Closing idle connection {} on listener {}", connectionId, listenerName);
             closed = true;
             ctx.close();
-            return;
         }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

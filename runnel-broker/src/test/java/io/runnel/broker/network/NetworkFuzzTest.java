@@ -54,7 +54,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * and keep answering afterwards.
  */
 class NetworkFuzzTest {
-    private static final int MAX_REQUEST_BYTES = 16 * 1024;
+    private static final int MAX_REQUEST_BYTES = 4 * FrameDecoder.EAGER_ALLOCATION_BYTES;
     private static final int CLIENT_THREADS = 4;
     private static final int CONNECTIONS_PER_THREAD = 1_000;
     private static final int MAX_FRAMES_PER_CONNECTION = 16;
