@@ -15,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -124,8 +123,9 @@ public final class NetworkServer implements AutoCloseable {
                 : new InetSocketAddress(listener.host(), listener.port());
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
             throw new IllegalStateException("Listener " + listener.name() + " cannot bind " + address + ": "
-                    + bound.cause().getMessage());
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName()));
         }
         serverChannels.put(listener.name(), bound.channel());
         LOG.info("Listener {} bound to {} ({})", listener.name(), bound.channel().localAddress(), transport);

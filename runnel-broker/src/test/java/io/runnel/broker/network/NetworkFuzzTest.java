@@ -1,7 +1,6 @@
 package io.runnel.broker.network;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.netty.util.ResourceLeakDetector;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
