@@ -1,15 +1,13 @@
 package io.runnel.it;
 
 import io.runnel.it.harness.BrokerProcess;
+import io.runnel.it.harness.FreePorts;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -28,8 +26,8 @@ class ServerPropertiesIT {
 
     @Test
     void kafkaServerPropertiesStartRunnelUnchanged() throws Exception {
-        assertPortFree(9092);
-        assertPortFree(9093);
+        FreePorts.assertFree(9092);
+        FreePorts.assertFree(9093);
         TempDirs.delete(DATA);
         try (BrokerProcess broker = BrokerProcess.start(List.of("--config", CONFIG.toString()), "localhost:9092", DATA)) {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()))) {
@@ -46,11 +44,4 @@ class ServerPropertiesIT {
         }
     }
 
-    private static void assertPortFree(int port) {
-        try (ServerSocket socket = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
-            assertThat(socket.getLocalPort()).isEqualTo(port);
-        } catch (IOException e) {
-            throw new AssertionError("port " + port + " is in use: stop the local broker before running this test", e);
-        }
-    }
 }
