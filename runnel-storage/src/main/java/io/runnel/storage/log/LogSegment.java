@@ -270,6 +270,29 @@ public final class LogSegment {
         return truncated;
     }
 
+    /**
+     * Removes the batch holding {@code offset} and every later one, and makes the segment
+     * appendable again (indexes regrown to {@code segment.index.bytes}).
+     *
+     * @return bytes removed
+     */
+    public int truncateTo(long offset, LogConfig config) throws IOException {
+        BatchCursor cursor = new BatchCursor();
+        int position = positionOf(offset, cursor);
+        offsetIndex.resize(config.segmentIndexBytes());
+        timeIndex.resize(config.segmentIndexBytes());
+        if (position < 0) {
+            return 0;
+        }
+        int removed = size - position;
+        size = position;
+        channel.truncate(position);
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        rescanHeaders(cursor);
+        return removed;
+    }
+
     /** Forces the file and both indexes to disk. */
     public void flush() throws IOException {
         io.force(channel);
@@ -359,6 +382,27 @@ public final class LogSegment {
         }
         long position = offsetIndex.lastPosition();
         while (cursor.readAt(channel, position, size)) {
+            nextOffset = cursor.lastOffset() + 1;
+            if (cursor.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = cursor.maxTimestamp();
+                offsetOfMaxTimestamp = cursor.lastOffset();
+            }
+            position += cursor.sizeInBytes();
+        }
+        bytesSinceLastIndexEntry = (int) (size - offsetIndex.lastPosition());
+    }
+
+    /** Recomputes end offset, max timestamp and roll timestamp from every batch header. */
+    private void rescanHeaders(BatchCursor cursor) throws IOException {
+        nextOffset = baseOffset;
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        offsetOfMaxTimestamp = -1;
+        rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+        long position = 0;
+        while (cursor.readAt(channel, position, size)) {
+            if (position == 0) {
+                rollingBasedTimestamp = cursor.maxTimestamp();
+            }
             nextOffset = cursor.lastOffset() + 1;
             if (cursor.maxTimestamp() > maxTimestamp) {
                 maxTimestamp = cursor.maxTimestamp();

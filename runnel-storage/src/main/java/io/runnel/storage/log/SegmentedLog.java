@@ -41,8 +41,9 @@ import java.util.function.BiPredicate;
  * {@code lock}. Reads take no lock: they see the segment map (concurrent) and each segment's
  * committed size, both published after the bytes are written, and the offsets, which are
  * volatile. Flushes are serialized by {@code flushLock} and fsync outside {@code lock}, so an
- * fsync never blocks appends. Lock order: {@code flushLock} before {@code lock} before
- * {@code pendingFlushLock}.
+ * fsync never blocks appends; truncation holds {@code flushLock} too, so a flush never
+ * records a recovery point above data it did not sync. Lock order: {@code flushLock} before
+ * {@code lock} before {@code pendingFlushLock}.
  */
 public final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
@@ -149,6 +150,124 @@ public final class SegmentedLog implements PartitionLog {
             assignEpoch(leaderEpoch, firstOffset);
             boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
             return new AppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset, false, flushNeeded);
+        }
+    }
+
+    /**
+     * Appends batches replicated from the leader, keeping the offsets, leader epochs and
+     * timestamps it assigned. Producer state is replayed without sequence checks (the leader
+     * made them) and the leader epoch cache learns each batch's epoch.
+     *
+     * @return offsets appended ({@code -1} when {@code records} is empty)
+     * @throws org.apache.kafka.common.InvalidRecordException the first offset is below the log
+     *     end offset or offsets do not increase (the caller must truncate first)
+     * @throws org.apache.kafka.common.errors.CorruptRecordException bad CRC or a partial batch
+     * @throws KafkaStorageException the disk write failed; the log is left as it was
+     */
+    @Override
+    public AppendInfo appendAsFollower(MemoryRecords records) {
+        LogConfig cfg = config;
+        synchronized (lock) {
+            ensureOpen();
+            long maxTimestamp = AppendValidator.validateReplicated(records, logEndOffset);
+            if (records.sizeInBytes() == 0) {
+                return new AppendInfo(-1, -1, -1, logStartOffset, false, false);
+            }
+            long firstOffset = -1;
+            long lastOffset = -1;
+            for (MutableRecordBatch batch : records.batches()) {
+                firstOffset = firstOffset < 0 ? batch.baseOffset() : firstOffset;
+                lastOffset = batch.lastOffset();
+            }
+            try {
+                LogSegment active = maybeRoll(cfg, records.sizeInBytes(), maxTimestamp, lastOffset,
+                        services.time().milliseconds());
+                active.append(records, lastOffset);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Write to the log of " + topicPartition + " failed", e);
+            }
+            for (MutableRecordBatch batch : records.batches()) {
+                if (batch.hasProducerId()) {
+                    producers.replay(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(),
+                            batch.isTransactional(), batch.isControlBatch());
+                }
+                assignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
+            logEndOffset = lastOffset + 1;
+            boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
+            return new AppendInfo(firstOffset, lastOffset, -1, logStartOffset, false, flushNeeded);
+        }
+    }
+
+    /**
+     * Removes every batch at or after {@code targetOffset} (a follower's divergent tail; a batch
+     * holding it goes whole). Leader epochs, producer state, high watermark and recovery point
+     * follow the new log end offset, which is returned. Truncating to or below the first
+     * segment's base offset empties the log and restarts it at {@code targetOffset}.
+     */
+    @Override
+    public long truncateTo(long targetOffset) {
+        synchronized (flushLock) {
+            return truncateToLocked(targetOffset);
+        }
+    }
+
+    private long truncateToLocked(long targetOffset) {
+        synchronized (lock) {
+            ensureOpen();
+            if (targetOffset >= logEndOffset) {
+                return logEndOffset;
+            }
+            if (targetOffset <= segments.firstKey()) {
+                truncateFullyLocked(targetOffset);
+                return logEndOffset;
+            }
+            try {
+                removeSegments(new ArrayList<>(segments.tailMap(targetOffset, true).values()));
+                LogSegment last = segments.lastEntry().getValue();
+                last.truncateTo(targetOffset, config);
+                logEndOffset = last.nextOffset();
+                highWatermark = Math.min(highWatermark, logEndOffset);
+                recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+                logStartOffset = Math.min(logStartOffset, logEndOffset);
+                epochs.truncateFromEnd(logEndOffset);
+                LogLoader.rebuildProducerState(producers, segments, logEndOffset);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
+            }
+            return logEndOffset;
+        }
+    }
+
+    /**
+     * Deletes every segment and restarts the log empty at {@code newOffset}: log start, end,
+     * high watermark and recovery point all become {@code newOffset}; leader epochs and
+     * producer state are cleared.
+     */
+    @Override
+    public void truncateFullyAndStartAt(long newOffset) {
+        synchronized (flushLock) {
+            truncateFullyLocked(newOffset);
+        }
+    }
+
+    private void truncateFullyLocked(long newOffset) {
+        synchronized (lock) {
+            ensureOpen();
+            try {
+                removeSegments(new ArrayList<>(segments.values()));
+                segments.put(newOffset, LogSegment.create(dir, newOffset, config, services.time().milliseconds(),
+                        services.io()));
+                logStartOffset = newOffset;
+                logEndOffset = newOffset;
+                highWatermark = newOffset;
+                recoveryPoint = newOffset;
+                epochs.truncateFromEnd(Long.MIN_VALUE);
+                producers.truncateFully();
+            } catch (IOException e) {
+                throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
+            }
         }
     }
 
@@ -592,11 +711,7 @@ public final class SegmentedLog implements PartitionLog {
             if (deletable.size() == segments.size()) {
                 rollLocked();
             }
-            for (LogSegment segment : deletable) {
-                segments.remove(segment.baseOffset());
-                segment.markDeleted();
-                services.deleter().deleteLater(segment, config.fileDeleteDelayMs());
-            }
+            removeSegments(deletable);
         } catch (IOException e) {
             throw new KafkaStorageException("Deleting segments of " + topicPartition + " failed", e);
         }
@@ -606,6 +721,15 @@ public final class SegmentedLog implements PartitionLog {
             truncateEpochsFromStart();
         }
         return deletable.size();
+    }
+
+    /** Takes segments out of the map and hands them to the delayed deleter. */
+    private void removeSegments(List<LogSegment> removed) throws IOException {
+        for (LogSegment segment : removed) {
+            segments.remove(segment.baseOffset());
+            segment.markDeleted();
+            services.deleter().deleteLater(segment, config.fileDeleteDelayMs());
+        }
     }
 
     private static long largestTimestamp(LogSegment segment) {

@@ -118,6 +118,14 @@ public final class ProducerStateManager {
         return -1;
     }
 
+    /** Forgets every producer and deletes every snapshot (the log was emptied). */
+    public void truncateFully() throws IOException {
+        producers.clear();
+        for (long offset : snapshotOffsets()) {
+            Files.deleteIfExists(snapshotFile(offset));
+        }
+    }
+
     ProducerEntry entry(long producerId) {
         return producers.get(producerId);
     }
