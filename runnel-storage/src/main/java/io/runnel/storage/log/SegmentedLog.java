@@ -18,11 +18,11 @@ import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -331,59 +331,17 @@ public final class SegmentedLog implements PartitionLog {
 
     @Override
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        long startOffset = logStartOffset;
-        BatchCursor cursor = new BatchCursor();
-        BatchVerifier reader = new BatchVerifier();
         try {
-            for (LogSegment segment : segments.values()) {
-                if (segment.maxTimestamp() < timestamp) {
-                    continue;
-                }
-                int position = segment.positionOfTimestamp(timestamp, cursor);
-                while (position >= 0 && cursor.readAt(segment.channel(), position, segment.committedSize())) {
-                    if (cursor.maxTimestamp() >= timestamp && cursor.lastOffset() >= startOffset) {
-                        MutableRecordBatch batch = reader.read(segment.channel(), position, cursor.sizeInBytes());
-                        for (Record record : batch) {
-                            if (record.timestamp() >= timestamp && record.offset() >= startOffset) {
-                                return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
-                                        batch.partitionLeaderEpoch()));
-                            }
-                        }
-                    }
-                    position += cursor.sizeInBytes();
-                }
-            }
+            return TimestampSearch.firstAtOrAfter(segments.values(), timestamp, logStartOffset);
         } catch (IOException e) {
             throw new KafkaStorageException("Timestamp lookup in the log of " + topicPartition + " failed", e);
         }
-        return Optional.empty();
     }
 
     @Override
     public Optional<TimestampAndOffset> maxTimestampAndOffset() {
-        LogSegment best = null;
-        for (LogSegment segment : segments.values()) {
-            if (segment.maxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
-                best = segment;
-            }
-        }
-        if (best == null) {
-            return Optional.empty();
-        }
-        long target = best.maxTimestamp();
-        BatchCursor cursor = new BatchCursor();
         try {
-            int position = best.positionOfTimestamp(target, cursor);
-            if (position < 0) {
-                return Optional.empty();
-            }
-            MutableRecordBatch batch = new BatchVerifier().read(best.channel(), position, cursor.sizeInBytes());
-            for (Record record : batch) {
-                if (record.timestamp() == target) {
-                    return Optional.of(new TimestampAndOffset(target, record.offset(), batch.partitionLeaderEpoch()));
-                }
-            }
-            return Optional.of(new TimestampAndOffset(target, batch.lastOffset(), batch.partitionLeaderEpoch()));
+            return TimestampSearch.max(segments.values());
         } catch (IOException e) {
             throw new KafkaStorageException("Timestamp lookup in the log of " + topicPartition + " failed", e);
         }
@@ -400,7 +358,7 @@ public final class SegmentedLog implements PartitionLog {
             if (offset > logStartOffset) {
                 logStartOffset = offset;
                 truncateEpochsFromStart();
-                deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
+                deleteSegments(RetentionRules.belowLogStart(logStartOffset));
             }
             return logStartOffset;
         }
@@ -422,21 +380,12 @@ public final class SegmentedLog implements PartitionLog {
             }
             LogConfig cfg = config;
             long now = services.time().milliseconds();
-            int deleted = deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
-            if (cfg.deleteEnabled()) {
-                if (cfg.retentionMs() >= 0) {
-                    deleted += deleteSegments((segment, next) -> now - largestTimestamp(segment) > cfg.retentionMs());
-                }
-                if (cfg.retentionBytes() >= 0) {
-                    long[] excess = {sizeInBytes() - cfg.retentionBytes()};
-                    deleted += deleteSegments((segment, next) -> {
-                        if (excess[0] - segment.committedSize() >= 0) {
-                            excess[0] -= segment.committedSize();
-                            return true;
-                        }
-                        return false;
-                    });
-                }
+            int deleted = deleteSegments(RetentionRules.belowLogStart(logStartOffset));
+            if (cfg.deleteEnabled() && cfg.retentionMs() >= 0) {
+                deleted += deleteSegments(RetentionRules.olderThan(now, cfg.retentionMs()));
+            }
+            if (cfg.deleteEnabled() && cfg.retentionBytes() >= 0) {
+                deleted += deleteSegments(RetentionRules.beyondSize(sizeInBytes(), cfg.retentionBytes()));
             }
             return deleted;
         }
@@ -691,18 +640,12 @@ public final class SegmentedLog implements PartitionLog {
     }
 
     /** Deletes the oldest segments while {@code predicate(segment, nextSegment)} holds; see {@link #deleteOldSegments}. */
-    private int deleteSegments(BiPredicate<LogSegment, LogSegment> predicate) {
-        List<LogSegment> deletable = new ArrayList<>();
-        for (LogSegment segment : segments.values()) {
-            Map.Entry<Long, LogSegment> nextEntry = segments.higherEntry(segment.baseOffset());
-            LogSegment next = nextEntry == null ? null : nextEntry.getValue();
-            long upperBound = next == null ? logEndOffset : next.baseOffset();
-            boolean lastAndEmpty = next == null && segment.isEmpty();
-            if (highWatermark >= upperBound && !lastAndEmpty && predicate.test(segment, next)) {
-                deletable.add(segment);
-            } else {
-                break;
-            }
+    private int deleteSegments(BiPredicate<LogSegment, LogSegment> rule) {
+        List<LogSegment> deletable;
+        try {
+            deletable = RetentionRules.deletable(segments, highWatermark, logEndOffset, rule);
+        } catch (UncheckedIOException e) {
+            throw new KafkaStorageException("Retention check of " + topicPartition + " failed", e.getCause());
         }
         if (deletable.isEmpty()) {
             return 0;
@@ -729,14 +672,6 @@ public final class SegmentedLog implements PartitionLog {
             segments.remove(segment.baseOffset());
             segment.markDeleted();
             services.deleter().deleteLater(segment, config.fileDeleteDelayMs());
-        }
-    }
-
-    private static long largestTimestamp(LogSegment segment) {
-        try {
-            return segment.largestTimestampForRetention();
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot read the time of segment " + segment.logFile(), e);
         }
     }
 
