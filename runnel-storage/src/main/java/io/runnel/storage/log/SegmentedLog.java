@@ -31,7 +31,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiPredicate;
 
 /**
@@ -43,7 +42,7 @@ import java.util.function.BiPredicate;
  * volatile. Flushes are serialized by {@code flushLock} and fsync outside {@code lock}, so an
  * fsync never blocks appends; truncation holds {@code flushLock} too, so a flush never
  * records a recovery point above data it did not sync. Lock order: {@code flushLock} before
- * {@code lock} before {@code pendingFlushLock}.
+ * {@code lock}; {@link GroupCommit} takes its own lock last.
  */
 public final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
@@ -54,7 +53,7 @@ public final class SegmentedLog implements PartitionLog {
     private final LogServices services;
     private final Object lock = new Object();
     private final Object flushLock = new Object();
-    private final Object pendingFlushLock = new Object();
+    private final GroupCommit groupCommit;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ProducerStateManager producers;
     private final LeaderEpochCache epochs;
@@ -65,7 +64,6 @@ public final class SegmentedLog implements PartitionLog {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean closed;
-    private CompletableFuture<Void> pendingFlush;
 
     SegmentedLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, LogServices services,
                  ConcurrentSkipListMap<Long, LogSegment> segments, ProducerStateManager producers,
@@ -83,6 +81,7 @@ public final class SegmentedLog implements PartitionLog {
         this.highWatermark = Math.min(Math.max(highWatermark, this.logStartOffset), logEndOffset);
         this.recoveryPoint = Math.min(recoveryPoint, logEndOffset);
         this.lastFlushMs = services.time().milliseconds();
+        this.groupCommit = new GroupCommit(services.flusher(), this::flush);
     }
 
     @Override
@@ -148,6 +147,7 @@ public final class SegmentedLog implements PartitionLog {
             producers.commit(producerAppend);
             logEndOffset = lastOffset + 1;
             assignEpoch(leaderEpoch, firstOffset);
+            assert offsetsInOrder() : offsets();
             boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
             return new AppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset, false, flushNeeded);
         }
@@ -195,6 +195,7 @@ public final class SegmentedLog implements PartitionLog {
                 assignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
             }
             logEndOffset = lastOffset + 1;
+            assert offsetsInOrder() : offsets();
             boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
             return new AppendInfo(firstOffset, lastOffset, -1, logStartOffset, false, flushNeeded);
         }
@@ -236,6 +237,7 @@ public final class SegmentedLog implements PartitionLog {
             } catch (IOException e) {
                 throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
             }
+            assert offsetsInOrder() : offsets();
             return logEndOffset;
         }
     }
@@ -326,6 +328,7 @@ public final class SegmentedLog implements PartitionLog {
     public void updateHighWatermark(long offset) {
         synchronized (lock) {
             highWatermark = Math.min(Math.max(highWatermark, offset), logEndOffset);
+            assert offsetsInOrder() : offsets();
         }
     }
 
@@ -360,6 +363,7 @@ public final class SegmentedLog implements PartitionLog {
                 truncateEpochsFromStart();
                 deleteSegments(RetentionRules.belowLogStart(logStartOffset));
             }
+            assert offsetsInOrder() : offsets();
             return logStartOffset;
         }
     }
@@ -478,23 +482,7 @@ public final class SegmentedLog implements PartitionLog {
 
     @Override
     public CompletableFuture<Void> flushAsync() {
-        CompletableFuture<Void> future;
-        boolean schedule = false;
-        synchronized (pendingFlushLock) {
-            if (pendingFlush == null) {
-                pendingFlush = new CompletableFuture<>();
-                schedule = true;
-            }
-            future = pendingFlush;
-        }
-        if (schedule) {
-            try {
-                services.flusher().execute(this::runPendingFlush);
-            } catch (RejectedExecutionException e) {
-                runPendingFlushFailed(new KafkaStorageException("The flusher of " + topicPartition + " has stopped", e));
-            }
-        }
-        return future;
+        return groupCommit.request();
     }
 
     /** Flushes if {@code flush.ms} has passed since the last flush and there is unflushed data. */
@@ -545,31 +533,6 @@ public final class SegmentedLog implements PartitionLog {
         synchronized (lock) {
             closed = true;
             return new ArrayList<>(segments.values());
-        }
-    }
-
-    private void runPendingFlush() {
-        CompletableFuture<Void> future;
-        synchronized (pendingFlushLock) {
-            future = pendingFlush;
-            pendingFlush = null;
-        }
-        try {
-            flush();
-            future.complete(null);
-        } catch (RuntimeException e) {
-            future.completeExceptionally(e);
-        }
-    }
-
-    private void runPendingFlushFailed(KafkaStorageException e) {
-        CompletableFuture<Void> future;
-        synchronized (pendingFlushLock) {
-            future = pendingFlush;
-            pendingFlush = null;
-        }
-        if (future != null) {
-            future.completeExceptionally(e);
         }
     }
 
@@ -681,6 +644,16 @@ public final class SegmentedLog implements PartitionLog {
         } catch (ClosedChannelException e) {
             // Deleted by retention since the flush started: nothing left to make durable.
         }
+    }
+
+    /** The invariant {@code logStartOffset <= highWatermark <= logEndOffset}. */
+    private boolean offsetsInOrder() {
+        return logStartOffset <= highWatermark && highWatermark <= logEndOffset;
+    }
+
+    private String offsets() {
+        return topicPartition + ": log start " + logStartOffset + ", high watermark " + highWatermark
+                + ", log end " + logEndOffset;
     }
 
     private void ensureOpen() {
