@@ -305,9 +305,9 @@ public final class LogManager implements AutoCloseable {
         Files.createDirectories(dir);
         Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
         boolean clean = Files.exists(marker);
-        Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpointFile(dir.resolve(RECOVERY_POINT_FILE)).read();
-        Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(dir.resolve(HIGH_WATERMARK_FILE)).read();
-        Map<TopicPartition, Long> startOffsets = new OffsetCheckpointFile(dir.resolve(LOG_START_OFFSET_FILE)).read();
+        Map<TopicPartition, Long> recoveryPoints = readCheckpoint(dir.resolve(RECOVERY_POINT_FILE));
+        Map<TopicPartition, Long> highWatermarks = readCheckpoint(dir.resolve(HIGH_WATERMARK_FILE));
+        Map<TopicPartition, Long> startOffsets = readCheckpoint(dir.resolve(LOG_START_OFFSET_FILE));
         List<Path> children;
         try (Stream<Path> list = Files.list(dir)) {
             children = list.filter(Files::isDirectory).sorted().toList();
@@ -333,6 +333,19 @@ public final class LogManager implements AutoCloseable {
         }
         Files.deleteIfExists(marker);
         return clean;
+    }
+
+    /**
+     * A checkpoint's offsets; an unreadable file counts as empty (logs then recover from
+     * their first segment, which is slower but safe) and is logged.
+     */
+    private static Map<TopicPartition, Long> readCheckpoint(Path file) {
+        try {
+            return new OffsetCheckpointFile(file).read();
+        } catch (IOException e) {
+            LOG.warn("Ignoring unreadable checkpoint {}: {}", file, e.getMessage());
+            return new HashMap<>();
+        }
     }
 
     /** {@code <topic>-<partition>} to a partition, or null for any other directory name. */

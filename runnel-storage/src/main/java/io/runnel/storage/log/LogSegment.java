@@ -389,7 +389,7 @@ public final class LogSegment {
             }
             position += cursor.sizeInBytes();
         }
-        bytesSinceLastIndexEntry = (int) (size - offsetIndex.lastPosition());
+        bytesSinceLastIndexEntry = size - offsetIndex.lastPosition();
     }
 
     /** Recomputes end offset, max timestamp and roll timestamp from every batch header. */
@@ -410,7 +410,7 @@ public final class LogSegment {
             }
             position += cursor.sizeInBytes();
         }
-        bytesSinceLastIndexEntry = (int) (size - offsetIndex.lastPosition());
+        bytesSinceLastIndexEntry = size - offsetIndex.lastPosition();
     }
 
     private void truncateQuietly(int position) {
