@@ -455,6 +455,7 @@ public final class SegmentedLog implements PartitionLog {
         synchronized (flushLock) {
             long target;
             List<LogSegment> dirty;
+            ProducerStateManager.Snapshot snapshot;
             synchronized (lock) {
                 if (closed) {
                     return;
@@ -462,16 +463,13 @@ public final class SegmentedLog implements PartitionLog {
                 target = logEndOffset;
                 Long from = segments.floorKey(recoveryPoint);
                 dirty = new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values());
-                try {
-                    producers.takeSnapshot(target);
-                } catch (IOException e) {
-                    throw new KafkaStorageException("Producer snapshot of " + topicPartition + " failed", e);
-                }
+                snapshot = producers.captureSnapshot(target);
             }
             try {
                 for (LogSegment segment : dirty) {
                     forceIfOpen(segment);
                 }
+                producers.writeSnapshot(snapshot);
             } catch (IOException e) {
                 throw new KafkaStorageException("Flush of the log of " + topicPartition + " failed", e);
             }
