@@ -111,11 +111,16 @@ public final class LogManager implements AutoCloseable {
 
     /**
      * The log of {@code tp}, created empty with {@code config} if it does not exist. An
-     * existing log takes {@code config} if it differs from its current one.
+     * existing log takes {@code config} if it differs from its current one, and {@code topicId}
+     * if it had none.
+     *
+     * @throws org.apache.kafka.common.errors.InconsistentTopicIdException the existing log
+     *     belongs to another topic id (the topic was deleted and re-created): {@link #delete} it first
      */
     public PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, LogConfig config) {
         SegmentedLog existing = logs.get(tp);
         if (existing != null) {
+            existing.assignTopicId(topicId);
             if (!existing.config().equals(config)) {
                 existing.updateConfig(config);
             }

@@ -2,6 +2,7 @@ package io.runnel.storage;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LogManagerTest {
     static final TopicPartition TP = new TopicPartition("orders", 3);
@@ -153,5 +155,21 @@ class LogManagerTest {
         assertThat(LogManager.parsePartitionDir("meta.properties")).isNull();
         assertThat(LogManager.parsePartitionDir("topic-x")).isNull();
         assertThat(LogManager.parsePartitionDir("-1")).isNull();
+    }
+
+    @Test
+    void aLogOfAnotherTopicIdIsRefused() throws Exception {
+        try (LogManager manager = LogManager.start(List.of(dir), settings(), time)) {
+            manager.getOrCreate(TP, Uuid.randomUuid(), LogConfig.defaults());
+            assertThatThrownBy(() -> manager.getOrCreate(TP, Uuid.randomUuid(), LogConfig.defaults()))
+                    .isInstanceOf(InconsistentTopicIdException.class);
+        }
+        Files.delete(dir.resolve("orders-3/partition.metadata"));
+        Uuid adopted = Uuid.randomUuid();
+        try (LogManager manager = LogManager.start(List.of(dir), settings(), time)) {
+            assertThat(manager.get(TP).orElseThrow().topicId()).isEqualTo(Uuid.ZERO_UUID);
+            assertThat(manager.getOrCreate(TP, adopted, LogConfig.defaults()).topicId()).isEqualTo(adopted);
+        }
+        assertThat(Files.readString(dir.resolve("orders-3/partition.metadata"))).contains(adopted.toString());
     }
 }

@@ -8,11 +8,13 @@ import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogReadInfo;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.TimestampAndOffset;
+import io.runnel.storage.checkpoint.PartitionMetadataFile;
 import io.runnel.storage.producer.BatchMetadata;
 import io.runnel.storage.producer.ProducerAppend;
 import io.runnel.storage.producer.ProducerStateManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
@@ -48,7 +50,7 @@ public final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
 
     private final TopicPartition topicPartition;
-    private final Uuid topicId;
+    private volatile Uuid topicId;
     private final Path dir;
     private final LogServices services;
     private final Object lock = new Object();
@@ -92,6 +94,30 @@ public final class SegmentedLog implements PartitionLog {
     @Override
     public Uuid topicId() {
         return topicId;
+    }
+
+    /**
+     * Gives a log found without a {@code partition.metadata} (topic id zero) its topic id.
+     *
+     * @throws InconsistentTopicIdException the log already belongs to another topic id (a topic
+     *     deleted and re-created under the same name): the caller deletes this log
+     */
+    public void assignTopicId(Uuid id) {
+        synchronized (lock) {
+            if (topicId.equals(id)) {
+                return;
+            }
+            if (!topicId.equals(Uuid.ZERO_UUID)) {
+                throw new InconsistentTopicIdException("The log of " + topicPartition + " belongs to topic id "
+                        + topicId + ", not " + id);
+            }
+            try {
+                new PartitionMetadataFile(dir).write(id);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot write the topic id of " + topicPartition, e);
+            }
+            topicId = id;
+        }
     }
 
     /** The partition directory. */
