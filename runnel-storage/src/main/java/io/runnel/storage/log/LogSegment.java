@@ -110,17 +110,8 @@ public final class LogSegment {
         return maxTimestamp;
     }
 
-    /** Last offset of the batch carrying {@link #maxTimestamp()}, or -1. */
-    public long offsetOfMaxTimestamp() {
-        return offsetOfMaxTimestamp;
-    }
-
     public FileChannel channel() {
         return channel;
-    }
-
-    public Path logFile() {
-        return logFile;
     }
 
     /** Timestamp retention compares against: the largest record timestamp, else the file's mtime. */
