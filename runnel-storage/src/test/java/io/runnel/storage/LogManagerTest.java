@@ -2,6 +2,7 @@ package io.runnel.storage;
 
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -15,6 +16,7 @@ import java.time.Duration;
 import static org.awaitility.Awaitility.await;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LogManagerTest {
     static final TopicPartition TP = new TopicPartition("orders", 3);
@@ -123,5 +125,51 @@ class LogManagerTest {
                 }
             });
         }
+    }
+
+    @Test
+    void checkpointsCarryLogStartOffsetsAndHighWatermarksAcrossRestarts() throws Exception {
+        LogConfig small = LogConfig.create(LogConfig.defaultsFromBroker(Map.of()), Map.of("internal.segment.bytes", "1024"));
+        try (LogManager manager = LogManager.start(List.of(dir), settings(), time)) {
+            PartitionLog log = manager.getOrCreate(TP, Uuid.randomUuid(), small);
+            for (int i = 0; i < 30; i++) {
+                log.appendAsLeader(Batches.of(time.milliseconds(), 2), 0);
+            }
+            log.updateHighWatermark(50);
+            assertThat(log.deleteRecordsBefore(33)).isEqualTo(33);
+        }
+        assertThat(Files.readString(dir.resolve("log-start-offset-checkpoint"))).isEqualTo("0\n1\norders 3 33\n");
+        assertThat(Files.readString(dir.resolve("replication-offset-checkpoint"))).isEqualTo("0\n1\norders 3 50\n");
+        assertThat(Files.readString(dir.resolve("recovery-point-offset-checkpoint"))).isEqualTo("0\n1\norders 3 60\n");
+        try (LogManager manager = LogManager.start(List.of(dir), settings(), time)) {
+            PartitionLog log = manager.get(TP).orElseThrow();
+            assertThat(log.logStartOffset()).isEqualTo(33);
+            assertThat(log.highWatermark()).isEqualTo(50);
+            assertThat(log.logEndOffset()).isEqualTo(60);
+        }
+    }
+
+    @Test
+    void partitionDirectoryNamesAreParsedStrictly() {
+        assertThat(LogManager.parsePartitionDir("my-topic-12")).isEqualTo(new TopicPartition("my-topic", 12));
+        assertThat(LogManager.parsePartitionDir("meta.properties")).isNull();
+        assertThat(LogManager.parsePartitionDir("topic-x")).isNull();
+        assertThat(LogManager.parsePartitionDir("-1")).isNull();
+    }
+
+    @Test
+    void aLogOfAnotherTopicIdIsRefused() throws Exception {
+        try (LogManager manager = LogManager.start(List.of(dir), settings(), time)) {
+            manager.getOrCreate(TP, Uuid.randomUuid(), LogConfig.defaults());
+            assertThatThrownBy(() -> manager.getOrCreate(TP, Uuid.randomUuid(), LogConfig.defaults()))
+                    .isInstanceOf(InconsistentTopicIdException.class);
+        }
+        Files.delete(dir.resolve("orders-3/partition.metadata"));
+        Uuid adopted = Uuid.randomUuid();
+        try (LogManager manager = LogManager.start(List.of(dir), settings(), time)) {
+            assertThat(manager.get(TP).orElseThrow().topicId()).isEqualTo(Uuid.ZERO_UUID);
+            assertThat(manager.getOrCreate(TP, adopted, LogConfig.defaults()).topicId()).isEqualTo(adopted);
+        }
+        assertThat(Files.readString(dir.resolve("orders-3/partition.metadata"))).contains(adopted.toString());
     }
 }

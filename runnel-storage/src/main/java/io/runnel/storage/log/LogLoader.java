@@ -107,7 +107,7 @@ public final class LogLoader {
     }
 
     /** Newest usable snapshot, then every producer batch after it. */
-    private static void rebuildProducerState(ProducerStateManager producers,
+    static void rebuildProducerState(ProducerStateManager producers,
                                              ConcurrentSkipListMap<Long, LogSegment> segments,
                                              long logEndOffset) throws IOException {
         long from = producers.loadSnapshot(logEndOffset);

@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class LogModelProperties {
 
-    sealed interface Op permits Append, Roll, Retention, DeleteRecords, Flush, Reopen, Crash {
+    sealed interface Op permits Append, Roll, Retention, DeleteRecords, Flush, Reopen, Crash, Truncate {
     }
 
     record Append(int records) implements Op {
@@ -56,6 +56,9 @@ class LogModelProperties {
     record Crash(double tornFraction) implements Op {
     }
 
+    record Truncate(double fraction) implements Op {
+    }
+
     /** A batch the model expects: offsets and record values. */
     record ModelBatch(long baseOffset, List<String> values, int sizeInBytes) {
         long lastOffset() {
@@ -72,7 +75,8 @@ class LogModelProperties {
                 Tuple.of(1, Arbitraries.doubles().between(0, 1).map(DeleteRecords::new)),
                 Tuple.of(2, Arbitraries.just(new Flush())),
                 Tuple.of(1, Arbitraries.just(new Reopen())),
-                Tuple.of(2, Arbitraries.doubles().between(0, 1).map(Crash::new)));
+                Tuple.of(2, Arbitraries.doubles().between(0, 1).map(Crash::new)),
+                Tuple.of(1, Arbitraries.doubles().between(0, 1).map(Truncate::new)));
         return op.list().ofMinSize(5).ofMaxSize(60);
     }
 
@@ -117,6 +121,21 @@ class LogModelProperties {
                     LogLoader.Checkpoints checkpoints = checkpoints(log);
                     log.close();
                     log = env.reopen(config, true, checkpoints);
+                } else if (op instanceof Truncate t) {
+                    long target = modelStart + (long) ((modelEnd - modelStart) * t.fraction());
+                    long end = log.truncateTo(target);
+                    if (target <= log.segmentBaseOffsets().get(0) && end == target) {
+                        model.clear();
+                        modelStart = target;
+                    } else {
+                        model.removeIf(b -> b.lastOffset() >= target);
+                        assertThat(end).isEqualTo(model.isEmpty() ? end : model.get(model.size() - 1).lastOffset() + 1);
+                    }
+                    assertThat(end).isLessThanOrEqualTo(Math.max(target, modelStart));
+                    modelEnd = end;
+                    modelStart = Math.min(modelStart, end);
+                    env.deletePending();
+                    log.updateHighWatermark(end);
                 } else if (op instanceof Crash c) {
                     long flushed = log.recoveryPoint();
                     LogLoader.Checkpoints checkpoints = checkpoints(log);
