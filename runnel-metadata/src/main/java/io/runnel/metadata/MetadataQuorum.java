@@ -5,6 +5,7 @@ import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.raft.LogDirFormat;
 import io.runnel.metadata.raft.QuorumEvents;
 import io.runnel.metadata.raft.RaftNode;
+import io.runnel.metadata.raft.RaftTuning;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,8 +24,6 @@ import java.security.SecureRandom;
  */
 public final class MetadataQuorum implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataQuorum.class);
-    /** Log entries between automatic snapshots (each snapshot lets Ratis purge the log before it). */
-    static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
     /** How long {@link #start} waits for a leader and catching up before giving up. */
     private static final long STARTUP_TIMEOUT_MS = 60_000;
 
@@ -45,17 +44,17 @@ public final class MetadataQuorum implements AutoCloseable {
     }
 
     public static MetadataQuorum start(QuorumSettings settings, Time time) {
-        return start(settings, time, DEFAULT_SNAPSHOT_THRESHOLD);
+        return start(settings, time, RaftTuning.DEFAULT);
     }
 
-    /** As {@link #start(QuorumSettings, Time)}, snapshotting every {@code snapshotThreshold} entries (tests). */
-    static MetadataQuorum start(QuorumSettings settings, Time time, long snapshotThreshold) {
+    /** As {@link #start(QuorumSettings, Time)}, with other log sizes (tests). */
+    static MetadataQuorum start(QuorumSettings settings, Time time, RaftTuning tuning) {
         long startMs = time.milliseconds();
         String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.voters(), settings.metadataDir(), settings.logDirs());
         MetadataQuorum quorum = new MetadataQuorum(settings, new ImagePublisher(MetadataImage.empty(clusterId)));
         try {
             quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), settings.metadataDir(), clusterId,
-                    quorum.publisher, quorum.events(), snapshotThreshold);
+                    quorum.publisher, quorum.events(), tuning);
             quorum.awaitCaughtUp(time);
             log.info("Joined metadata quorum of cluster {} in {} ms; active controller is {}", clusterId,
                     time.milliseconds() - startMs, quorum.activeControllerId);

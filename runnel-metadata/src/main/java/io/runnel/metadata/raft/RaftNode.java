@@ -68,7 +68,7 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     /** Builds and starts the server (recovering its log); does not wait for a leader. */
     public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
                                  String clusterId, ImagePublisher publisher, QuorumEvents events,
-                                 long snapshotThreshold) {
+                                 RaftTuning tuning) {
         InetSocketAddress address = voters.get(nodeId);
         if (address == null) {
             throw new StartupException("node.id " + nodeId + " is not in controller.quorum.voters " + voters.keySet()
@@ -86,7 +86,7 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                     .setGroup(RaftGroup.valueOf(groupId, peers))
                     .setStateMachine(new MetadataStateMachine(clusterId, publisher, events))
                     .setProperties(RatisProperties.of(metadataDir.resolve(STORAGE_DIR).toFile(), address,
-                            voters.size(), snapshotThreshold))
+                            voters.size(), tuning))
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
