@@ -55,14 +55,12 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
 
     private final RaftServer server;
     private final RaftGroupId groupId;
-    private final int nodeId;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
 
-    private RaftNode(RaftServer server, RaftGroupId groupId, int nodeId) {
+    private RaftNode(RaftServer server, RaftGroupId groupId) {
         this.server = server;
         this.groupId = groupId;
-        this.nodeId = nodeId;
     }
 
     /** Builds and starts the server (recovering its log); does not wait for a leader. */
@@ -90,7 +88,7 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
-            return new RaftNode(server, groupId, nodeId);
+            return new RaftNode(server, groupId);
         } catch (IOException e) {
             throw new StartupException("Cannot start the metadata quorum on " + address + ": " + e.getMessage(), e);
         }
@@ -136,10 +134,6 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    public int nodeId() {
-        return nodeId;
     }
 
     /**
