@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -130,6 +131,17 @@ class MetadataQuorumTest {
         assertThatThrownBy(() -> QuorumFixture.start(otherNode, 10_000))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("node.id");
+    }
+
+    @Test
+    void aTakenPortIsAStartupError() throws Exception {
+        QuorumSettings settings = QuorumFixture.settings(dir, 1, Map.of());
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(settings.voters().get(1));
+            assertThatThrownBy(() -> QuorumFixture.start(settings, 10_000))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining(String.valueOf(settings.voters().get(1).getPort()));
+        }
     }
 
     private static CreateTopicsRequestData createTopic(String name, int partitions) {

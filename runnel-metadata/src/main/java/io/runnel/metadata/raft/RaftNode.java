@@ -15,6 +15,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,6 +52,9 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
 
     static {
         GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Ratis calls System.exit on some failures (a taken port among them); a library must not
+        // end the broker's JVM, so make it throw ExitException instead (a JVM-wide setting).
+        ExitUtils.disableSystemExit();
     }
 
     private final RaftServer server;
@@ -78,8 +82,9 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                 .setAddress(addr.getHostString() + ":" + addr.getPort())
                 .build()));
         RaftGroupId groupId = RatisIds.groupId(clusterId);
+        RaftServer server = null;
         try {
-            RaftServer server = RaftServer.newBuilder()
+            server = RaftServer.newBuilder()
                     .setServerId(RatisIds.peerId(nodeId))
                     .setGroup(RaftGroup.valueOf(groupId, peers))
                     .setStateMachine(new MetadataStateMachine(clusterId, publisher, events))
@@ -89,9 +94,23 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                     .build();
             server.start();
             return new RaftNode(server, groupId);
-        } catch (IOException e) {
-            throw new StartupException("Cannot start the metadata quorum on " + address + ": " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                new RaftNode(server, groupId).close();
+            }
+            throw new StartupException("Cannot start the metadata quorum on " + address.getHostString() + ":"
+                    + address.getPort() + ": " + rootMessage(e), e);
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(": ").append(cause.getMessage());
+            }
+        }
+        return message.toString().replace('\n', ' ');
     }
 
     @Override
