@@ -28,6 +28,7 @@ class MetadataClusterTest {
     Path dir;
 
     private final Map<Integer, MetadataQuorum> nodes = new HashMap<>();
+    private final Map<Integer, QuorumSettings> settings = new HashMap<>();
 
     @AfterEach
     void closeAll() {
@@ -35,6 +36,10 @@ class MetadataClusterTest {
     }
 
     private void startCluster() {
+        startCluster(10_000);
+    }
+
+    private void startCluster(long snapshotThreshold) {
         Map<Integer, InetSocketAddress> voters = new HashMap<>();
         for (int id = 1; id <= 3; id++) {
             voters.put(id, new InetSocketAddress("127.0.0.1", QuorumFixture.freePort()));
@@ -42,9 +47,10 @@ class MetadataClusterTest {
         List<CompletableFuture<MetadataQuorum>> starts = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             Path home = dir.resolve("node" + id);
-            QuorumSettings settings = new QuorumSettings(id, voters, home.resolve("meta"), List.of(home.resolve("logs")),
+            QuorumSettings node = new QuorumSettings(id, voters, home.resolve("meta"), List.of(home.resolve("logs")),
                     1, (short) 3, Map.of());
-            starts.add(CompletableFuture.supplyAsync(() -> MetadataQuorum.start(settings, Time.SYSTEM)));
+            settings.put(id, node);
+            starts.add(CompletableFuture.supplyAsync(() -> MetadataQuorum.start(node, Time.SYSTEM, QuorumFixture.tuning(snapshotThreshold))));
         }
         for (int id = 1; id <= 3; id++) {
             nodes.put(id, starts.get(id - 1).join());
@@ -104,5 +110,23 @@ class MetadataClusterTest {
         assertThat(after.topics().find("after-failover").errorCode()).isEqualTo(Errors.NONE.code());
         await().atMost(10, TimeUnit.SECONDS).until(() -> nodes.values().stream()
                 .allMatch(q -> q.image().topicsByName().containsKey("after-failover")));
+    }
+
+    @Test
+    void aFollowerThatFellBehindTheLogCatchesUpFromASnapshot() throws Exception {
+        startCluster(5);
+        int leader = awaitAgreedLeader(List.of(1, 2, 3));
+        int follower = leader == 3 ? 2 : 3;
+        nodes.remove(follower).close();
+
+        Controller controller = nodes.get(leader).controller();
+        for (int i = 0; i < 30; i++) {
+            controller.allocateProducerIds(leader, 10).get(5, TimeUnit.SECONDS);
+        }
+        long expected = nodes.get(leader).image().nextProducerId();
+        assertThat(expected).isEqualTo(300);
+
+        nodes.put(follower, MetadataQuorum.start(settings.get(follower), Time.SYSTEM, QuorumFixture.tuning(5)));
+        await().atMost(15, TimeUnit.SECONDS).until(() -> nodes.get(follower).image().nextProducerId() == expected);
     }
 }

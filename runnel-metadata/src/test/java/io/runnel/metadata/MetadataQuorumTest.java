@@ -1,15 +1,19 @@
 package io.runnel.metadata;
 
+import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -73,8 +77,18 @@ class MetadataQuorumTest {
         try (MetadataQuorum quorum = QuorumFixture.start(settings, 10_000)) {
             quorum.controller().registerBroker(broker(1)).get(5, TimeUnit.SECONDS);
             quorum.controller().allocateProducerIds(1, 500).get(5, TimeUnit.SECONDS);
+            quorum.controller().createTopics(createTopic("orders", 3)).get(5, TimeUnit.SECONDS);
+            IncrementalAlterConfigsRequestData alter = new IncrementalAlterConfigsRequestData();
+            IncrementalAlterConfigsRequestData.AlterConfigsResource resource = new IncrementalAlterConfigsRequestData
+                    .AlterConfigsResource().setResourceType(ConfigResource.Type.TOPIC.id()).setResourceName("orders");
+            resource.configs().add(new IncrementalAlterConfigsRequestData.AlterableConfig().setName("retention.ms")
+                    .setConfigOperation(AlterConfigOp.OpType.SET.id()).setValue("60000"));
+            alter.resources().add(resource);
+            assertThat(quorum.controller().incrementalAlterConfigs(alter).get(5, TimeUnit.SECONDS)
+                    .responses().get(0).errorCode()).isEqualTo(Errors.NONE.code());
             before = quorum.image();
         }
+        assertThat(before.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, "orders"))).containsEntry("retention.ms", "60000");
         try (MetadataQuorum quorum = QuorumFixture.start(settings, 10_000)) {
             assertSameState(quorum.image(), before);
             assertThat(quorum.controller().allocateProducerIds(1, 500).get(5, TimeUnit.SECONDS)).isEqualTo(500);
@@ -117,6 +131,17 @@ class MetadataQuorumTest {
         assertThatThrownBy(() -> QuorumFixture.start(otherNode, 10_000))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("node.id");
+    }
+
+    @Test
+    void aTakenPortIsAStartupError() throws Exception {
+        QuorumSettings settings = QuorumFixture.settings(dir, 1, Map.of());
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(settings.voters().get(1));
+            assertThatThrownBy(() -> QuorumFixture.start(settings, 10_000))
+                    .isInstanceOf(StartupException.class)
+                    .hasMessageContaining(String.valueOf(settings.voters().get(1).getPort()));
+        }
     }
 
     private static CreateTopicsRequestData createTopic(String name, int partitions) {

@@ -47,7 +47,8 @@ import java.util.function.Supplier;
  * never reflects state that could still be lost.
  *
  * <p>Thread-safety: public methods may be called from any thread; all state is confined to the
- * controller thread. Futures complete on that thread.
+ * controller thread. Futures complete on that thread (or, once closed, on the thread that
+ * reports the write's outcome), so callbacks must not block.
  */
 public final class QuorumController implements Controller, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuorumController.class);
@@ -65,7 +66,8 @@ public final class QuorumController implements Controller, AutoCloseable {
     private MetadataImage speculative;
     private final Map<Long, List<MetadataRecord>> pendingWrites = new LinkedHashMap<>();
     private long nextWriteId;
-    private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+    /** Completes (on the controller thread) when the latest write has committed or failed. */
+    private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
     /**
      * @param appender appends batches to the metadata log
@@ -209,21 +211,33 @@ public final class QuorumController implements Controller, AutoCloseable {
             long epoch = activeEpoch;
             speculative = ImageBuilder.apply(speculative, result.records(), speculative.offset());
             pendingWrites.put(writeId, result.records());
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            lastWrite = written;
             CompletableFuture<Long> appended;
             try {
                 appended = appender.append(result.records());
             } catch (RuntimeException e) {
                 appended = CompletableFuture.failedFuture(e);
             }
-            lastWrite = appended;
             appended.whenComplete((offset, error) -> {
-                execute(() -> onWriteDone(epoch, writeId, error));
-                if (error != null) {
-                    future.completeExceptionally(notController(error));
-                } else {
-                    future.complete(result.response());
+                boolean onControllerThread = execute(() -> {
+                    onWriteDone(epoch, writeId, error);
+                    complete(result, error);
+                    written.complete(null);
+                });
+                if (!onControllerThread) {
+                    complete(result, error);
+                    written.complete(null);
                 }
             });
+        }
+
+        private void complete(ControllerResult<T> result, Throwable error) {
+            if (error != null) {
+                future.completeExceptionally(notController(error));
+            } else {
+                future.complete(result.response());
+            }
         }
     }
 

@@ -95,6 +95,7 @@ class TopicCreationTest {
         unknownConfig.configs().add(new CreatableTopicConfig().setName("no.such.config").setValue("1"));
         var result = create(false,
                 topic("existing", 1, 1),
+                topic("__cluster_metadata", 1, 1),
                 topic("bad name!", 1, 1),
                 topic("zero-partitions", 0, 1),
                 topic("too-replicated", 1, 4),
@@ -105,6 +106,7 @@ class TopicCreationTest {
         result.response().topics().forEach(t -> errors.put(t.name(), t.errorCode()));
         assertThat(errors).containsExactlyInAnyOrderEntriesOf(Map.of(
                 "existing", Errors.TOPIC_ALREADY_EXISTS.code(),
+                "__cluster_metadata", Errors.INVALID_REQUEST.code(),
                 "bad name!", Errors.INVALID_TOPIC_EXCEPTION.code(),
                 "zero-partitions", Errors.INVALID_PARTITIONS.code(),
                 "too-replicated", Errors.INVALID_REPLICATION_FACTOR.code(),
