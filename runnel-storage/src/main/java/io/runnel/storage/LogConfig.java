@@ -49,9 +49,13 @@ public final class LogConfig {
     private static final Map<String, String> SYNONYMS = buildSynonyms();
 
     private final Map<String, Object> values;
+    private final Map<String, Object> documented;
 
     private LogConfig(Map<String, Object> values) {
         this.values = Collections.unmodifiableMap(values);
+        Map<String, Object> visible = new LinkedHashMap<>(values);
+        visible.remove(INTERNAL_SEGMENT_BYTES);
+        this.documented = Collections.unmodifiableMap(visible);
     }
 
     /** Every topic-level config Kafka 4.4 documents, with type, default, validator and doc. */
@@ -140,9 +144,9 @@ public final class LogConfig {
         return create(defaultsFromBroker(Map.of()), Map.of());
     }
 
-    /** The effective value of every topic key, as DescribeConfigs shows it. */
+    /** The effective value of every documented topic key, as DescribeConfigs shows it (internal keys left out). */
     public Map<String, Object> values() {
-        return values;
+        return documented;
     }
 
     /** Bytes after which the active segment rolls ({@code internal.segment.bytes} wins when set). */

@@ -76,6 +76,7 @@ class LogConfigTest {
         assertThat(config.retentionMs()).isEqualTo(1000);
         assertThat(config.segmentBytes()).isEqualTo(1024);
         assertThat(config.deleteEnabled()).isFalse();
+        assertThat(config.values()).doesNotContainKey("internal.segment.bytes").containsEntry("segment.bytes", 1 << 30);
     }
 
     @Test
