@@ -159,6 +159,15 @@ public final class LogConfig {
         return (Long) values.get(TopicConfig.SEGMENT_MS_CONFIG);
     }
 
+    /**
+     * Time after which the active segment rolls: {@code segment.ms}, or less when compaction
+     * needs it sooner ({@code max.compaction.lag.ms}), as Kafka computes it.
+     */
+    public long maxSegmentMs() {
+        long maxCompactionLag = (Long) values.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
+        return compactEnabled() && maxCompactionLag > 0 ? Math.min(maxCompactionLag, segmentMs()) : segmentMs();
+    }
+
     public long segmentJitterMs() {
         return (Long) values.get(TopicConfig.SEGMENT_JITTER_MS_CONFIG);
     }
