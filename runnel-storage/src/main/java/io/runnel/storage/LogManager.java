@@ -408,8 +408,12 @@ public final class LogManager implements AutoCloseable {
         return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
     }
 
+    /**
+     * Lets running tasks finish rather than interrupting them: an interrupt during a
+     * {@code FileChannel} operation would close that segment's channel.
+     */
     private void stopThreads() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
         flusher.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS) || !flusher.awaitTermination(30, TimeUnit.SECONDS)) {

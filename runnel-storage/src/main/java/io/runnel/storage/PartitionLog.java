@@ -42,6 +42,9 @@ public interface PartitionLog {
      * <p>A batch that duplicates one of the producer's last five batches is not appended; the
      * result then carries the original offsets and {@link AppendInfo#duplicate()} is true.
      *
+     * <p>The buffer of {@code records} must be writable: the headers are rewritten in it before
+     * it is written to the segment (synchronously; the caller may reuse it after the call).
+     *
      * @throws org.apache.kafka.common.errors.CorruptRecordException bad CRC or malformed batch
      * @throws org.apache.kafka.common.errors.RecordTooLargeException batch over max.message.bytes
      * @throws org.apache.kafka.common.errors.InvalidTimestampException timestamp out of range

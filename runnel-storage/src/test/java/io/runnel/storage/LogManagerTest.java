@@ -44,6 +44,7 @@ class LogManagerTest {
                 .isEqualTo("version: 0\ntopic_id: " + topicId + "\n");
 
         Files.createDirectories(dir.resolve("__cluster_metadata-0"));
+        Files.writeString(dir.resolve("orders-3/00000000000000000099.log.deleted"), "leftover");
         Files.writeString(dir.resolve("meta.properties"), "node.id=1\n");
         try (LogManager manager = LogManager.start(List.of(dir), settings(), time)) {
             assertThat(manager.hadCleanShutdown()).isTrue();
@@ -53,7 +54,11 @@ class LogManagerTest {
             assertThat(log.topicId()).isEqualTo(topicId);
             assertThat(log.logEndOffset()).isEqualTo(4);
             assertThat(log.highWatermark()).isEqualTo(4);
-            assertThat(manager.describe().get(dir).partitionSizes()).containsOnlyKeys(TP);
+            assertThat(dir.resolve("orders-3/00000000000000000099.log.deleted")).doesNotExist();
+            LogDirInfo info = manager.describe().get(dir);
+            assertThat(info.partitionSizes()).containsOnlyKeys(TP);
+            assertThat(info.partitionSizes().get(TP)).isEqualTo(log.sizeInBytes()).isPositive();
+            assertThat(info.totalBytes()).isGreaterThanOrEqualTo(info.usableBytes()).isPositive();
         }
     }
 

@@ -121,9 +121,9 @@ public final class LogSegment {
 
     /**
      * Kafka's roll rule: the append would push the file past {@code segment.bytes}; or
-     * {@code segment.ms} minus this segment's jitter has passed since its first batch (measured
-     * by the appended batches' max timestamp, or by wall clock when the segment carries no
-     * timestamps); or an index is full; or an offset would not fit relative to the base.
+     * {@link LogConfig#maxSegmentMs()} minus this segment's jitter has passed since its first
+     * batch (measured by the appended batches' max timestamp, or by wall clock when the segment
+     * carries no timestamps); or an index is full; or an offset would not fit relative to the base.
      */
     public boolean shouldRoll(LogConfig config, int messagesSize, long maxTimestampInMessages, long maxOffsetInMessages,
                               long nowMs) {
@@ -132,7 +132,7 @@ public final class LogSegment {
         }
         long waited = rollingBasedTimestamp >= 0 ? maxTimestampInMessages - rollingBasedTimestamp : nowMs - createdMs;
         return size > config.segmentBytes() - messagesSize
-                || waited > config.segmentMs() - rollJitterMs
+                || waited > config.maxSegmentMs() - rollJitterMs
                 || offsetIndex.isFull() || timeIndex.isFull()
                 || maxOffsetInMessages - baseOffset > Integer.MAX_VALUE;
     }

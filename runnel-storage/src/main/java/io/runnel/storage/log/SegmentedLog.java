@@ -146,12 +146,12 @@ public final class SegmentedLog implements PartitionLog {
         boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
         synchronized (lock) {
             ensureOpen();
-            AppendInfo duplicate = findDuplicate(records);
-            if (duplicate != null) {
-                return duplicate;
-            }
             long firstOffset = logEndOffset;
             ProducerAppend producerAppend = checkProducers(records, firstOffset);
+            BatchMetadata duplicate = producerAppend.duplicate();
+            if (duplicate != null) {
+                return new AppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), -1, logStartOffset, true, false);
+            }
             long next = firstOffset;
             for (MutableRecordBatch batch : records.batches()) {
                 long last = next + (batch.lastOffset() - batch.baseOffset());
@@ -558,19 +558,6 @@ public final class SegmentedLog implements PartitionLog {
             closed = true;
             return new ArrayList<>(segments.values());
         }
-    }
-
-    private AppendInfo findDuplicate(MemoryRecords records) {
-        for (MutableRecordBatch batch : records.batches()) {
-            if (batch.hasProducerId()) {
-                BatchMetadata dup = producers.findDuplicate(batch.producerId(), batch.producerEpoch(),
-                        batch.baseSequence(), batch.lastSequence());
-                if (dup != null) {
-                    return new AppendInfo(dup.firstOffset(), dup.lastOffset(), -1, logStartOffset, true, false);
-                }
-            }
-        }
-        return null;
     }
 
     private ProducerAppend checkProducers(MemoryRecords records, long firstOffset) {
