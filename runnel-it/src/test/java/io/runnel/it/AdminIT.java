@@ -82,6 +82,21 @@ class AdminIT {
     }
 
     @Test
+    void aRecreatedTopicStartsEmpty() throws Exception {
+        admin.createTopics(List.of(new NewTopic("reborn", 1, (short) 1))).all().get();
+        produce("reborn", 5);
+        TopicPartition tp = new TopicPartition("reborn", 0);
+        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset()).isEqualTo(5);
+        admin.deleteTopics(List.of("reborn")).all().get();
+        await().untilAsserted(() -> assertThat(admin.listTopics().names().get()).doesNotContain("reborn"));
+        admin.createTopics(List.of(new NewTopic("reborn", 1, (short) 1))).all().get();
+        await().untilAsserted(() -> assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get()
+                .offset()).isZero());
+        produce("reborn", 2);
+        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset()).isEqualTo(2);
+    }
+
+    @Test
     void badTopicRequestsGetKafkasErrors() {
         assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad name!", 1, (short) 1))).all().get())
                 .hasCauseInstanceOf(InvalidTopicException.class);
@@ -175,7 +190,7 @@ class AdminIT {
                 broker.bootstrap()), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
                 long timestamp = 1_700_000_000_000L + (i == 30 ? 1_000_000 : i);
-                producer.send(new ProducerRecord<>(topic, i % 2 == 0 || topic.equals("trim") ? 0 : 1, timestamp, null,
+                producer.send(new ProducerRecord<>(topic, i % 2 == 0 || !topic.equals("dirs") ? 0 : 1, timestamp, null,
                         new byte[]{(byte) i}));
             }
             producer.flush();
