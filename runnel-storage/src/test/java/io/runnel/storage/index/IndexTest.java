@@ -63,4 +63,14 @@ class IndexTest {
         assertThat(index.lastOffset()).isEqualTo(5);
         index.close();
     }
+
+    @Test
+    void timeIndexIgnoresBatchesWithoutTimestamps() throws Exception {
+        TimeIndex index = new TimeIndex(dir.resolve("00000000000000000000.timeindex"), 0, 36, true);
+        index.maybeAppend(-1, -1);
+        assertThat(index.entries()).as("no timestamp (-1), and no offset carrying the max timestamp").isZero();
+        index.maybeAppend(5, 3);
+        assertThat(index.entries()).isEqualTo(1);
+        index.close();
+    }
 }
