@@ -89,7 +89,7 @@ class PurgatoryTest {
                     });
                 }
                 assertThat(done.await(10, TimeUnit.SECONDS)).isTrue();
-                await().atMost(Duration.ofSeconds(5)).until(op::isCompleted);
+                assertThat(op.completed.await(5, TimeUnit.SECONDS)).isTrue();
                 assertThat(op.completions.get()).as("iteration %d", i).isEqualTo(1);
             }
             await().atMost(Duration.ofSeconds(5)).until(() -> purgatory.watching("k") == 0);
@@ -104,6 +104,7 @@ class PurgatoryTest {
         final AtomicBoolean ready = new AtomicBoolean();
         final AtomicBoolean expired = new AtomicBoolean();
         final AtomicInteger completions = new AtomicInteger();
+        final CountDownLatch completed = new CountDownLatch(1);
 
         Op(long delayMs) {
             super(delayMs);
@@ -118,6 +119,7 @@ class PurgatoryTest {
         protected void onComplete() {
             expired.set(!ready.get());
             completions.incrementAndGet();
+            completed.countDown();
         }
     }
 }
