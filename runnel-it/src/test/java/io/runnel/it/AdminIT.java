@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -108,6 +109,16 @@ class AdminIT {
         assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("unknowncfg", 1, (short) 1)
                 .configs(Map.of("no.such.config", "1")))).all().get())
                 .hasCauseInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
+    void explicitAssignmentsMustNameThisBroker() throws Exception {
+        admin.createTopics(List.of(new NewTopic("assigned", Map.of(0, List.of(1), 1, List.of(1))))).all().get();
+        assertThat(admin.describeTopics(List.of("assigned")).allTopicNames().get().get("assigned").partitions()).hasSize(2);
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("elsewhere", Map.of(0, List.of(2))))).all().get())
+                .hasCauseInstanceOf(InvalidReplicaAssignmentException.class);
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("doubled", Map.of(0, List.of(1, 1))))).all().get())
+                .hasCauseInstanceOf(InvalidReplicaAssignmentException.class);
     }
 
     @Test
