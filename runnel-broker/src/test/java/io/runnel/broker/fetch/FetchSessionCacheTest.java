@@ -144,6 +144,33 @@ class FetchSessionCacheTest {
         assertThat(small.newContext(c, 1, List.of(), List.of()).error()).isEqualTo(Errors.NONE);
     }
 
+    @Test
+    void boundHoldsUnderConcurrentCreation() throws Exception {
+        FetchSessionCache small = new FetchSessionCache(4, 60_000, time);
+        int threads = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 500; i++) {
+                        small.newContext(0, 0, fetches(P0), List.of());
+                    }
+                    return null;
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
+            assertThat(small.size()).isLessThanOrEqualTo(4);
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     private static PartitionFetch fetch(TopicIdPartition p) {
         return new PartitionFetch(p, 0, 1024, 0, -1);
     }
