@@ -26,6 +26,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -57,7 +58,7 @@ class StoredBytesIT {
     void storedBatchIsTheSentBatch(String codec) throws Exception {
         String topic = "stored-" + codec;
         try (Admin admin = broker.admin()) {
-            admin.createTopics(java.util.List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         byte[] sent = batch(Compression.of(codec).build());
         try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", broker.spec().port())) {

@@ -9,9 +9,17 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -148,10 +156,10 @@ class FetchSessionCacheTest {
     void boundHoldsUnderConcurrentCreation() throws Exception {
         FetchSessionCache small = new FetchSessionCache(4, 60_000, time);
         int threads = 8;
-        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
         try {
-            java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(threads);
-            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<?>> done = new ArrayList<>();
             for (int t = 0; t < threads; t++) {
                 done.add(pool.submit(() -> {
                     start.await();
@@ -161,13 +169,13 @@ class FetchSessionCacheTest {
                     return null;
                 }));
             }
-            for (java.util.concurrent.Future<?> f : done) {
-                f.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
             }
             assertThat(small.size()).isLessThanOrEqualTo(4);
         } finally {
             pool.shutdownNow();
-            assertThat(pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
     }
 
@@ -176,11 +184,11 @@ class FetchSessionCacheTest {
     }
 
     private static List<PartitionFetch> fetches(TopicIdPartition... ps) {
-        return java.util.Arrays.stream(ps).map(FetchSessionCacheTest::fetch).toList();
+        return Arrays.stream(ps).map(FetchSessionCacheTest::fetch).toList();
     }
 
     private static Map<PartitionFetch, PartitionData> read(FetchContext ctx,
-                                                           java.util.function.Function<PartitionFetch, PartitionData> f) {
+                                                           Function<PartitionFetch, PartitionData> f) {
         Map<PartitionFetch, PartitionData> read = new LinkedHashMap<>();
         ctx.partitions().forEach(p -> read.put(p, f.apply(p).setPartitionIndex(p.id().partition())));
         return read;
