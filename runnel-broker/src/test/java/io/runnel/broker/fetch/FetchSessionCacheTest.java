@@ -9,9 +9,17 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.junit.jupiter.api.Test;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -144,16 +152,43 @@ class FetchSessionCacheTest {
         assertThat(small.newContext(c, 1, List.of(), List.of()).error()).isEqualTo(Errors.NONE);
     }
 
+    @Test
+    void boundHoldsUnderConcurrentCreation() throws Exception {
+        FetchSessionCache small = new FetchSessionCache(4, 60_000, time);
+        int threads = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            CyclicBarrier start = new CyclicBarrier(threads);
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                done.add(pool.submit(() -> {
+                    start.await();
+                    for (int i = 0; i < 500; i++) {
+                        small.newContext(0, 0, fetches(P0), List.of());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+            assertThat(small.size()).isLessThanOrEqualTo(4);
+        } finally {
+            pool.shutdownNow();
+            assertThat(pool.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
+        }
+    }
+
     private static PartitionFetch fetch(TopicIdPartition p) {
         return new PartitionFetch(p, 0, 1024, 0, -1);
     }
 
     private static List<PartitionFetch> fetches(TopicIdPartition... ps) {
-        return java.util.Arrays.stream(ps).map(FetchSessionCacheTest::fetch).toList();
+        return Arrays.stream(ps).map(FetchSessionCacheTest::fetch).toList();
     }
 
     private static Map<PartitionFetch, PartitionData> read(FetchContext ctx,
-                                                           java.util.function.Function<PartitionFetch, PartitionData> f) {
+                                                           Function<PartitionFetch, PartitionData> f) {
         Map<PartitionFetch, PartitionData> read = new LinkedHashMap<>();
         ctx.partitions().forEach(p -> read.put(p, f.apply(p).setPartitionIndex(p.id().partition())));
         return read;
