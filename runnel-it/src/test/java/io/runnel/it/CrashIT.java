@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -37,6 +38,7 @@ import static org.awaitility.Awaitility.await;
 class CrashIT {
     private static final String TOPIC = "crash";
     private static final int PARTITIONS = 3;
+    private static final int IN_FLIGHT = 5_000;
 
     @Test
     void acknowledgedRecordsSurviveKill9() throws Exception {
@@ -53,10 +55,14 @@ class CrashIT {
                     ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, 120_000,
                     ProducerConfig.RECONNECT_BACKOFF_MAX_MS_CONFIG, 200),
                     new LongSerializer(), new LongSerializer())) {
+                // At most IN_FLIGHT unacknowledged records, so the log holds about what was acknowledged.
+                Semaphore inFlight = new Semaphore(IN_FLIGHT);
                 Thread load = new Thread(() -> {
                     for (long i = 0; !stop.get(); i++) {
                         long value = i;
+                        inFlight.acquireUninterruptibly();
                         producer.send(new ProducerRecord<>(TOPIC, (int) (i % PARTITIONS), value, value), (md, e) -> {
+                            inFlight.release();
                             if (e == null) {
                                 acknowledged.add(value);
                             } else {
