@@ -1,7 +1,7 @@
 package io.runnel.it;
 
-import io.runnel.it.harness.Kcat;
 import io.runnel.it.harness.FreePorts;
+import io.runnel.it.harness.Kcat;
 import io.runnel.it.harness.TempDirs;
 import org.junit.jupiter.api.Test;
 
@@ -49,5 +49,4 @@ class BinRunnelIT {
             TempDirs.delete(cwd);
         }
     }
-
 }

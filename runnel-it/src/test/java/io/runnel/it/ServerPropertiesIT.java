@@ -43,5 +43,4 @@ class ServerPropertiesIT {
             assertThat(DATA.resolve(".kafka_cleanshutdown")).exists();
         }
     }
-
 }
