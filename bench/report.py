@@ -293,6 +293,8 @@ def failures(run):
         res = run.get(b, {})
         if "start_error" in res:
             lines.append(f"- {b}: did not start: {res['start_error']}")
+        if "run_error" in res:
+            lines.append(f"- {b}: {res['run_error']}")
         for key, value in res.items():
             if isinstance(value, dict) and value.get("ok") is False and "error" in value and not value.get("skipped"):
                 err = " ".join(value["error"].split())[:300]
@@ -314,7 +316,7 @@ def machine():
             break
     java = subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()
     return {"nproc": os.cpu_count(), "cpu": cpu, "mem_total_kb": int(open("/proc/meminfo").read().split()[1]),
-            "kernel": platform.release(), "java": java[1] if len(java) > 1 else "unknown"}
+            "kernel": platform.release(), "java": java[0] if java else "unknown"}
 
 
 def cmd_json(out_path):
@@ -355,9 +357,10 @@ def summary(run, run_file):
     m, c = run["machine"], run["counts"]
     parts = [
         f"Run `{run_file}` ({run['started_utc']}, {run['total_wall_s']:.0f} s; "
-        f"{m['nproc']} vCPU {m['cpu']}, {m['mem_total_kb'] // 1048576} GiB, kernel {m['kernel']}, {m['java']}). "
-        f"Runnel: {run['runnel'].get('software', '')}. "
-        f"Counts: a/b/d {c['n_small']:,} x 100 B, c {c['n_1k']:,} x 1 KiB, {c['reps']} repetitions "
+        f"{m['nproc']} vCPU {m['cpu']}, {m['mem_total_kb'] // 1048576} GiB, kernel {m['kernel']}, {m['java']}; "
+        f"load average at the start {run['loadavg_1_5_15']['start']}). "
+        f"Runnel commit {run['runnel'].get('software', '').rsplit(' ', 1)[-1]}. "
+        f"Counts: a/b/d {c['n_small']:,} x 100 B, c {c['n_1k']:,} x 1 KiB, {c['reps']} repetition(s) "
         f"(medians), warm-up {c['n_warmup']:,}, e/e2 {c['n_e2e']:,} records, f/f0 {c['n_fixed']:,} at "
         f"{c['fixed_rate']:,} rec/s.",
         "",
@@ -408,7 +411,8 @@ def main(argv):
     if len(argv) == 3 and argv[1] == "json":
         return cmd_json(argv[2])
     if len(argv) == 3 and argv[1] == "table":
-        print(table(json.load(open(argv[2]))))
+        run = json.load(open(argv[2]))
+        print("\n".join([table(run)] + failures(run)))
         return 0
     if len(argv) == 4 and argv[1] == "markdown":
         return cmd_markdown(argv[2], argv[3])

@@ -212,6 +212,11 @@ kjava() { timeout -k 10 "$PHASE_TIMEOUT_S" java $CLIENT_JVM -cp "$CP" "$@"; }
 run_phase() {
   local broker="$1" phase="$2"; shift 2
   local raw="$WORK/out/$broker-$phase.out" t0 t1 c0 c1 rc cpu=""
+  if [[ " $UP " == *" $broker "* ]] && ! kill -0 "${PID[$broker]}" 2>/dev/null; then
+    log "$broker (pid ${PID[$broker]}) has exited; its last output:"; tail -5 "$WORK/$broker.out" >&2
+    meta "$broker" run_error "broker exited during phase $phase or before it; its last output: $(tail -3 "$WORK/$broker.out" | tr '\t\n' '  ')"
+    UP="${UP/ $broker/}"
+  fi
   if [[ " $UP " != *" $broker "* ]]; then
     echo "skipped: $broker is not running" > "$raw"
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$broker" "$phase" skip 0 "" "$raw" >> "$PHASES"
