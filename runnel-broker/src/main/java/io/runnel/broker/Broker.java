@@ -76,6 +76,7 @@ public final class Broker implements AutoCloseable {
         Time time = Time.SYSTEM;
         List<AutoCloseable> started = new ArrayList<>();
         try {
+            long t0 = System.nanoTime();
             Map<String, Object> topicDefaults = LogConfig.defaultsFromBroker(config.values());
             LogManager logs = LogManager.start(config.logDirs(), new StorageSettings(
                     LogConfig.create(topicDefaults, Map.of()),
@@ -85,10 +86,12 @@ public final class Broker implements AutoCloseable {
                     config.producerIdExpirationMs(),
                     config.producerIdExpirationCheckIntervalMs()), time);
             started.add(logs);
+            long t1 = System.nanoTime();
             MetadataQuorum quorum = MetadataQuorum.start(new QuorumSettings(config.nodeId(), config.quorumVoters(),
                     config.metadataLogDir(), config.logDirs(), config.numPartitions(), config.defaultReplicationFactor(),
                     topicDefaults), time);
             started.add(quorum);
+            long t2 = System.nanoTime();
             ReplicaManager replicas = new ReplicaManager(config.nodeId(), logs, config.values());
             quorum.addListener(replicas);
             Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
@@ -117,12 +120,17 @@ public final class Broker implements AutoCloseable {
                     new DescribeProducersHandler(replicas),
                     new InitProducerIdHandler(new ProducerIdManager(config.nodeId(), controller)));
             table[0] = new ApiTable(handlers);
+            long t3 = System.nanoTime();
 
             NetworkServer network = NetworkServer.start(brokerListeners(config), table[0], new NetworkSettings(
                     config.socketRequestMaxBytes(), config.numNetworkThreads(), config.connectionsMaxIdleMs(),
                     config.socketSendBufferBytes(), config.socketReceiveBufferBytes()));
             started.add(network);
+            long t4 = System.nanoTime();
             controller.registerBroker(registration(config, network)).get(30, TimeUnit.SECONDS);
+            log.info("Broker {} ready in {} ms (storage {} ms, metadata quorum {} ms, handlers {} ms, listeners {} ms, registration {} ms)",
+                    config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
+                    ms(System.nanoTime() - t4));
             // Close in reverse start order: listeners, purgatory, quorum, logs.
             List<AutoCloseable> closeOrder = new ArrayList<>(started);
             Collections.reverse(closeOrder);
@@ -165,6 +173,10 @@ public final class Broker implements AutoCloseable {
             endpoints.add(new BrokerRegistration.Endpoint(l.name(), l.host(), port, l.securityProtocol()));
         }
         return new BrokerRegistration(config.nodeId(), Uuid.randomUuid(), endpoints, config.rack(), false);
+    }
+
+    private static long ms(long nanos) {
+        return TimeUnit.NANOSECONDS.toMillis(nanos);
     }
 
     private static void closeQuietly(AutoCloseable resource) {

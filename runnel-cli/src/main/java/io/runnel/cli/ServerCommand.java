@@ -37,6 +37,11 @@ final class ServerCommand implements Callable<Integer> {
             description = "Set a broker property, over the file's value. Repeatable.")
     Map<String, String> overrides = new LinkedHashMap<>();
 
+    @Option(names = "--check",
+            description = "Start the node, then shut it down cleanly and exit (0 when it could start): checks the "
+                + "configuration and the storage without staying up.")
+    boolean check;
+
     private final CommandContext context;
 
     ServerCommand(CommandContext context) {
@@ -51,6 +56,11 @@ final class ServerCommand implements Callable<Integer> {
         }
         long startMs = context.time().milliseconds();
         Broker broker = Broker.start(brokerConfig);
+        if (check) {
+            context.out().println(readyLine(brokerConfig, broker, context.time().milliseconds() - startMs));
+            broker.close();
+            return 0;
+        }
         CountDownLatch closed = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> closeWithin(broker, closed), "runnel-shutdown"));
         context.out().println(readyLine(brokerConfig, broker, context.time().milliseconds() - startMs));

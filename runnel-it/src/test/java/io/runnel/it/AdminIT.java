@@ -21,6 +21,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.errors.InvalidPartitionsException;
+import org.apache.kafka.common.errors.InvalidReplicaAssignmentException;
 import org.apache.kafka.common.errors.InvalidReplicationFactorException;
 import org.apache.kafka.common.errors.InvalidTopicException;
 import org.apache.kafka.common.errors.TopicExistsException;
@@ -82,6 +83,21 @@ class AdminIT {
     }
 
     @Test
+    void aRecreatedTopicStartsEmpty() throws Exception {
+        admin.createTopics(List.of(new NewTopic("reborn", 1, (short) 1))).all().get();
+        produce("reborn", 5);
+        TopicPartition tp = new TopicPartition("reborn", 0);
+        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset()).isEqualTo(5);
+        admin.deleteTopics(List.of("reborn")).all().get();
+        await().untilAsserted(() -> assertThat(admin.listTopics().names().get()).doesNotContain("reborn"));
+        admin.createTopics(List.of(new NewTopic("reborn", 1, (short) 1))).all().get();
+        await().untilAsserted(() -> assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get()
+                .offset()).isZero());
+        produce("reborn", 2);
+        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset()).isEqualTo(2);
+    }
+
+    @Test
     void badTopicRequestsGetKafkasErrors() {
         assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("bad name!", 1, (short) 1))).all().get())
                 .hasCauseInstanceOf(InvalidTopicException.class);
@@ -93,6 +109,16 @@ class AdminIT {
         assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("unknowncfg", 1, (short) 1)
                 .configs(Map.of("no.such.config", "1")))).all().get())
                 .hasCauseInstanceOf(InvalidConfigurationException.class);
+    }
+
+    @Test
+    void explicitAssignmentsMustNameThisBroker() throws Exception {
+        admin.createTopics(List.of(new NewTopic("assigned", Map.of(0, List.of(1), 1, List.of(1))))).all().get();
+        assertThat(admin.describeTopics(List.of("assigned")).allTopicNames().get().get("assigned").partitions()).hasSize(2);
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("elsewhere", Map.of(0, List.of(2))))).all().get())
+                .hasCauseInstanceOf(InvalidReplicaAssignmentException.class);
+        assertThatThrownBy(() -> admin.createTopics(List.of(new NewTopic("doubled", Map.of(0, List.of(1, 1))))).all().get())
+                .hasCauseInstanceOf(InvalidReplicaAssignmentException.class);
     }
 
     @Test
@@ -149,7 +175,8 @@ class AdminIT {
         assertThat(low).isEqualTo(20);
         assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.earliest())).partitionResult(tp).get().offset()).isEqualTo(20);
         assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.latest())).partitionResult(tp).get().offset()).isEqualTo(50);
-        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.maxTimestamp())).partitionResult(tp).get().offset()).isBetween(20L, 49L);
+        assertThat(admin.listOffsets(Map.of(tp, OffsetSpec.maxTimestamp())).partitionResult(tp).get().offset())
+                .as("record 30 carries the largest timestamp").isEqualTo(30);
     }
 
     @Test
@@ -173,7 +200,9 @@ class AdminIT {
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 broker.bootstrap()), new ByteArraySerializer(), new ByteArraySerializer())) {
             for (int i = 0; i < count; i++) {
-                producer.send(new ProducerRecord<>(topic, i % 2 == 0 || topic.equals("trim") ? 0 : 1, null, new byte[]{(byte) i}));
+                long timestamp = 1_700_000_000_000L + (i == 30 ? 1_000_000 : i);
+                producer.send(new ProducerRecord<>(topic, i % 2 == 0 || !topic.equals("dirs") ? 0 : 1, timestamp, null,
+                        new byte[]{(byte) i}));
             }
             producer.flush();
         }

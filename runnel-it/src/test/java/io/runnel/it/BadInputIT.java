@@ -10,8 +10,11 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
@@ -91,6 +94,17 @@ class BadInputIT {
         }
 
         try (RawKafkaClient client = client()) {
+            client.writeFrame(requestHeaderOnly(ApiKeys.METADATA, (short) 99));
+            assertThat(client.isClosedByPeer()).as("an unsupported Metadata version closes the connection").isTrue();
+        }
+        try (RawKafkaClient client = client()) {
+            client.writeFrame(requestHeaderOnly(ApiKeys.API_VERSIONS, (short) 99));
+            ApiVersionsResponseData fallback = new ApiVersionsResponseData(new ByteBufferAccessor(skipHeader(client.readFrame())), (short) 0);
+            assertThat(fallback.errorCode()).as("KIP-511: an unknown ApiVersions version is answered at v0")
+                    .isEqualTo(Errors.UNSUPPORTED_VERSION.code());
+            assertThat(fallback.apiKeys().find(ApiKeys.API_VERSIONS.id)).isNotNull();
+        }
+        try (RawKafkaClient client = client()) {
             ApiVersionsResponse versions = (ApiVersionsResponse) client.send(new ApiVersionsRequest.Builder(
                     new ApiVersionsRequestData().setClientSoftwareName("it").setClientSoftwareVersion("1"), (short) 3, (short) 3));
             assertThat(versions.data().errorCode()).isEqualTo(Errors.NONE.code());
@@ -99,6 +113,20 @@ class BadInputIT {
         }
 
         assertThat(readAll()).containsExactlyElementsOf(acknowledged);
+    }
+
+    /** A request header (v2: key, version, correlation id, client id, no tags) and no body. */
+    private static ByteBuffer requestHeaderOnly(ApiKeys key, short version) {
+        byte[] clientId = "it".getBytes(StandardCharsets.UTF_8);
+        ByteBuffer frame = ByteBuffer.allocate(2 + 2 + 4 + 2 + clientId.length + 1);
+        frame.putShort(key.id).putShort(version).putInt(7).putShort((short) clientId.length).put(clientId).put((byte) 0);
+        return frame.flip();
+    }
+
+    /** Skips a v0 response header (the correlation id). */
+    private static ByteBuffer skipHeader(ByteBuffer response) {
+        response.getInt();
+        return response;
     }
 
     private static RawKafkaClient client() {

@@ -1,6 +1,7 @@
 package io.runnel.it;
 
 import io.runnel.it.harness.InProcessBroker;
+import io.runnel.it.harness.Kcat;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -42,10 +43,7 @@ class KcatIT {
 
     @BeforeAll
     static void start() throws Exception {
-        Process install = new ProcessBuilder("bash", "src/test/scripts/ensure-kcat.sh").redirectErrorStream(true).start();
-        String out = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
-        assertThat(install.waitFor()).as("ensure-kcat.sh: " + out).isZero();
-        kcat = out.lines().reduce((a, b) -> b).orElseThrow();
+        kcat = Kcat.path();
         broker = InProcessBroker.start();
         work = TempDirs.create("runnel-kcat-");
     }

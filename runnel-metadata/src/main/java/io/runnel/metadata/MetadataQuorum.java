@@ -5,6 +5,7 @@ import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.raft.LogDirFormat;
 import io.runnel.metadata.raft.QuorumEvents;
 import io.runnel.metadata.raft.RaftNode;
+import io.runnel.metadata.raft.RaftTuning;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,18 +18,20 @@ import java.security.SecureRandom;
  *
  * <p>Lifecycle: {@link #start} formats the metadata directory on first start, recovers the log,
  * and returns once a leader is known and this node has replayed everything committed before it
- * started. {@link #close} stops the Ratis server.
+ * started (if this node leads, its controller is active by then). It throws
+ * {@link StartupException} when the log dirs belong to another node or cluster, this node is not
+ * a voter, or no leader emerges within 60 s. {@link #close} stops the controller and the Ratis
+ * server, in about a second.
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class MetadataQuorum implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataQuorum.class);
-    /** Log entries between automatic snapshots (each snapshot lets Ratis purge the log before it). */
-    static final long DEFAULT_SNAPSHOT_THRESHOLD = 10_000;
     /** How long {@link #start} waits for a leader and catching up before giving up. */
     private static final long STARTUP_TIMEOUT_MS = 60_000;
 
     private final int nodeId;
+    private final Time time;
     private final ImagePublisher publisher;
     private final QuorumController controller;
     private final Object progress = new Object();
@@ -37,26 +40,27 @@ public final class MetadataQuorum implements AutoCloseable {
     private volatile boolean controllerActivated;
     private volatile RaftNode raftNode;
 
-    private MetadataQuorum(QuorumSettings settings, ImagePublisher publisher) {
+    private MetadataQuorum(QuorumSettings settings, Time time, ImagePublisher publisher) {
         this.nodeId = settings.nodeId();
+        this.time = time;
         this.publisher = publisher;
         this.controller = new QuorumController(settings, records -> raftNode.append(records), publisher::image,
                 new SecureRandom());
     }
 
     public static MetadataQuorum start(QuorumSettings settings, Time time) {
-        return start(settings, time, DEFAULT_SNAPSHOT_THRESHOLD);
+        return start(settings, time, RaftTuning.DEFAULT);
     }
 
-    /** As {@link #start(QuorumSettings, Time)}, snapshotting every {@code snapshotThreshold} entries (tests). */
-    static MetadataQuorum start(QuorumSettings settings, Time time, long snapshotThreshold) {
+    /** As {@link #start(QuorumSettings, Time)}, with other log sizes (tests). */
+    static MetadataQuorum start(QuorumSettings settings, Time time, RaftTuning tuning) {
         long startMs = time.milliseconds();
-        String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.metadataDir(), settings.logDirs());
-        MetadataQuorum quorum = new MetadataQuorum(settings, new ImagePublisher(MetadataImage.empty(clusterId)));
+        String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.voters(), settings.metadataDir(), settings.logDirs());
+        MetadataQuorum quorum = new MetadataQuorum(settings, time, new ImagePublisher(MetadataImage.empty(clusterId)));
         try {
             quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), settings.metadataDir(), clusterId,
-                    quorum.publisher, quorum.events(), snapshotThreshold);
-            quorum.awaitCaughtUp(time);
+                    quorum.publisher, quorum.events(), tuning);
+            quorum.awaitCaughtUp();
             log.info("Joined metadata quorum of cluster {} in {} ms; active controller is {}", clusterId,
                     time.milliseconds() - startMs, quorum.activeControllerId);
             return quorum;
@@ -88,13 +92,13 @@ public final class MetadataQuorum implements AutoCloseable {
 
     @Override
     public void close() {
-        long startNanos = System.nanoTime();
+        long startMs = time.milliseconds();
         controller.close();
         RaftNode node = raftNode;
         if (node != null) {
             node.close();
         }
-        log.info("Closed metadata quorum member in {} ms", (System.nanoTime() - startNanos) / 1_000_000);
+        log.info("Closed metadata quorum member in {} ms", time.milliseconds() - startMs);
     }
 
     private QuorumEvents events() {
@@ -123,7 +127,7 @@ public final class MetadataQuorum implements AutoCloseable {
         };
     }
 
-    private void awaitCaughtUp(Time time) {
+    private void awaitCaughtUp() {
         long deadline = time.milliseconds() + STARTUP_TIMEOUT_MS;
         synchronized (progress) {
             while (!raftNode.isCaughtUp() || (activeControllerId == nodeId && !controllerActivated)) {

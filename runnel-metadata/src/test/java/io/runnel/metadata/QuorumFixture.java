@@ -1,5 +1,6 @@
 package io.runnel.metadata;
 
+import io.runnel.metadata.raft.RaftTuning;
 import org.apache.kafka.common.utils.Time;
 
 import java.io.IOException;
@@ -21,8 +22,14 @@ final class QuorumFixture {
                 topicDefaults);
     }
 
+    /** Snapshots every {@code snapshotThreshold} entries; small thresholds also get small log segments. */
     static MetadataQuorum start(QuorumSettings settings, long snapshotThreshold) {
-        return MetadataQuorum.start(settings, Time.SYSTEM, snapshotThreshold);
+        return MetadataQuorum.start(settings, Time.SYSTEM, tuning(snapshotThreshold));
+    }
+
+    static RaftTuning tuning(long snapshotThreshold) {
+        return snapshotThreshold >= RaftTuning.DEFAULT.snapshotThreshold() ? RaftTuning.DEFAULT
+                : new RaftTuning(snapshotThreshold, 1024);
     }
 
     static int freePort() {

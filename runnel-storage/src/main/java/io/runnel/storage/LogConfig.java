@@ -50,9 +50,13 @@ public final class LogConfig {
     private static final Map<String, String> SYNONYMS = buildSynonyms();
 
     private final Map<String, Object> values;
+    private final Map<String, Object> documented;
 
     private LogConfig(Map<String, Object> values) {
         this.values = Collections.unmodifiableMap(values);
+        Map<String, Object> visible = new LinkedHashMap<>(values);
+        visible.remove(INTERNAL_SEGMENT_BYTES);
+        this.documented = Collections.unmodifiableMap(visible);
     }
 
     /** Every topic-level config Kafka 4.4 documents, with type, default, validator and doc. */
@@ -143,9 +147,9 @@ public final class LogConfig {
         return create(defaultsFromBroker(Map.of()), Map.of());
     }
 
-    /** The effective value of every topic key, as DescribeConfigs shows it. */
+    /** The effective value of every documented topic key, as DescribeConfigs shows it (internal keys left out). */
     public Map<String, Object> values() {
-        return values;
+        return documented;
     }
 
     /** Bytes after which the active segment rolls ({@code internal.segment.bytes} wins when set). */
@@ -156,6 +160,15 @@ public final class LogConfig {
 
     public long segmentMs() {
         return (Long) values.get(TopicConfig.SEGMENT_MS_CONFIG);
+    }
+
+    /**
+     * Time after which the active segment rolls: {@code segment.ms}, or less when compaction
+     * needs it sooner ({@code max.compaction.lag.ms}), as Kafka computes it.
+     */
+    public long maxSegmentMs() {
+        long maxCompactionLag = (Long) values.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
+        return compactEnabled() && maxCompactionLag > 0 ? Math.min(maxCompactionLag, segmentMs()) : segmentMs();
     }
 
     public long segmentJitterMs() {

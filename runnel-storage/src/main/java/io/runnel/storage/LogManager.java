@@ -111,11 +111,16 @@ public final class LogManager implements AutoCloseable {
 
     /**
      * The log of {@code tp}, created empty with {@code config} if it does not exist. An
-     * existing log takes {@code config} if it differs from its current one.
+     * existing log takes {@code config} if it differs from its current one, and {@code topicId}
+     * if it had none.
+     *
+     * @throws org.apache.kafka.common.errors.InconsistentTopicIdException the existing log
+     *     belongs to another topic id (the topic was deleted and re-created): {@link #delete} it first
      */
     public PartitionLog getOrCreate(TopicPartition tp, Uuid topicId, LogConfig config) {
         SegmentedLog existing = logs.get(tp);
         if (existing != null) {
+            existing.assignTopicId(topicId);
             if (!existing.config().equals(config)) {
                 existing.updateConfig(config);
             }
@@ -264,14 +269,23 @@ public final class LogManager implements AutoCloseable {
             closed = true;
         }
         stopThreads();
+        boolean allClosed = true;
         for (SegmentedLog log : logs.values()) {
-            log.close();
+            try {
+                log.close();
+            } catch (KafkaStorageException e) {
+                allClosed = false;
+                LOG.error("Closing the log of {} failed", log.topicPartition(), e);
+            }
         }
         checkpoint();
         for (DelayedDelete pending : delayedDeletes) {
             runQuietly(pending);
         }
         delayedDeletes.clear();
+        if (!allClosed) {
+            return;
+        }
         for (Path dir : logDirs) {
             try {
                 Files.write(dir.resolve(CLEAN_SHUTDOWN_FILE), new byte[0]);
@@ -296,9 +310,9 @@ public final class LogManager implements AutoCloseable {
         Files.createDirectories(dir);
         Path marker = dir.resolve(CLEAN_SHUTDOWN_FILE);
         boolean clean = Files.exists(marker);
-        Map<TopicPartition, Long> recoveryPoints = new OffsetCheckpointFile(dir.resolve(RECOVERY_POINT_FILE)).read();
-        Map<TopicPartition, Long> highWatermarks = new OffsetCheckpointFile(dir.resolve(HIGH_WATERMARK_FILE)).read();
-        Map<TopicPartition, Long> startOffsets = new OffsetCheckpointFile(dir.resolve(LOG_START_OFFSET_FILE)).read();
+        Map<TopicPartition, Long> recoveryPoints = readCheckpoint(dir.resolve(RECOVERY_POINT_FILE));
+        Map<TopicPartition, Long> highWatermarks = readCheckpoint(dir.resolve(HIGH_WATERMARK_FILE));
+        Map<TopicPartition, Long> startOffsets = readCheckpoint(dir.resolve(LOG_START_OFFSET_FILE));
         List<Path> children;
         try (Stream<Path> list = Files.list(dir)) {
             children = list.filter(Files::isDirectory).sorted().toList();
@@ -324,6 +338,19 @@ public final class LogManager implements AutoCloseable {
         }
         Files.deleteIfExists(marker);
         return clean;
+    }
+
+    /**
+     * A checkpoint's offsets; an unreadable file counts as empty (logs then recover from
+     * their first segment, which is slower but safe) and is logged.
+     */
+    private static Map<TopicPartition, Long> readCheckpoint(Path file) {
+        try {
+            return new OffsetCheckpointFile(file).read();
+        } catch (IOException e) {
+            LOG.warn("Ignoring unreadable checkpoint {}: {}", file, e.getMessage());
+            return new HashMap<>();
+        }
     }
 
     /** {@code <topic>-<partition>} to a partition, or null for any other directory name. */
@@ -381,8 +408,12 @@ public final class LogManager implements AutoCloseable {
         return logDirs.stream().min(Comparator.comparingInt(counts::get)).orElseThrow();
     }
 
+    /**
+     * Lets running tasks finish rather than interrupting them: an interrupt during a
+     * {@code FileChannel} operation would close that segment's channel.
+     */
     private void stopThreads() {
-        scheduler.shutdownNow();
+        scheduler.shutdown();
         flusher.shutdown();
         try {
             if (!scheduler.awaitTermination(30, TimeUnit.SECONDS) || !flusher.awaitTermination(30, TimeUnit.SECONDS)) {

@@ -42,6 +42,9 @@ public interface PartitionLog {
      * <p>A batch that duplicates one of the producer's last five batches is not appended; the
      * result then carries the original offsets and {@link AppendInfo#duplicate()} is true.
      *
+     * <p>The buffer of {@code records} must be writable: the headers are rewritten in it before
+     * it is written to the segment (synchronously; the caller may reuse it after the call).
+     *
      * @throws org.apache.kafka.common.errors.CorruptRecordException bad CRC or malformed batch
      * @throws org.apache.kafka.common.errors.RecordTooLargeException batch over max.message.bytes
      * @throws org.apache.kafka.common.errors.InvalidTimestampException timestamp out of range
@@ -52,6 +55,33 @@ public interface PartitionLog {
      *     log is left as it was before the call and stays readable
      */
     AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch);
+
+    /**
+     * Appends batches replicated from the leader, keeping the offsets, leader epochs and
+     * timestamps it assigned (no sequence checks: the leader made them).
+     *
+     * @return the offsets appended ({@code -1} when {@code records} is empty)
+     * @throws org.apache.kafka.common.InvalidRecordException offsets below the log end offset or
+     *     not increasing: the caller must truncate first
+     * @throws org.apache.kafka.common.errors.CorruptRecordException bad CRC or a partial batch
+     * @throws org.apache.kafka.common.errors.KafkaStorageException the disk write failed
+     */
+    AppendInfo appendAsFollower(MemoryRecords records);
+
+    /**
+     * Removes every batch at or after {@code targetOffset} (a batch holding it goes whole);
+     * leader epochs, producer state, high watermark and recovery point follow. Truncating to or
+     * below the first segment's base offset restarts the log empty at {@code targetOffset}.
+     *
+     * @return the new log end offset
+     */
+    long truncateTo(long targetOffset);
+
+    /**
+     * Deletes all data and restarts the log empty at {@code newOffset} (log start, end and high
+     * watermark all become {@code newOffset}; leader epochs and producer state are cleared).
+     */
+    void truncateFullyAndStartAt(long newOffset);
 
     /**
      * Reads whole batches starting at the batch containing {@code fetchOffset}.

@@ -62,6 +62,7 @@ class LogConfigTest {
         assertThat(config.maxMessageBytes()).isEqualTo(5000);
         assertThat(config.flushMs()).isEqualTo(777);
         assertThat(config.deleteEnabled()).isFalse();
+        assertThat(LogConfig.create(defaults, Map.of("max.compaction.lag.ms", "5000")).maxSegmentMs()).isEqualTo(5000);
         assertThat(LogConfig.create(LogConfig.defaultsFromBroker(Map.of("log.retention.ms", "5",
                 "log.retention.minutes", "2")), Map.of()).retentionMs()).isEqualTo(5);
         assertThat(LogConfig.brokerSynonym("max.message.bytes")).isEqualTo("message.max.bytes");
@@ -76,6 +77,7 @@ class LogConfigTest {
         assertThat(config.retentionMs()).isEqualTo(1000);
         assertThat(config.segmentBytes()).isEqualTo(1024);
         assertThat(config.deleteEnabled()).isFalse();
+        assertThat(config.values()).doesNotContainKey("internal.segment.bytes").containsEntry("segment.bytes", 1 << 30);
     }
 
     @Test

@@ -62,7 +62,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         List<String> missing = new ArrayList<>();
         if (allowCreate && request.topics() != null) {
             for (var t : request.topics()) {
-                if (t.name() != null && !image.topicsByName().containsKey(t.name()) && isValidName(t.name())) {
+                if (!byId(t) && !image.topicsByName().containsKey(t.name()) && isValidName(t.name())) {
                     missing.add(t.name());
                 }
             }
@@ -102,7 +102,7 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
 
     private MetadataResponseTopic describeRequested(MetadataRequestData.MetadataRequestTopic requested, MetadataImage image,
                                                    MetadataRequestData request) {
-        if (requested.name() == null) {
+        if (byId(requested)) {
             TopicImage byId = image.topicsById().get(requested.topicId());
             return byId != null ? describe(byId, request) : new MetadataResponseTopic()
                     .setTopicId(requested.topicId()).setErrorCode(Errors.UNKNOWN_TOPIC_ID.code());
@@ -135,6 +135,11 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
                     .setIsrNodes(new ArrayList<>(p.isr())));
         }
         return out;
+    }
+
+    /** v10+ names a topic by id with a null (or, from some clients, empty) name. */
+    private static boolean byId(MetadataRequestData.MetadataRequestTopic topic) {
+        return topic.name() == null || (topic.name().isEmpty() && !Uuid.ZERO_UUID.equals(topic.topicId()));
     }
 
     static boolean isValidName(String name) {

@@ -78,7 +78,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (topic == null) {
                     fail(out, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    append(new TopicPartition(topic, data.index()), data, acks, out, flushes, leadersToDescribe);
+                    append(new TopicPartition(topic, data.index()), data, version, acks, out, flushes, leadersToDescribe);
                 }
             }
         }
@@ -109,7 +109,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 });
     }
 
-    private void append(TopicPartition tp, PartitionProduceData data, short acks, PartitionProduceResponse out,
+    private void append(TopicPartition tp, PartitionProduceData data, short version, short acks, PartitionProduceResponse out,
                         List<CompletableFuture<Void>> flushes, Set<Integer> leadersToDescribe) {
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {
@@ -119,9 +119,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         if (!partition.isLeader()) {
             fail(out, Errors.NOT_LEADER_OR_FOLLOWER, null);
             int leader = partition.registration().leader();
-            out.currentLeader().setLeaderId(leader).setLeaderEpoch(partition.leaderEpoch());
-            if (leader >= 0 && leader != localBrokerId) {
-                leadersToDescribe.add(leader);
+            if (version >= 10) {
+                out.currentLeader().setLeaderId(leader).setLeaderEpoch(partition.leaderEpoch());
+                if (leader >= 0 && leader != localBrokerId) {
+                    leadersToDescribe.add(leader);
+                }
             }
             return;
         }

@@ -69,6 +69,9 @@ public final class FetchReader {
                 return -1;
             }
             if (highWatermark > p.fetchOffset()) {
+                if (enough <= 1) {
+                    return enough; // any committed batch is at least one byte: no need to size it
+                }
                 try {
                     total += partition.readAsLeader(p.fetchOffset(), p.maxBytes(), true).records().sizeInBytes();
                 } catch (ApiException e) {

@@ -60,7 +60,8 @@ public final class FetchSessionCache {
         return sessions.size();
     }
 
-    private FetchContext newSession(List<PartitionFetch> partitions, long now) {
+    // Synchronized so that the bound check, the eviction and the insert are one step.
+    private synchronized FetchContext newSession(List<PartitionFetch> partitions, long now) {
         if (sessions.size() >= maxSessions && !evictOne(now)) {
             return FetchContext.full(0, partitions, sent -> { });
         }

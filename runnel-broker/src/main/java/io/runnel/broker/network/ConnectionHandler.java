@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
 
 /**
  * One connection's request pipeline: parses each frame, dispatches it without waiting for earlier
@@ -121,13 +122,14 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent && pending.isEmpty()) {
+        if (!(evt instanceof IdleStateEvent)) {
+            ctx.fireUserEventTriggered(evt);
+        } else if (pending.isEmpty()) {
+            // A connection waiting for responses (a long fetch) is not idle.
             LOG.debug("Closing idle connection {} on listener {}", connectionId, listenerName);
             closed = true;
             ctx.close();
-            return;
         }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override
@@ -155,7 +157,11 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             if (ctx.executor().inEventLoop()) {
                 onDispatchComplete(slot, response, failure);
             } else {
-                ctx.executor().execute(() -> onDispatchComplete(slot, response, failure));
+                try {
+                    ctx.executor().execute(() -> onDispatchComplete(slot, response, failure));
+                } catch (RejectedExecutionException serverClosing) {
+                    // The event loop is shutting down with its connections: the response is dropped.
+                }
             }
         });
     }

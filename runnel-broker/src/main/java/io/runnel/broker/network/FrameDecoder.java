@@ -12,7 +12,9 @@ import java.nio.ByteBuffer;
 /**
  * Splits the inbound stream into Kafka request frames: a 4-byte big-endian size, then that many
  * bytes. Emits each frame's payload as a heap {@link ByteBuffer} of its own (Kafka's choice: one
- * copy per request, no reference counting; parsed requests such as Produce may keep slices of it).
+ * allocation and one copy per request, no reference counting; parsed requests such as Produce may
+ * keep slices of it). Bytes not yet copied are kept as a composite of Netty's read buffers, so
+ * waiting for a large frame never re-copies what has arrived.
  *
  * <p>A size below 0 or above {@code maxFrameBytes} closes the connection with one WARN line as soon
  * as the 4 size bytes are read, before anything is allocated for the body.
@@ -26,11 +28,20 @@ import java.nio.ByteBuffer;
 final class FrameDecoder extends ChannelInboundHandlerAdapter {
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
     private static final int SIZE_BYTES = 4;
+    /**
+     * Frames up to this size (bytes) get their array as soon as the size is read. Larger ones only
+     * once all their bytes have arrived, so a client announcing a large frame and sending little
+     * costs memory for what it sent, not for what it announced.
+     */
+    static final int EAGER_ALLOCATION_BYTES = 1024 * 1024;
 
     private final int maxFrameBytes;
     private ChannelHandlerContext ctx;
-    /** Received bytes not yet emitted as frames; null when there are none. */
+    /** Received bytes not yet copied into a frame; null when there are none. */
     private ByteBuf received;
+    /** The body of the frame being received, allocated once its size is read and checked; null between frames. */
+    private byte[] frame;
+    private int frameFilled;
     private boolean rejected;
 
     FrameDecoder(int maxFrameBytes) {
@@ -54,7 +65,7 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
             bytes.release();
             return;
         }
-        received = received == null ? bytes : ByteToMessageDecoder.MERGE_CUMULATOR.cumulate(ctx.alloc(), received, bytes);
+        received = received == null ? bytes : ByteToMessageDecoder.COMPOSITE_CUMULATOR.cumulate(ctx.alloc(), received, bytes);
         emitFrames();
     }
 
@@ -74,21 +85,33 @@ final class FrameDecoder extends ChannelInboundHandlerAdapter {
     /** @return whether at least one frame was emitted */
     private boolean emitFrames() {
         boolean emitted = false;
-        while (received != null && !rejected && ctx.channel().isActive() && ctx.channel().config().isAutoRead()
-                && received.readableBytes() >= SIZE_BYTES) {
-            int size = received.getInt(received.readerIndex());
-            if (size < 0 || size > maxFrameBytes) {
-                reject(size);
+        while (received != null && !rejected && ctx.channel().isActive() && ctx.channel().config().isAutoRead()) {
+            if (frame == null) {
+                if (received.readableBytes() < SIZE_BYTES) {
+                    break;
+                }
+                int size = received.getInt(received.readerIndex());
+                if (size < 0 || size > maxFrameBytes) {
+                    reject(size);
+                    break;
+                }
+                if (size > EAGER_ALLOCATION_BYTES && received.readableBytes() < SIZE_BYTES + size) {
+                    break;
+                }
+                received.skipBytes(SIZE_BYTES);
+                frame = new byte[size];
+                frameFilled = 0;
+            }
+            int copied = Math.min(received.readableBytes(), frame.length - frameFilled);
+            received.readBytes(frame, frameFilled, copied);
+            frameFilled += copied;
+            if (frameFilled < frame.length) {
                 break;
             }
-            if (received.readableBytes() < SIZE_BYTES + size) {
-                break;
-            }
-            received.skipBytes(SIZE_BYTES);
-            byte[] frame = new byte[size];
-            received.readBytes(frame);
+            ByteBuffer request = ByteBuffer.wrap(frame);
+            frame = null;
             emitted = true;
-            ctx.fireChannelRead(ByteBuffer.wrap(frame));
+            ctx.fireChannelRead(request);
         }
         if (received != null) {
             if (!received.isReadable()) {

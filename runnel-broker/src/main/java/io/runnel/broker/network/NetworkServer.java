@@ -6,14 +6,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.ServerChannel;
-import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollIoHandler;
-import io.netty.channel.epoll.EpollServerSocketChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.Future;
@@ -22,7 +15,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -43,6 +35,7 @@ public final class NetworkServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(NetworkServer.class);
     private static final long SHUTDOWN_TIMEOUT_MS = 1_800;
 
+    private final Transport transport;
     private final EventLoopGroup acceptorGroup;
     private final EventLoopGroup ioGroup;
     private final Map<String, Channel> serverChannels = new ConcurrentHashMap<>();
@@ -50,10 +43,12 @@ public final class NetworkServer implements AutoCloseable {
     private final AtomicLong connectionSequence = new AtomicLong();
     private final AtomicBoolean closed = new AtomicBoolean();
 
-    private NetworkServer(int ioThreads) {
-        IoHandlerFactory ioHandlers = Epoll.isAvailable() ? EpollIoHandler.newFactory() : NioIoHandler.newFactory();
-        this.acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("runnel-network-acceptor", true), ioHandlers);
-        this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("runnel-network", true), ioHandlers);
+    private NetworkServer(Transport transport, int ioThreads) {
+        this.transport = transport;
+        this.acceptorGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("runnel-network-acceptor", true),
+                transport.ioHandlerFactory());
+        this.ioGroup = new MultiThreadIoEventLoopGroup(ioThreads, new DefaultThreadFactory("runnel-network", true),
+                transport.ioHandlerFactory());
     }
 
     /**
@@ -69,8 +64,14 @@ public final class NetworkServer implements AutoCloseable {
     /** As {@link #start(List, RequestDispatcher, NetworkSettings)}, with the clock that stamps requests. */
     public static NetworkServer start(List<ListenerSpec> listeners, RequestDispatcher dispatcher, NetworkSettings settings,
                                       Time time) {
+        return start(listeners, dispatcher, settings, time, Transport.best());
+    }
+
+    /** As {@link #start(List, RequestDispatcher, NetworkSettings, Time)} on the given transport (tests cover both). */
+    static NetworkServer start(List<ListenerSpec> listeners, RequestDispatcher dispatcher, NetworkSettings settings,
+                               Time time, Transport transport) {
         validate(listeners, settings);
-        NetworkServer server = new NetworkServer(settings.numThreads());
+        NetworkServer server = new NetworkServer(transport, settings.numThreads());
         try {
             for (ListenerSpec listener : listeners) {
                 server.bind(listener, dispatcher, settings, time);
@@ -98,11 +99,9 @@ public final class NetworkServer implements AutoCloseable {
     }
 
     private void bind(ListenerSpec listener, RequestDispatcher dispatcher, NetworkSettings settings, Time time) {
-        Class<? extends ServerChannel> channelType = Epoll.isAvailable()
-                ? EpollServerSocketChannel.class : NioServerSocketChannel.class;
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(acceptorGroup, ioGroup)
-                .channel(channelType)
+                .channel(transport.serverChannelType())
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.SO_KEEPALIVE, true)
@@ -124,12 +123,12 @@ public final class NetworkServer implements AutoCloseable {
                 : new InetSocketAddress(listener.host(), listener.port());
         ChannelFuture bound = bootstrap.bind(address).awaitUninterruptibly();
         if (!bound.isSuccess()) {
+            Throwable cause = bound.cause();
             throw new IllegalStateException("Listener " + listener.name() + " cannot bind " + address + ": "
-                    + bound.cause().getMessage());
+                    + (cause.getMessage() != null ? cause.getMessage() : cause.getClass().getSimpleName()));
         }
         serverChannels.put(listener.name(), bound.channel());
-        LOG.info("Listener {} bound to {} ({})", listener.name(), bound.channel().localAddress(),
-                Epoll.isAvailable() ? "epoll" : "nio");
+        LOG.info("Listener {} bound to {} ({})", listener.name(), bound.channel().localAddress(), transport);
     }
 
     private void initConnection(Channel channel, String listenerName, RequestDispatcher dispatcher,

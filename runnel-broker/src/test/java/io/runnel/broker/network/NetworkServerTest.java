@@ -6,7 +6,11 @@ import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.MetadataRequestData;
 import org.apache.kafka.common.message.MetadataResponseData;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -244,6 +248,37 @@ class NetworkServerTest {
     }
 
     @Test
+    void largeProduceRequestArrivesWholeAndItsRecordsStayValidUntilCompletion() throws Exception {
+        server.close();
+        server = NetworkServer.start(List.of(new ListenerSpec("PLAINTEXT", "127.0.0.1", 0)), dispatcher,
+                new NetworkSettings(8 * 1024 * 1024, 1, 60_000, -1, -1));
+        byte[] value = new byte[4 * 1024 * 1024];
+        new java.util.Random(1).nextBytes(value);
+        MemoryRecords sent = MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(value));
+        CompletableFuture<MemoryRecords> received = new CompletableFuture<>();
+        dispatcher.handle(ApiKeys.PRODUCE, (context, request) -> {
+            ProduceRequestData data = (ProduceRequestData) request;
+            MemoryRecords records = (MemoryRecords) data.topicData().iterator().next().partitionData().get(0).records();
+            // Completed later, from another thread: the records must still be intact then.
+            return CompletableFuture.supplyAsync(() -> {
+                received.complete(records);
+                return new ProduceResponseData();
+            });
+        });
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(1000)
+                .setTopicData(new ProduceRequestData.TopicProduceDataCollection(List.of(
+                        new ProduceRequestData.TopicProduceData().setTopicId(org.apache.kafka.common.Uuid.randomUuid())
+                                .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData()
+                                        .setIndex(0).setRecords(sent)))).iterator()));
+        short version = ApiKeys.PRODUCE.latestVersion();
+        try (WireClient client = new WireClient(server.boundPort("PLAINTEXT"))) {
+            client.send(new ProduceRequest(data, version), 1);
+            client.receive(ApiKeys.PRODUCE, version, 1);
+        }
+        assertThat(received.get().buffer()).isEqualTo(sent.buffer());
+    }
+
+    @Test
     void unknownApiKeyClosesTheConnection() throws IOException {
         byte[] frame = WireClient.serialize(metadataRequest("t"), 1);
         ByteBuffer.wrap(frame).putShort(0, (short) 9999);
@@ -344,6 +379,17 @@ class NetworkServerTest {
                     .hasMessageContaining("TAKEN")
                     .hasMessageContaining(String.valueOf(taken.getLocalPort()))
                     .hasMessageNotContaining("\n");
+        }
+    }
+
+    @Test
+    void closesIdleConnections() throws IOException {
+        server.close();
+        server = NetworkServer.start(List.of(new ListenerSpec("PLAINTEXT", "127.0.0.1", 0)), dispatcher,
+                new NetworkSettings(MAX_REQUEST_BYTES, 1, 200, -1, -1));
+        try (WireClient client = new WireClient(server.boundPort("PLAINTEXT"))) {
+            assertApiVersionsAnswered(client, 1);
+            assertThat(client.closedByServer()).isTrue();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.runnel.broker.network;
 
+import io.netty.channel.epoll.Epoll;
 import io.runnel.storage.FileSlice;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
@@ -14,9 +15,12 @@ import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.FetchRequest;
 import org.apache.kafka.common.requests.FetchResponse;
+import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
@@ -31,6 +35,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /** Record data from a segment file goes out as a file region and reaches the client byte for byte. */
 class ZeroCopyFetchTest {
@@ -47,15 +52,21 @@ class ZeroCopyFetchTest {
     void start() throws IOException {
         segment = FileChannel.open(dir.resolve("00000000000000000000.log"),
                 StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+    }
+
+    private void startServer(Transport transport) {
+        assumeTrue(transport != Transport.EPOLL || Epoll.isAvailable(), "epoll is not available here");
         server = NetworkServer.start(List.of(new ListenerSpec("PLAINTEXT", "127.0.0.1", 0)), dispatcher,
-                new NetworkSettings(1024 * 1024, 1, 60_000, -1, -1));
+                new NetworkSettings(1024 * 1024, 1, 60_000, -1, -1), Time.SYSTEM, transport);
     }
 
     @AfterEach
     void stop() throws IOException {
-        server.close();
         segment.close();
-        assertThat(server.unexpectedErrors()).isZero();
+        if (server != null) {
+            server.close();
+            assertThat(server.unexpectedErrors()).isZero();
+        }
     }
 
     private static MemoryRecords records(long baseOffset, int count, int valueBytes) {
@@ -85,8 +96,10 @@ class ZeroCopyFetchTest {
                         .setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0))))), VERSION);
     }
 
-    @Test
-    void fileSlicesAndMemoryRecordsArriveByteForByte() throws IOException {
+    @ParameterizedTest
+    @EnumSource(Transport.class)
+    void fileSlicesAndMemoryRecordsArriveByteForByte(Transport transport) throws IOException {
+        startServer(transport);
         MemoryRecords first = records(0, 10, 100);
         MemoryRecords second = records(10, 3, 200_000);
         MemoryRecords inMemory = records(13, 5, 50);
@@ -117,6 +130,7 @@ class ZeroCopyFetchTest {
 
     @Test
     void fileSliceInAResponseThatIsNeverWrittenDoesNotCloseTheSegment() throws IOException {
+        startServer(Transport.best());
         CompletableFuture<ApiMessage> late = new CompletableFuture<>();
         dispatcher.handle(ApiKeys.FETCH, (context, request) -> late);
         FileSlice slice = appendToSegment(records(0, 1, 10));

@@ -1,6 +1,9 @@
 package io.runnel.it.harness;
 
 import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.ObjectSerializationCache;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.RequestHeader;
@@ -47,6 +50,24 @@ public final class RawKafkaClient implements AutoCloseable {
         writeFrame(request.serializeWithHeader(header));
         ByteBuffer response = readFrame();
         return AbstractResponse.parseResponse(response, header);
+    }
+
+    /**
+     * Sends generated request data at {@code version}, bypassing the client builders' own checks,
+     * and returns the parsed response body.
+     */
+    public ApiMessage send(ApiKeys key, short version, ApiMessage data) {
+        RequestHeader header = new RequestHeader(key, version, "runnel-it", ++correlationId);
+        ObjectSerializationCache cache = new ObjectSerializationCache();
+        short headerVersion = key.requestHeaderVersion(version);
+        int size = header.data().size(cache, headerVersion) + data.size(cache, version);
+        ByteBuffer buffer = ByteBuffer.allocate(size);
+        ByteBufferAccessor accessor = new ByteBufferAccessor(buffer);
+        header.data().write(accessor, cache, headerVersion);
+        data.write(accessor, cache, version);
+        buffer.flip();
+        writeFrame(buffer);
+        return AbstractResponse.parseResponse(readFrame(), header).data();
     }
 
     /** Writes raw bytes as they are (the caller builds any frame). */

@@ -3,6 +3,7 @@ package io.runnel.metadata.controller;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.storage.LogConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
@@ -32,7 +33,8 @@ import java.util.TreeSet;
  *
  * <p>TOPIC resources must exist (UNKNOWN_TOPIC_OR_PARTITION) and pass {@code LogConfig.validate}
  * (INVALID_CONFIG). BROKER resources (a node id, or empty for the cluster default) accept only
- * {@link DynamicBrokerConfigs} keys (INVALID_REQUEST otherwise). Other resource types are
+ * {@link DynamicBrokerConfigs} keys (INVALID_REQUEST otherwise), and values of topic-default
+ * synonyms must parse ({@code LogConfig.defaultsFromBroker}, INVALID_CONFIG). Other resource types are
  * INVALID_REQUEST: broker loggers are the broker's business, not the controller's. Stateless
  * apart from the immutable {@link TopicConfigs}.
  */
@@ -130,6 +132,7 @@ final class ConfigAlteration {
                 if (!changed.isEmpty()) {
                     return new Failure(Errors.INVALID_REQUEST, "Cannot update these configs dynamically: " + changed);
                 }
+                LogConfig.defaultsFromBroker(wanted); // values of topic-default synonyms (log.retention.ms...)
             } else {
                 return new Failure(Errors.INVALID_REQUEST, "Unsupported resource type " + type + " for altering configs.");
             }

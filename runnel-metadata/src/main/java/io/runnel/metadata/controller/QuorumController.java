@@ -47,7 +47,8 @@ import java.util.function.Supplier;
  * never reflects state that could still be lost.
  *
  * <p>Thread-safety: public methods may be called from any thread; all state is confined to the
- * controller thread. Futures complete on that thread.
+ * controller thread. Futures complete on that thread (or, once closed, on the thread that
+ * reports the write's outcome), so callbacks must not block.
  */
 public final class QuorumController implements Controller, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuorumController.class);
@@ -65,7 +66,8 @@ public final class QuorumController implements Controller, AutoCloseable {
     private MetadataImage speculative;
     private final Map<Long, List<MetadataRecord>> pendingWrites = new LinkedHashMap<>();
     private long nextWriteId;
-    private CompletableFuture<?> lastWrite = CompletableFuture.completedFuture(null);
+    /** Completes (on the controller thread) when the latest write has committed or failed. */
+    private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
     /**
      * @param appender appends batches to the metadata log
@@ -155,10 +157,14 @@ public final class QuorumController implements Controller, AutoCloseable {
         return write(image -> new ControllerResult<>(List.of(new RegisterBrokerRecord(registration)), null));
     }
 
-    /** Stops the controller thread; pending and later calls fail with NotControllerException. */
+    /** Stops the controller thread; queued and later calls fail with NotControllerException. */
     @Override
     public void close() {
-        thread.shutdownNow();
+        for (Runnable queued : thread.shutdownNow()) {
+            if (queued instanceof Request<?> request) {
+                request.future.completeExceptionally(notController());
+            }
+        }
         try {
             thread.awaitTermination(1, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
@@ -167,8 +173,24 @@ public final class QuorumController implements Controller, AutoCloseable {
     }
 
     private <T> CompletableFuture<T> write(Function<MetadataImage, ControllerResult<T>> operation) {
-        CompletableFuture<T> future = new CompletableFuture<>();
-        boolean queued = execute(() -> {
+        Request<T> request = new Request<>(operation);
+        if (!execute(request)) {
+            request.future.completeExceptionally(notController());
+        }
+        return request.future;
+    }
+
+    /** One queued controller call: computes its result on the controller thread and appends its records. */
+    private final class Request<T> implements Runnable {
+        private final Function<MetadataImage, ControllerResult<T>> operation;
+        private final CompletableFuture<T> future = new CompletableFuture<>();
+
+        Request(Function<MetadataImage, ControllerResult<T>> operation) {
+            this.operation = operation;
+        }
+
+        @Override
+        public void run() {
             if (!active) {
                 future.completeExceptionally(notController());
                 return;
@@ -189,29 +211,34 @@ public final class QuorumController implements Controller, AutoCloseable {
             long epoch = activeEpoch;
             speculative = ImageBuilder.apply(speculative, result.records(), speculative.offset());
             pendingWrites.put(writeId, result.records());
+            CompletableFuture<Void> written = new CompletableFuture<>();
+            lastWrite = written;
             CompletableFuture<Long> appended;
             try {
                 appended = appender.append(result.records());
             } catch (RuntimeException e) {
                 appended = CompletableFuture.failedFuture(e);
             }
-            lastWrite = appended;
             appended.whenComplete((offset, error) -> {
-                boolean hopped = execute(() -> onWriteDone(epoch, writeId, error));
-                if (error != null) {
-                    future.completeExceptionally(notController(error));
-                } else {
-                    future.complete(result.response());
-                }
-                if (!hopped) {
-                    log.debug("Controller closed before write {} completed", writeId);
+                boolean onControllerThread = execute(() -> {
+                    onWriteDone(epoch, writeId, error);
+                    complete(result, error);
+                    written.complete(null);
+                });
+                if (!onControllerThread) {
+                    complete(result, error);
+                    written.complete(null);
                 }
             });
-        });
-        if (!queued) {
-            future.completeExceptionally(notController());
         }
-        return future;
+
+        private void complete(ControllerResult<T> result, Throwable error) {
+            if (error != null) {
+                future.completeExceptionally(notController(error));
+            } else {
+                future.complete(result.response());
+            }
+        }
     }
 
     private void onWriteDone(long epoch, long writeId, Throwable error) {

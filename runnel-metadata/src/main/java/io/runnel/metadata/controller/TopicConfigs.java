@@ -6,6 +6,7 @@ import org.apache.kafka.common.message.CreateTopicsResponseData.CreatableTopicCo
 import org.apache.kafka.common.requests.DescribeConfigsResponse.ConfigSource;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,9 +19,11 @@ import java.util.TreeMap;
  */
 final class TopicConfigs {
     private final Map<String, Object> defaults;
+    private final Map<String, ConfigDef.ConfigKey> keys = LogConfig.configDef().configKeys();
+    private final Map<String, Object> kafkaDefaults = LogConfig.configDef().defaultValues();
 
     TopicConfigs(Map<String, Object> defaults) {
-        this.defaults = Map.copyOf(defaults);
+        this.defaults = new HashMap<>(defaults); // may hold null values (unset optional keys)
     }
 
     /** Throws {@code InvalidConfigurationException} naming the key if an override is unknown or bad. */
@@ -33,27 +36,28 @@ final class TopicConfigs {
      * SUBTRACT on list configs without an override), or null if unset.
      */
     String defaultValue(String key) {
-        ConfigDef.ConfigKey def = LogConfig.configDef().configKeys().get(key);
-        Object value = defaults.containsKey(key) ? defaults.get(key) : def == null ? null : def.defaultValue;
-        return toString(key, value);
+        return toString(key, defaults.containsKey(key) ? defaults.get(key) : kafkaDefaults.get(key));
     }
 
     ConfigDef.Type type(String key) {
-        ConfigDef.ConfigKey def = LogConfig.configDef().configKeys().get(key);
+        ConfigDef.ConfigKey def = keys.get(key);
         return def == null ? null : def.type;
     }
 
     /**
      * Every topic config with its effective value and source, sorted by name, as CreateTopics
      * returns them: DYNAMIC_TOPIC_CONFIG for overrides, STATIC_BROKER_CONFIG where the broker's
-     * properties changed Kafka's default, DEFAULT_CONFIG otherwise.
+     * properties changed Kafka's default, DEFAULT_CONFIG otherwise. Internal keys are left out.
      */
     List<CreatableTopicConfigs> describe(Map<String, String> overrides) {
-        Map<String, Object> kafkaDefaults = LogConfig.configDef().defaultValues();
         Map<String, Object> values = new TreeMap<>(LogConfig.create(defaults, overrides).values());
         List<CreatableTopicConfigs> result = new ArrayList<>(values.size());
         for (Map.Entry<String, Object> e : values.entrySet()) {
             String key = e.getKey();
+            ConfigDef.ConfigKey def = keys.get(key);
+            if (def != null && def.internalConfig) {
+                continue;
+            }
             ConfigSource source;
             if (overrides.containsKey(key)) {
                 source = ConfigSource.TOPIC_CONFIG;

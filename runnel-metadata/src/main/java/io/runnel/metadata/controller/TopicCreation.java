@@ -78,6 +78,9 @@ final class TopicCreation {
         } catch (InvalidTopicException e) {
             return failed(result, Errors.INVALID_TOPIC_EXCEPTION, e.getMessage());
         }
+        if (Topic.CLUSTER_METADATA_TOPIC_NAME.equals(name)) {
+            return failed(result, Errors.INVALID_REQUEST, "Creation of internal topic " + name + " is prohibited.");
+        }
         if (image.topicsByName().containsKey(name)) {
             return failed(result, Errors.TOPIC_ALREADY_EXISTS, "Topic '" + name + "' already exists.");
         }

@@ -5,9 +5,11 @@ import io.runnel.metadata.record.RecordBatchCodec;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.zip.CRC32C;
 
 /**
@@ -35,7 +37,7 @@ public final class SnapshotFile {
         buffer.putInt((int) crc.getValue());
         Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
         Files.write(tmp, buffer.array());
-        try (var channel = java.nio.channels.FileChannel.open(tmp, java.nio.file.StandardOpenOption.WRITE)) {
+        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

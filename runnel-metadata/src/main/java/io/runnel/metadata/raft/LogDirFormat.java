@@ -4,25 +4,35 @@ import io.runnel.metadata.StartupException;
 import org.apache.kafka.common.Uuid;
 
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Formats log dirs on first start and checks them on later ones. Every dir (each log dir and the
  * metadata dir) holds a {@link MetaProperties}; they must all name this node's id and one
  * cluster id. Dirs without one (first start, or a dir added later) are formatted with the
- * cluster id the others carry, or a new random one when none does.
+ * cluster id the others carry, or, when none does, a new one: random for a one-voter quorum,
+ * and derived from {@code controller.quorum.voters} for a larger one, so that every voter of a
+ * cluster started from the same properties formats itself into the same cluster (and Raft
+ * group) without a separate format step.
  */
 public final class LogDirFormat {
     private LogDirFormat() {
     }
 
     /** Checks and formats the dirs; returns the cluster id. Throws {@link StartupException} on a mismatch. */
-    public static String ensure(int nodeId, Path metadataDir, List<Path> logDirs) {
+    public static String ensure(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
+                                List<Path> logDirs) {
         Set<Path> dirs = new LinkedHashSet<>();
         logDirs.forEach(d -> dirs.add(d.toAbsolutePath().normalize()));
         dirs.add(metadataDir.toAbsolutePath().normalize());
@@ -48,7 +58,7 @@ public final class LogDirFormat {
             existing.put(dir, meta);
         }
         if (clusterId == null) {
-            clusterId = Uuid.randomUuid().toString();
+            clusterId = voters.size() <= 1 ? Uuid.randomUuid().toString() : clusterIdOf(voters);
         }
         for (Path dir : dirs) {
             if (!existing.containsKey(dir)) {
@@ -60,5 +70,20 @@ public final class LogDirFormat {
             }
         }
         return clusterId;
+    }
+
+    /** The cluster id a multi-voter quorum formats itself with: a hash of the sorted voter list. */
+    static String clusterIdOf(Map<Integer, InetSocketAddress> voters) {
+        StringBuilder spec = new StringBuilder("runnel-cluster:");
+        new TreeMap<>(voters).forEach((id, address) ->
+                spec.append(id).append('@').append(address.getHostString()).append(':').append(address.getPort()).append(','));
+        try {
+            ByteBuffer hash = ByteBuffer.wrap(MessageDigest.getInstance("SHA-256")
+                    .digest(spec.toString().getBytes(StandardCharsets.UTF_8)));
+            // Top bit cleared so the base64 form never starts with '-', which Kafka's tools refuse.
+            return new Uuid(hash.getLong() & Long.MAX_VALUE, hash.getLong()).toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
     }
 }

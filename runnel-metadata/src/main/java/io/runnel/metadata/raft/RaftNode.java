@@ -15,6 +15,7 @@ import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
 import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
+import org.apache.ratis.util.ExitUtils;
 import org.apache.ratis.util.LifeCycle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,23 +46,31 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
+    /** Ratis' shaded gRPC logs through java.util.logging; held strongly so its WARNING level sticks. */
+    private static final java.util.logging.Logger GRPC_LOG =
+            java.util.logging.Logger.getLogger("org.apache.ratis.thirdparty.io.grpc");
+
+    static {
+        GRPC_LOG.setLevel(java.util.logging.Level.WARNING);
+        // Ratis calls System.exit on some failures (a taken port among them); a library must not
+        // end the broker's JVM, so make it throw ExitException instead (a JVM-wide setting).
+        ExitUtils.disableSystemExit();
+    }
 
     private final RaftServer server;
     private final RaftGroupId groupId;
-    private final int nodeId;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
 
-    private RaftNode(RaftServer server, RaftGroupId groupId, int nodeId) {
+    private RaftNode(RaftServer server, RaftGroupId groupId) {
         this.server = server;
         this.groupId = groupId;
-        this.nodeId = nodeId;
     }
 
     /** Builds and starts the server (recovering its log); does not wait for a leader. */
     public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
                                  String clusterId, ImagePublisher publisher, QuorumEvents events,
-                                 long snapshotThreshold) {
+                                 RaftTuning tuning) {
         InetSocketAddress address = voters.get(nodeId);
         if (address == null) {
             throw new StartupException("node.id " + nodeId + " is not in controller.quorum.voters " + voters.keySet()
@@ -73,20 +82,35 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                 .setAddress(addr.getHostString() + ":" + addr.getPort())
                 .build()));
         RaftGroupId groupId = RatisIds.groupId(clusterId);
+        RaftServer server = null;
         try {
-            RaftServer server = RaftServer.newBuilder()
+            server = RaftServer.newBuilder()
                     .setServerId(RatisIds.peerId(nodeId))
                     .setGroup(RaftGroup.valueOf(groupId, peers))
                     .setStateMachine(new MetadataStateMachine(clusterId, publisher, events))
                     .setProperties(RatisProperties.of(metadataDir.resolve(STORAGE_DIR).toFile(), address,
-                            voters.size(), snapshotThreshold))
+                            voters.size(), tuning))
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
-            return new RaftNode(server, groupId, nodeId);
-        } catch (IOException e) {
-            throw new StartupException("Cannot start the metadata quorum on " + address + ": " + e.getMessage(), e);
+            return new RaftNode(server, groupId);
+        } catch (IOException | RuntimeException e) {
+            if (server != null) {
+                new RaftNode(server, groupId).close();
+            }
+            throw new StartupException("Cannot start the metadata quorum on " + address.getHostString() + ":"
+                    + address.getPort() + ": " + rootMessage(e), e);
         }
+    }
+
+    private static String rootMessage(Throwable e) {
+        StringBuilder message = new StringBuilder(String.valueOf(e.getMessage()));
+        for (Throwable cause = e.getCause(); cause != null && cause != cause.getCause(); cause = cause.getCause()) {
+            if (cause.getMessage() != null && !message.toString().contains(cause.getMessage())) {
+                message.append(": ").append(cause.getMessage());
+            }
+        }
+        return message.toString().replace('\n', ' ');
     }
 
     @Override
@@ -129,10 +153,6 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
         } catch (IOException e) {
             return false;
         }
-    }
-
-    public int nodeId() {
-        return nodeId;
     }
 
     /**

@@ -18,8 +18,9 @@ import java.util.concurrent.TimeUnit;
  *   <li>log metadata (persisted commit index) off, segments on disk, small preallocation;</li>
  *   <li>a one-voter quorum elects itself within ~10-30 ms of starting, without pre-vote; larger
  *       quorums use 300-600 ms election timeouts so a GC pause does not depose a leader;</li>
- *   <li>automatic snapshots every {@code snapshotThreshold} entries, log purged up to the snapshot,
- *       two snapshots kept; a raised staging timeout for adding voters;</li>
+ *   <li>automatic snapshots every {@code tuning.snapshotThreshold} entries, log purged up to the snapshot,
+ *       two snapshots kept, none taken on stop (a restart replays the log tail, which is quick
+ *       and keeps stopping fast); a raised staging timeout for adding voters;</li>
  *   <li>few threads (the machine may have two cores).</li>
  * </ul>
  */
@@ -27,7 +28,8 @@ final class RatisProperties {
     private RatisProperties() {
     }
 
-    static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, long snapshotThreshold) {
+    static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, RaftTuning tuning) {
+        long snapshotThreshold = tuning.snapshotThreshold();
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(storageDir));
         GrpcConfigKeys.Server.setPort(props, address.getPort());
@@ -39,14 +41,15 @@ final class RatisProperties {
 
         RaftServerConfigKeys.Log.setUseMemory(props, false);
         RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
-        RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf("1MB"));
-        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf("16MB"));
+        RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf(Math.min(1L << 20, tuning.segmentBytes())));
+        RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(tuning.segmentBytes()));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
         RaftServerConfigKeys.Log.setPurgeGap(props, (int) Math.min(Integer.MAX_VALUE, Math.max(1, snapshotThreshold)));
 
         RaftServerConfigKeys.Snapshot.setAutoTriggerEnabled(props, true);
         RaftServerConfigKeys.Snapshot.setAutoTriggerThreshold(props, snapshotThreshold);
         RaftServerConfigKeys.Snapshot.setRetentionFileNum(props, 2);
+        RaftServerConfigKeys.Snapshot.setTriggerWhenStopEnabled(props, false);
 
         RaftServerConfigKeys.setStagingTimeout(props, TimeDuration.valueOf(60, TimeUnit.SECONDS));
         RaftServerConfigKeys.ThreadPool.setServerCached(props, true);

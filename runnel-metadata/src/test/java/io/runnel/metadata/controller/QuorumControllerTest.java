@@ -88,6 +88,15 @@ class QuorumControllerTest {
     }
 
     @Test
+    void closingFailsQueuedAndLaterCalls() {
+        start(false);
+        controller.becomeActive();
+        controller.close();
+        assertThatThrownBy(() -> controller.allocateProducerIds(0, 1).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(NotControllerException.class);
+    }
+
+    @Test
     void aFailedWriteIsForgotten() throws Exception {
         start(false);
         controller.becomeActive();

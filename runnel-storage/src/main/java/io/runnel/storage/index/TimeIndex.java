@@ -22,10 +22,13 @@ public final class TimeIndex extends MappedIndex {
         return entries() + 1 >= capacityEntries();
     }
 
-    /** Adds an entry if {@code timestamp} is larger than the last one's (and there is room). */
+    /**
+     * Adds an entry if {@code timestamp} is larger than the last one's (and there is room). An
+     * empty index counts as holding -1, so batches without timestamps (-1) never add an entry.
+     */
     public void maybeAppend(long timestamp, long offset) {
         int n = entries();
-        if (n >= capacityEntries() || (n > 0 && timestamp <= lastTimestamp())) {
+        if (n >= capacityEntries() || timestamp <= lastTimestamp()) {
             return;
         }
         mmap().putLong(n * ENTRY_SIZE, timestamp);

@@ -72,6 +72,37 @@ final class AppendValidator {
         return maxTimestamp;
     }
 
+    /**
+     * Checks batches replicated from the leader: magic v2, whole batches, CRC32C, and offsets
+     * increasing from at least {@code logEndOffset} (gaps are allowed: the leader may be compacted).
+     *
+     * @return the largest max timestamp among the batches (-1 if none carries one)
+     */
+    static long validateReplicated(MemoryRecords records, long logEndOffset) {
+        int validBytes = 0;
+        long maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        long nextOffset = logEndOffset;
+        for (MutableRecordBatch batch : records.batches()) {
+            if (batch.magic() < RecordBatch.MAGIC_VALUE_V2) {
+                throw new UnsupportedForMessageFormatException("Replicated batch magic " + batch.magic()
+                        + " is not supported");
+            }
+            batch.ensureValid();
+            if (batch.baseOffset() < nextOffset || batch.lastOffset() < batch.baseOffset()) {
+                throw new InvalidRecordException("Replicated batch at offset " + batch.baseOffset()
+                        + " does not follow offset " + (nextOffset - 1));
+            }
+            nextOffset = batch.lastOffset() + 1;
+            maxTimestamp = Math.max(maxTimestamp, batch.maxTimestamp());
+            validBytes += batch.sizeInBytes();
+        }
+        if (validBytes != records.sizeInBytes()) {
+            throw new CorruptRecordException("The replicated records carry " + (records.sizeInBytes() - validBytes)
+                    + " bytes that are not a whole record batch");
+        }
+        return maxTimestamp;
+    }
+
     private static void checkTimestamp(long timestamp, LogConfig config, long nowMs) {
         if (timestamp == RecordBatch.NO_TIMESTAMP) {
             return;

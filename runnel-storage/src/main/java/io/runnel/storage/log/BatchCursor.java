@@ -16,59 +16,61 @@ import java.nio.channels.FileChannel;
  * lastOffsetDelta int32 @23, baseTimestamp int64 @27, maxTimestamp int64 @35, producerId int64
  * @43, producerEpoch int16 @51, baseSequence int32 @53, recordCount int32 @57; 61 bytes.
  *
- * <p>Not thread-safe: one cursor per scan. It reuses one small buffer, so scanning allocates
- * nothing per batch.
+ * <p>Not thread-safe: one cursor per scan, over bytes that do not change during the scan. It
+ * reuses one buffer, so scanning allocates nothing per batch.
  */
 public final class BatchCursor {
     /** Bytes before the {@code length} field's payload: baseOffset plus length. */
     public static final int LOG_OVERHEAD = 12;
     public static final int HEADER_SIZE = DefaultRecordBatch.RECORD_BATCH_OVERHEAD;
 
-    private final ByteBuffer header = ByteBuffer.allocate(HEADER_SIZE);
-    private long position = -1;
+    private static final int WINDOW_SIZE = 8192;
+
+    private final ByteBuffer window = ByteBuffer.allocate(WINDOW_SIZE);
+    private FileChannel windowChannel;
+    private long windowStart = -1;
+    private int windowLength;
+    private int at;
 
     /**
-     * Reads the header at {@code position}. Returns false when fewer than a header's bytes lie
-     * before {@code limit} (end of the valid data), true otherwise; the header is not validated.
+     * Positions the cursor on the header at {@code position}. Returns false when fewer than a
+     * header's bytes lie before {@code limit} (end of the valid data), true otherwise; the header
+     * is not validated. Reads ahead up to 8 KiB (never past {@code limit}), so walking small
+     * batches costs one read per window, not one per batch.
      */
     public boolean readAt(FileChannel channel, long position, long limit) throws IOException {
         if (limit - position < HEADER_SIZE) {
             return false;
         }
-        header.clear();
-        while (header.hasRemaining()) {
-            int n = channel.read(header, position + header.position());
-            if (n < 0) {
+        if (channel != windowChannel || position < windowStart || position + HEADER_SIZE > windowStart + windowLength) {
+            fill(channel, position, limit);
+            if (windowLength < HEADER_SIZE) {
                 return false;
             }
         }
-        this.position = position;
+        at = (int) (position - windowStart);
         return true;
     }
 
-    public long position() {
-        return position;
-    }
-
     public long baseOffset() {
-        return header.getLong(0);
+        return window.getLong(at);
     }
 
     /** Whole batch size on disk, including the offset and length fields. */
     public int sizeInBytes() {
-        return header.getInt(8) + LOG_OVERHEAD;
+        return window.getInt(at + 8) + LOG_OVERHEAD;
     }
 
     public int partitionLeaderEpoch() {
-        return header.getInt(12);
+        return window.getInt(at + 12);
     }
 
     public byte magic() {
-        return header.get(16);
+        return window.get(at + 16);
     }
 
     public int lastOffsetDelta() {
-        return header.getInt(23);
+        return window.getInt(at + 23);
     }
 
     public long lastOffset() {
@@ -76,19 +78,19 @@ public final class BatchCursor {
     }
 
     public long maxTimestamp() {
-        return header.getLong(35);
+        return window.getLong(at + 35);
     }
 
     public long producerId() {
-        return header.getLong(43);
+        return window.getLong(at + 43);
     }
 
     public short producerEpoch() {
-        return header.getShort(51);
+        return window.getShort(at + 51);
     }
 
     public int baseSequence() {
-        return header.getInt(53);
+        return window.getInt(at + 53);
     }
 
     public int lastSequence() {
@@ -98,15 +100,27 @@ public final class BatchCursor {
     }
 
     public boolean isTransactional() {
-        return (header.getShort(21) & 0x10) != 0;
+        return (window.getShort(at + 21) & 0x10) != 0;
     }
 
     public boolean isControl() {
-        return (header.getShort(21) & 0x20) != 0;
+        return (window.getShort(at + 21) & 0x20) != 0;
     }
 
     /** Sanity of the fields a scan relies on, before the CRC is checked. */
     public boolean looksValid() {
         return magic() == RecordBatch.MAGIC_VALUE_V2 && sizeInBytes() >= HEADER_SIZE && lastOffsetDelta() >= 0;
+    }
+
+    private void fill(FileChannel channel, long position, long limit) throws IOException {
+        window.clear().limit((int) Math.min(WINDOW_SIZE, limit - position));
+        while (window.hasRemaining()) {
+            if (channel.read(window, position + window.position()) < 0) {
+                break;
+            }
+        }
+        windowChannel = channel;
+        windowStart = position;
+        windowLength = window.position();
     }
 }

@@ -60,6 +60,9 @@ public final class LogLoader {
             if (trusted) {
                 segment = LogSegment.open(dir, base, config, now, services.io(), active);
             } else {
+                if (!scanned) {
+                    epochs.truncateFromEnd(base);
+                }
                 segment = LogSegment.openForRecovery(dir, base, config, now, services.io());
                 int truncated = segment.recover(config, batch -> assignEpoch(epochs, batch));
                 scanned = true;
@@ -104,7 +107,7 @@ public final class LogLoader {
     }
 
     /** Newest usable snapshot, then every producer batch after it. */
-    private static void rebuildProducerState(ProducerStateManager producers,
+    static void rebuildProducerState(ProducerStateManager producers,
                                              ConcurrentSkipListMap<Long, LogSegment> segments,
                                              long logEndOffset) throws IOException {
         long from = producers.loadSnapshot(logEndOffset);

@@ -110,17 +110,8 @@ public final class LogSegment {
         return maxTimestamp;
     }
 
-    /** Last offset of the batch carrying {@link #maxTimestamp()}, or -1. */
-    public long offsetOfMaxTimestamp() {
-        return offsetOfMaxTimestamp;
-    }
-
     public FileChannel channel() {
         return channel;
-    }
-
-    public Path logFile() {
-        return logFile;
     }
 
     /** Timestamp retention compares against: the largest record timestamp, else the file's mtime. */
@@ -130,9 +121,9 @@ public final class LogSegment {
 
     /**
      * Kafka's roll rule: the append would push the file past {@code segment.bytes}; or
-     * {@code segment.ms} minus this segment's jitter has passed since its first batch (measured
-     * by the appended batches' max timestamp, or by wall clock when the segment carries no
-     * timestamps); or an index is full; or an offset would not fit relative to the base.
+     * {@link LogConfig#maxSegmentMs()} minus this segment's jitter has passed since its first
+     * batch (measured by the appended batches' max timestamp, or by wall clock when the segment
+     * carries no timestamps); or an index is full; or an offset would not fit relative to the base.
      */
     public boolean shouldRoll(LogConfig config, int messagesSize, long maxTimestampInMessages, long maxOffsetInMessages,
                               long nowMs) {
@@ -141,7 +132,7 @@ public final class LogSegment {
         }
         long waited = rollingBasedTimestamp >= 0 ? maxTimestampInMessages - rollingBasedTimestamp : nowMs - createdMs;
         return size > config.segmentBytes() - messagesSize
-                || waited > config.segmentMs() - rollJitterMs
+                || waited > config.maxSegmentMs() - rollJitterMs
                 || offsetIndex.isFull() || timeIndex.isFull()
                 || maxOffsetInMessages - baseOffset > Integer.MAX_VALUE;
     }
@@ -270,6 +261,29 @@ public final class LogSegment {
         return truncated;
     }
 
+    /**
+     * Removes the batch holding {@code offset} and every later one, and makes the segment
+     * appendable again (indexes regrown to {@code segment.index.bytes}).
+     *
+     * @return bytes removed
+     */
+    public int truncateTo(long offset, LogConfig config) throws IOException {
+        BatchCursor cursor = new BatchCursor();
+        int position = positionOf(offset, cursor);
+        offsetIndex.resize(config.segmentIndexBytes());
+        timeIndex.resize(config.segmentIndexBytes());
+        if (position < 0) {
+            return 0;
+        }
+        int removed = size - position;
+        size = position;
+        channel.truncate(position);
+        offsetIndex.truncateTo(offset);
+        timeIndex.truncateTo(offset);
+        rescanHeaders(cursor);
+        return removed;
+    }
+
     /** Forces the file and both indexes to disk. */
     public void flush() throws IOException {
         io.force(channel);
@@ -366,7 +380,28 @@ public final class LogSegment {
             }
             position += cursor.sizeInBytes();
         }
-        bytesSinceLastIndexEntry = (int) (size - offsetIndex.lastPosition());
+        bytesSinceLastIndexEntry = size - offsetIndex.lastPosition();
+    }
+
+    /** Recomputes end offset, max timestamp and roll timestamp from every batch header. */
+    private void rescanHeaders(BatchCursor cursor) throws IOException {
+        nextOffset = baseOffset;
+        maxTimestamp = RecordBatch.NO_TIMESTAMP;
+        offsetOfMaxTimestamp = -1;
+        rollingBasedTimestamp = RecordBatch.NO_TIMESTAMP;
+        long position = 0;
+        while (cursor.readAt(channel, position, size)) {
+            if (position == 0) {
+                rollingBasedTimestamp = cursor.maxTimestamp();
+            }
+            nextOffset = cursor.lastOffset() + 1;
+            if (cursor.maxTimestamp() > maxTimestamp) {
+                maxTimestamp = cursor.maxTimestamp();
+                offsetOfMaxTimestamp = cursor.lastOffset();
+            }
+            position += cursor.sizeInBytes();
+        }
+        bytesSinceLastIndexEntry = size - offsetIndex.lastPosition();
     }
 
     private void truncateQuietly(int position) {

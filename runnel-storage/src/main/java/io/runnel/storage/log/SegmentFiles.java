@@ -12,7 +12,6 @@ public final class SegmentFiles {
     public static final String LOG = ".log";
     public static final String INDEX = ".index";
     public static final String TIME_INDEX = ".timeindex";
-    public static final String SNAPSHOT = ".snapshot";
     /** Appended to the files of a segment waiting for {@code file.delete.delay.ms}. */
     public static final String DELETED = ".deleted";
 

@@ -8,21 +8,23 @@ import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogReadInfo;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.TimestampAndOffset;
+import io.runnel.storage.checkpoint.PartitionMetadataFile;
 import io.runnel.storage.producer.BatchMetadata;
 import io.runnel.storage.producer.ProducerAppend;
 import io.runnel.storage.producer.ProducerStateManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
-import org.apache.kafka.common.record.internal.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -31,7 +33,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentSkipListMap;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.function.BiPredicate;
 
 /**
@@ -41,19 +42,20 @@ import java.util.function.BiPredicate;
  * {@code lock}. Reads take no lock: they see the segment map (concurrent) and each segment's
  * committed size, both published after the bytes are written, and the offsets, which are
  * volatile. Flushes are serialized by {@code flushLock} and fsync outside {@code lock}, so an
- * fsync never blocks appends. Lock order: {@code flushLock} before {@code lock} before
- * {@code pendingFlushLock}.
+ * fsync never blocks appends; truncation holds {@code flushLock} too, so a flush never
+ * records a recovery point above data it did not sync. Lock order: {@code flushLock} before
+ * {@code lock}; {@link GroupCommit} takes its own lock last.
  */
 public final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
 
     private final TopicPartition topicPartition;
-    private final Uuid topicId;
+    private volatile Uuid topicId;
     private final Path dir;
     private final LogServices services;
     private final Object lock = new Object();
     private final Object flushLock = new Object();
-    private final Object pendingFlushLock = new Object();
+    private final GroupCommit groupCommit;
     private final ConcurrentSkipListMap<Long, LogSegment> segments;
     private final ProducerStateManager producers;
     private final LeaderEpochCache epochs;
@@ -64,7 +66,6 @@ public final class SegmentedLog implements PartitionLog {
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean closed;
-    private CompletableFuture<Void> pendingFlush;
 
     SegmentedLog(TopicPartition topicPartition, Uuid topicId, Path dir, LogConfig config, LogServices services,
                  ConcurrentSkipListMap<Long, LogSegment> segments, ProducerStateManager producers,
@@ -82,6 +83,7 @@ public final class SegmentedLog implements PartitionLog {
         this.highWatermark = Math.min(Math.max(highWatermark, this.logStartOffset), logEndOffset);
         this.recoveryPoint = Math.min(recoveryPoint, logEndOffset);
         this.lastFlushMs = services.time().milliseconds();
+        this.groupCommit = new GroupCommit(services.flusher(), this::flush);
     }
 
     @Override
@@ -92,6 +94,30 @@ public final class SegmentedLog implements PartitionLog {
     @Override
     public Uuid topicId() {
         return topicId;
+    }
+
+    /**
+     * Gives a log found without a {@code partition.metadata} (topic id zero) its topic id.
+     *
+     * @throws InconsistentTopicIdException the log already belongs to another topic id (a topic
+     *     deleted and re-created under the same name): the caller deletes this log
+     */
+    public void assignTopicId(Uuid id) {
+        synchronized (lock) {
+            if (topicId.equals(id)) {
+                return;
+            }
+            if (!topicId.equals(Uuid.ZERO_UUID)) {
+                throw new InconsistentTopicIdException("The log of " + topicPartition + " belongs to topic id "
+                        + topicId + ", not " + id);
+            }
+            try {
+                new PartitionMetadataFile(dir).write(id);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Cannot write the topic id of " + topicPartition, e);
+            }
+            topicId = id;
+        }
     }
 
     /** The partition directory. */
@@ -120,12 +146,12 @@ public final class SegmentedLog implements PartitionLog {
         boolean logAppendTime = cfg.messageTimestampType() == TimestampType.LOG_APPEND_TIME;
         synchronized (lock) {
             ensureOpen();
-            AppendInfo duplicate = findDuplicate(records);
-            if (duplicate != null) {
-                return duplicate;
-            }
             long firstOffset = logEndOffset;
             ProducerAppend producerAppend = checkProducers(records, firstOffset);
+            BatchMetadata duplicate = producerAppend.duplicate();
+            if (duplicate != null) {
+                return new AppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), -1, logStartOffset, true, false);
+            }
             long next = firstOffset;
             for (MutableRecordBatch batch : records.batches()) {
                 long last = next + (batch.lastOffset() - batch.baseOffset());
@@ -147,8 +173,129 @@ public final class SegmentedLog implements PartitionLog {
             producers.commit(producerAppend);
             logEndOffset = lastOffset + 1;
             assignEpoch(leaderEpoch, firstOffset);
+            assert offsetsInOrder() : offsets();
             boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
             return new AppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset, false, flushNeeded);
+        }
+    }
+
+    /**
+     * Appends batches replicated from the leader, keeping the offsets, leader epochs and
+     * timestamps it assigned. Producer state is replayed without sequence checks (the leader
+     * made them) and the leader epoch cache learns each batch's epoch.
+     *
+     * @return offsets appended ({@code -1} when {@code records} is empty)
+     * @throws org.apache.kafka.common.InvalidRecordException the first offset is below the log
+     *     end offset or offsets do not increase (the caller must truncate first)
+     * @throws org.apache.kafka.common.errors.CorruptRecordException bad CRC or a partial batch
+     * @throws KafkaStorageException the disk write failed; the log is left as it was
+     */
+    @Override
+    public AppendInfo appendAsFollower(MemoryRecords records) {
+        LogConfig cfg = config;
+        synchronized (lock) {
+            ensureOpen();
+            long maxTimestamp = AppendValidator.validateReplicated(records, logEndOffset);
+            if (records.sizeInBytes() == 0) {
+                return new AppendInfo(-1, -1, -1, logStartOffset, false, false);
+            }
+            long firstOffset = -1;
+            long lastOffset = -1;
+            for (MutableRecordBatch batch : records.batches()) {
+                firstOffset = firstOffset < 0 ? batch.baseOffset() : firstOffset;
+                lastOffset = batch.lastOffset();
+            }
+            try {
+                LogSegment active = maybeRoll(cfg, records.sizeInBytes(), maxTimestamp, lastOffset,
+                        services.time().milliseconds());
+                active.append(records, lastOffset);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Write to the log of " + topicPartition + " failed", e);
+            }
+            for (MutableRecordBatch batch : records.batches()) {
+                if (batch.hasProducerId()) {
+                    producers.replay(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
+                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(),
+                            batch.isTransactional(), batch.isControlBatch());
+                }
+                assignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
+            }
+            logEndOffset = lastOffset + 1;
+            assert offsetsInOrder() : offsets();
+            boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
+            return new AppendInfo(firstOffset, lastOffset, -1, logStartOffset, false, flushNeeded);
+        }
+    }
+
+    /**
+     * Removes every batch at or after {@code targetOffset} (a follower's divergent tail; a batch
+     * holding it goes whole). Leader epochs, producer state, high watermark and recovery point
+     * follow the new log end offset, which is returned. Truncating to or below the first
+     * segment's base offset empties the log and restarts it at {@code targetOffset}.
+     */
+    @Override
+    public long truncateTo(long targetOffset) {
+        synchronized (flushLock) {
+            return truncateToLocked(targetOffset);
+        }
+    }
+
+    private long truncateToLocked(long targetOffset) {
+        synchronized (lock) {
+            ensureOpen();
+            if (targetOffset >= logEndOffset) {
+                return logEndOffset;
+            }
+            if (targetOffset <= segments.firstKey()) {
+                truncateFullyLocked(targetOffset);
+                return logEndOffset;
+            }
+            try {
+                removeSegments(new ArrayList<>(segments.tailMap(targetOffset, true).values()));
+                LogSegment last = segments.lastEntry().getValue();
+                last.truncateTo(targetOffset, config);
+                logEndOffset = last.nextOffset();
+                highWatermark = Math.min(highWatermark, logEndOffset);
+                recoveryPoint = Math.min(recoveryPoint, logEndOffset);
+                logStartOffset = Math.min(logStartOffset, logEndOffset);
+                epochs.truncateFromEnd(logEndOffset);
+                LogLoader.rebuildProducerState(producers, segments, logEndOffset);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
+            }
+            assert offsetsInOrder() : offsets();
+            return logEndOffset;
+        }
+    }
+
+    /**
+     * Deletes every segment and restarts the log empty at {@code newOffset}: log start, end,
+     * high watermark and recovery point all become {@code newOffset}; leader epochs and
+     * producer state are cleared.
+     */
+    @Override
+    public void truncateFullyAndStartAt(long newOffset) {
+        synchronized (flushLock) {
+            truncateFullyLocked(newOffset);
+        }
+    }
+
+    private void truncateFullyLocked(long newOffset) {
+        synchronized (lock) {
+            ensureOpen();
+            try {
+                removeSegments(new ArrayList<>(segments.values()));
+                segments.put(newOffset, LogSegment.create(dir, newOffset, config, services.time().milliseconds(),
+                        services.io()));
+                logStartOffset = newOffset;
+                logEndOffset = newOffset;
+                highWatermark = newOffset;
+                recoveryPoint = newOffset;
+                epochs.truncateFromEnd(Long.MIN_VALUE);
+                producers.truncateFully();
+            } catch (IOException e) {
+                throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
+            }
         }
     }
 
@@ -207,64 +354,23 @@ public final class SegmentedLog implements PartitionLog {
     public void updateHighWatermark(long offset) {
         synchronized (lock) {
             highWatermark = Math.min(Math.max(highWatermark, offset), logEndOffset);
+            assert offsetsInOrder() : offsets();
         }
     }
 
     @Override
     public Optional<TimestampAndOffset> offsetForTimestamp(long timestamp) {
-        long startOffset = logStartOffset;
-        BatchCursor cursor = new BatchCursor();
-        BatchVerifier reader = new BatchVerifier();
         try {
-            for (LogSegment segment : segments.values()) {
-                if (segment.maxTimestamp() < timestamp) {
-                    continue;
-                }
-                int position = segment.positionOfTimestamp(timestamp, cursor);
-                while (position >= 0 && cursor.readAt(segment.channel(), position, segment.committedSize())) {
-                    if (cursor.maxTimestamp() >= timestamp && cursor.lastOffset() >= startOffset) {
-                        MutableRecordBatch batch = reader.read(segment.channel(), position, cursor.sizeInBytes());
-                        for (Record record : batch) {
-                            if (record.timestamp() >= timestamp && record.offset() >= startOffset) {
-                                return Optional.of(new TimestampAndOffset(record.timestamp(), record.offset(),
-                                        batch.partitionLeaderEpoch()));
-                            }
-                        }
-                    }
-                    position += cursor.sizeInBytes();
-                }
-            }
+            return TimestampSearch.firstAtOrAfter(segments.values(), timestamp, logStartOffset);
         } catch (IOException e) {
             throw new KafkaStorageException("Timestamp lookup in the log of " + topicPartition + " failed", e);
         }
-        return Optional.empty();
     }
 
     @Override
     public Optional<TimestampAndOffset> maxTimestampAndOffset() {
-        LogSegment best = null;
-        for (LogSegment segment : segments.values()) {
-            if (segment.maxTimestamp() >= 0 && (best == null || segment.maxTimestamp() > best.maxTimestamp())) {
-                best = segment;
-            }
-        }
-        if (best == null) {
-            return Optional.empty();
-        }
-        long target = best.maxTimestamp();
-        BatchCursor cursor = new BatchCursor();
         try {
-            int position = best.positionOfTimestamp(target, cursor);
-            if (position < 0) {
-                return Optional.empty();
-            }
-            MutableRecordBatch batch = new BatchVerifier().read(best.channel(), position, cursor.sizeInBytes());
-            for (Record record : batch) {
-                if (record.timestamp() == target) {
-                    return Optional.of(new TimestampAndOffset(target, record.offset(), batch.partitionLeaderEpoch()));
-                }
-            }
-            return Optional.of(new TimestampAndOffset(target, batch.lastOffset(), batch.partitionLeaderEpoch()));
+            return TimestampSearch.max(segments.values());
         } catch (IOException e) {
             throw new KafkaStorageException("Timestamp lookup in the log of " + topicPartition + " failed", e);
         }
@@ -281,8 +387,9 @@ public final class SegmentedLog implements PartitionLog {
             if (offset > logStartOffset) {
                 logStartOffset = offset;
                 truncateEpochsFromStart();
-                deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
+                deleteSegments(RetentionRules.belowLogStart(logStartOffset));
             }
+            assert offsetsInOrder() : offsets();
             return logStartOffset;
         }
     }
@@ -303,21 +410,12 @@ public final class SegmentedLog implements PartitionLog {
             }
             LogConfig cfg = config;
             long now = services.time().milliseconds();
-            int deleted = deleteSegments((segment, next) -> next != null && next.baseOffset() <= logStartOffset);
-            if (cfg.deleteEnabled()) {
-                if (cfg.retentionMs() >= 0) {
-                    deleted += deleteSegments((segment, next) -> now - largestTimestamp(segment) > cfg.retentionMs());
-                }
-                if (cfg.retentionBytes() >= 0) {
-                    long[] excess = {sizeInBytes() - cfg.retentionBytes()};
-                    deleted += deleteSegments((segment, next) -> {
-                        if (excess[0] - segment.committedSize() >= 0) {
-                            excess[0] -= segment.committedSize();
-                            return true;
-                        }
-                        return false;
-                    });
-                }
+            int deleted = deleteSegments(RetentionRules.belowLogStart(logStartOffset));
+            if (cfg.deleteEnabled() && cfg.retentionMs() >= 0) {
+                deleted += deleteSegments(RetentionRules.olderThan(now, cfg.retentionMs()));
+            }
+            if (cfg.deleteEnabled() && cfg.retentionBytes() >= 0) {
+                deleted += deleteSegments(RetentionRules.beyondSize(sizeInBytes(), cfg.retentionBytes()));
             }
             return deleted;
         }
@@ -383,6 +481,7 @@ public final class SegmentedLog implements PartitionLog {
         synchronized (flushLock) {
             long target;
             List<LogSegment> dirty;
+            ProducerStateManager.Snapshot snapshot;
             synchronized (lock) {
                 if (closed) {
                     return;
@@ -390,16 +489,13 @@ public final class SegmentedLog implements PartitionLog {
                 target = logEndOffset;
                 Long from = segments.floorKey(recoveryPoint);
                 dirty = new ArrayList<>(segments.tailMap(from == null ? segments.firstKey() : from).values());
-                try {
-                    producers.takeSnapshot(target);
-                } catch (IOException e) {
-                    throw new KafkaStorageException("Producer snapshot of " + topicPartition + " failed", e);
-                }
+                snapshot = producers.captureSnapshot(target);
             }
             try {
                 for (LogSegment segment : dirty) {
                     forceIfOpen(segment);
                 }
+                producers.writeSnapshot(snapshot);
             } catch (IOException e) {
                 throw new KafkaStorageException("Flush of the log of " + topicPartition + " failed", e);
             }
@@ -410,23 +506,7 @@ public final class SegmentedLog implements PartitionLog {
 
     @Override
     public CompletableFuture<Void> flushAsync() {
-        CompletableFuture<Void> future;
-        boolean schedule = false;
-        synchronized (pendingFlushLock) {
-            if (pendingFlush == null) {
-                pendingFlush = new CompletableFuture<>();
-                schedule = true;
-            }
-            future = pendingFlush;
-        }
-        if (schedule) {
-            try {
-                services.flusher().execute(this::runPendingFlush);
-            } catch (RejectedExecutionException e) {
-                runPendingFlushFailed(new KafkaStorageException("The flusher of " + topicPartition + " has stopped", e));
-            }
-        }
-        return future;
+        return groupCommit.request();
     }
 
     /** Flushes if {@code flush.ms} has passed since the last flush and there is unflushed data. */
@@ -478,44 +558,6 @@ public final class SegmentedLog implements PartitionLog {
             closed = true;
             return new ArrayList<>(segments.values());
         }
-    }
-
-    private void runPendingFlush() {
-        CompletableFuture<Void> future;
-        synchronized (pendingFlushLock) {
-            future = pendingFlush;
-            pendingFlush = null;
-        }
-        try {
-            flush();
-            future.complete(null);
-        } catch (RuntimeException e) {
-            future.completeExceptionally(e);
-        }
-    }
-
-    private void runPendingFlushFailed(KafkaStorageException e) {
-        CompletableFuture<Void> future;
-        synchronized (pendingFlushLock) {
-            future = pendingFlush;
-            pendingFlush = null;
-        }
-        if (future != null) {
-            future.completeExceptionally(e);
-        }
-    }
-
-    private AppendInfo findDuplicate(MemoryRecords records) {
-        for (MutableRecordBatch batch : records.batches()) {
-            if (batch.hasProducerId()) {
-                BatchMetadata dup = producers.findDuplicate(batch.producerId(), batch.producerEpoch(),
-                        batch.baseSequence(), batch.lastSequence());
-                if (dup != null) {
-                    return new AppendInfo(dup.firstOffset(), dup.lastOffset(), -1, logStartOffset, true, false);
-                }
-            }
-        }
-        return null;
     }
 
     private ProducerAppend checkProducers(MemoryRecords records, long firstOffset) {
@@ -572,18 +614,12 @@ public final class SegmentedLog implements PartitionLog {
     }
 
     /** Deletes the oldest segments while {@code predicate(segment, nextSegment)} holds; see {@link #deleteOldSegments}. */
-    private int deleteSegments(BiPredicate<LogSegment, LogSegment> predicate) {
-        List<LogSegment> deletable = new ArrayList<>();
-        for (LogSegment segment : segments.values()) {
-            Map.Entry<Long, LogSegment> nextEntry = segments.higherEntry(segment.baseOffset());
-            LogSegment next = nextEntry == null ? null : nextEntry.getValue();
-            long upperBound = next == null ? logEndOffset : next.baseOffset();
-            boolean lastAndEmpty = next == null && segment.isEmpty();
-            if (highWatermark >= upperBound && !lastAndEmpty && predicate.test(segment, next)) {
-                deletable.add(segment);
-            } else {
-                break;
-            }
+    private int deleteSegments(BiPredicate<LogSegment, LogSegment> rule) {
+        List<LogSegment> deletable;
+        try {
+            deletable = RetentionRules.deletable(segments, highWatermark, logEndOffset, rule);
+        } catch (UncheckedIOException e) {
+            throw new KafkaStorageException("Retention check of " + topicPartition + " failed", e.getCause());
         }
         if (deletable.isEmpty()) {
             return 0;
@@ -592,11 +628,7 @@ public final class SegmentedLog implements PartitionLog {
             if (deletable.size() == segments.size()) {
                 rollLocked();
             }
-            for (LogSegment segment : deletable) {
-                segments.remove(segment.baseOffset());
-                segment.markDeleted();
-                services.deleter().deleteLater(segment, config.fileDeleteDelayMs());
-            }
+            removeSegments(deletable);
         } catch (IOException e) {
             throw new KafkaStorageException("Deleting segments of " + topicPartition + " failed", e);
         }
@@ -608,11 +640,12 @@ public final class SegmentedLog implements PartitionLog {
         return deletable.size();
     }
 
-    private static long largestTimestamp(LogSegment segment) {
-        try {
-            return segment.largestTimestampForRetention();
-        } catch (IOException e) {
-            throw new KafkaStorageException("Cannot read the time of segment " + segment.logFile(), e);
+    /** Takes segments out of the map and hands them to the delayed deleter. */
+    private void removeSegments(List<LogSegment> removed) throws IOException {
+        for (LogSegment segment : removed) {
+            segments.remove(segment.baseOffset());
+            segment.markDeleted();
+            services.deleter().deleteLater(segment, config.fileDeleteDelayMs());
         }
     }
 
@@ -622,6 +655,16 @@ public final class SegmentedLog implements PartitionLog {
         } catch (ClosedChannelException e) {
             // Deleted by retention since the flush started: nothing left to make durable.
         }
+    }
+
+    /** The invariant {@code logStartOffset <= highWatermark <= logEndOffset}. */
+    private boolean offsetsInOrder() {
+        return logStartOffset <= highWatermark && highWatermark <= logEndOffset;
+    }
+
+    private String offsets() {
+        return topicPartition + ": log start " + logStartOffset + ", high watermark " + highWatermark
+                + ", log end " + logEndOffset;
     }
 
     private void ensureOpen() {

@@ -19,19 +19,27 @@ import java.util.Map;
 public final class ProducerAppend {
     private final ProducerStateManager manager;
     private Map<Long, ProducerEntry> updated;
+    private BatchMetadata duplicate;
 
     ProducerAppend(ProducerStateManager manager) {
         this.manager = manager;
     }
 
     /**
-     * Checks and records one batch.
+     * Checks and records one batch. A batch that repeats one of the producer's last five
+     * (same epoch and sequence range, in the committed state) is not recorded: it is remembered
+     * as {@link #duplicate()} and the caller appends nothing.
      *
      * @throws OutOfOrderSequenceException sequence gap, or a known producer's new epoch not starting at 0
      * @throws InvalidProducerEpochException epoch lower than the producer's current one
      */
     public void add(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
                     long maxTimestamp, boolean transactional) {
+        BatchMetadata dup = manager.findDuplicate(producerId, epoch, firstSeq, lastSeq);
+        if (dup != null) {
+            duplicate = duplicate == null ? dup : duplicate;
+            return;
+        }
         if (updated == null) {
             updated = new HashMap<>(4);
         }
@@ -60,6 +68,11 @@ public final class ProducerAppend {
             }
         }
         entry.add(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp), transactional);
+    }
+
+    /** The original batch a retried one repeats, or null. */
+    public BatchMetadata duplicate() {
+        return duplicate;
     }
 
     Map<Long, ProducerEntry> updated() {

@@ -22,7 +22,8 @@ import java.util.List;
  * producer {@code int64 producerId, int16 epoch, int64 lastTimestamp, int32 coordinatorEpoch,
  * int64 currentTxnFirstOffset, int32 batchCount} and per batch {@code int32 firstSeq,
  * int32 lastSeq, int64 firstOffset, int64 lastOffset, int64 timestamp}. Written to a temporary
- * file, fsynced and renamed into place, so a file is either whole or absent.
+ * file and renamed into place, without fsync: a snapshot only speeds recovery up (the state can
+ * always be rebuilt from the log), and the CRC rejects one torn by a power loss.
  */
 final class ProducerSnapshotFile {
     private static final short VERSION = 1;
@@ -50,13 +51,12 @@ final class ProducerSnapshotFile {
         }
         buf.putInt(2, (int) Crc32C.compute(buf.array(), 6, size - 6));
         buf.flip();
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+        Path tmp = file.resolveSibling(file.getFileName() + "." + Thread.currentThread().getId() + ".tmp");
         try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
             while (buf.hasRemaining()) {
                 ch.write(buf);
             }
-            ch.force(true);
         }
         Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }

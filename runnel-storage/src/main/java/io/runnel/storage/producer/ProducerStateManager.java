@@ -16,7 +16,8 @@ import java.util.stream.Stream;
 /**
  * Idempotent producer state of one partition.
  *
- * <p>Thread-safety: none of its own; every call is made under the owning log's lock.
+ * <p>Thread-safety: none of its own; every call is made under the owning log's lock, except
+ * {@link #writeSnapshot}, which only touches files.
  */
 public final class ProducerStateManager {
     private static final Logger LOG = LoggerFactory.getLogger(ProducerStateManager.class);
@@ -79,13 +80,26 @@ public final class ProducerStateManager {
         return result;
     }
 
-    public boolean isEmpty() {
-        return producers.isEmpty();
-    }
-
     /** Writes the state as of {@code offset} (the log end offset) and keeps the two newest snapshots. */
     public void takeSnapshot(long offset) throws IOException {
-        ProducerSnapshotFile.write(snapshotFile(offset), producers.values());
+        writeSnapshot(captureSnapshot(offset));
+    }
+
+    /**
+     * A copy of the state as of {@code offset}, taken under the log's lock, to be written by
+     * {@link #writeSnapshot} without it (so a flush does not hold appends up with file I/O).
+     */
+    public Snapshot captureSnapshot(long offset) {
+        List<ProducerEntry> copies = new ArrayList<>(producers.size());
+        for (ProducerEntry e : producers.values()) {
+            copies.add(e.copy());
+        }
+        return new Snapshot(offset, copies);
+    }
+
+    /** Writes a captured snapshot and keeps the two newest snapshot files. Safe without the log's lock. */
+    public void writeSnapshot(Snapshot snapshot) throws IOException {
+        ProducerSnapshotFile.write(snapshotFile(snapshot.offset), snapshot.entries);
         List<Long> offsets = snapshotOffsets();
         for (int i = 0; i < offsets.size() - SNAPSHOTS_KEPT; i++) {
             Files.deleteIfExists(snapshotFile(offsets.get(i)));
@@ -120,6 +134,25 @@ public final class ProducerStateManager {
             }
         }
         return -1;
+    }
+
+    /** Forgets every producer and deletes every snapshot (the log was emptied). */
+    public void truncateFully() throws IOException {
+        producers.clear();
+        for (long offset : snapshotOffsets()) {
+            Files.deleteIfExists(snapshotFile(offset));
+        }
+    }
+
+    /** Producer state as of an offset, detached from the live state. */
+    public static final class Snapshot {
+        private final long offset;
+        private final List<ProducerEntry> entries;
+
+        private Snapshot(long offset, List<ProducerEntry> entries) {
+            this.offset = offset;
+            this.entries = entries;
+        }
     }
 
     ProducerEntry entry(long producerId) {

@@ -110,4 +110,29 @@ class SegmentedLogTest {
         assertThat(reopened.appendAsLeader(Batches.of(env.time.milliseconds(), 1), 1).firstOffset()).isEqualTo(60);
         reopened.close();
     }
+
+    @Test
+    void rollsWhenSegmentMsHasPassedSinceTheFirstBatch() throws Exception {
+        SegmentedLog log = env.create(TestLog.config(Map.of("segment.ms", "1000")));
+        log.appendAsLeader(Batches.of(env.time.milliseconds(), 1), 0);
+        env.time.advance(1000);
+        log.appendAsLeader(Batches.of(env.time.milliseconds(), 1), 0);
+        assertThat(log.numberOfSegments()).isEqualTo(1);
+        env.time.advance(1);
+        log.appendAsLeader(Batches.of(env.time.milliseconds(), 1), 0);
+        assertThat(log.segmentBaseOffsets()).containsExactly(0L, 2L);
+        log.close();
+    }
+
+    @Test
+    void rollsWhenAnIndexIsFull() throws Exception {
+        SegmentedLog log = env.create(TestLog.config(Map.of("segment.index.bytes", "24", "index.interval.bytes", "0")));
+        for (int i = 0; i < 6; i++) {
+            log.appendAsLeader(Batches.of(env.time.milliseconds() + i, 1), 0);
+        }
+        assertThat(log.numberOfSegments()).isGreaterThan(1);
+        log.close();
+        assertThat(java.nio.file.Files.size(SegmentFiles.file(env.dir, 0, SegmentFiles.INDEX)) % 8).isZero();
+        assertThat(java.nio.file.Files.size(SegmentFiles.file(env.dir, 0, SegmentFiles.INDEX))).isLessThan(24);
+    }
 }

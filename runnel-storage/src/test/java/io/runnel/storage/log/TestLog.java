@@ -66,9 +66,13 @@ final class TestLog implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws IOException {
         deletePending();
         flusher.shutdown();
-        flusher.awaitTermination(10, TimeUnit.SECONDS);
+        try {
+            flusher.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

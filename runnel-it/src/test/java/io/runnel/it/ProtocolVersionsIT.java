@@ -1,0 +1,169 @@
+package io.runnel.it;
+
+import io.runnel.it.harness.InProcessBroker;
+import io.runnel.it.harness.RawKafkaClient;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.CreatePartitionsRequestData;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteRecordsRequestData;
+import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.DescribeClusterRequestData;
+import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeLogDirsRequestData;
+import org.apache.kafka.common.message.DescribeProducersRequestData;
+import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
+import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ListOffsetsRequestData;
+import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Every advertised API at every advertised version: a request the codec can express at that
+ * version is answered with a response that parses at that version, on the same connection (a
+ * response field written at a version that lacks it would close the connection instead).
+ */
+class ProtocolVersionsIT {
+    private static final String TOPIC = "versions";
+    private static InProcessBroker broker;
+    private static Uuid topicId;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = InProcessBroker.start();
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
+            topicId = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        broker.close();
+    }
+
+    @Test
+    void everyAdvertisedVersionAnswers() {
+        Map<ApiKeys, Function<Short, ApiMessage>> requests = requests();
+        List<String> answered = new ArrayList<>();
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", broker.spec().port())) {
+            ApiVersionsResponseData versions = (ApiVersionsResponseData) client.send(ApiKeys.API_VERSIONS, (short) 3,
+                    new ApiVersionsRequestData().setClientSoftwareName("it").setClientSoftwareVersion("1"));
+            assertThat(versions.apiKeys()).extracting(v -> ApiKeys.forId(v.apiKey())).containsExactlyInAnyOrderElementsOf(requests.keySet());
+            for (ApiVersionsResponseData.ApiVersion range : versions.apiKeys()) {
+                ApiKeys key = ApiKeys.forId(range.apiKey());
+                for (short v = range.minVersion(); v <= range.maxVersion(); v++) {
+                    ApiMessage request = requests.get(key).apply(v);
+                    ApiMessage response;
+                    try {
+                        response = client.send(key, v, request);
+                    } catch (UnsupportedVersionException notExpressible) {
+                        continue; // the request itself needs a field this version lacks
+                    }
+                    assertThat(response).as("%s v%d", key, v).isNotNull();
+                    answered.add(key + " v" + v);
+                }
+            }
+        }
+        assertThat(answered).contains("PRODUCE v13", "FETCH v18", "METADATA v0", "METADATA v13", "LIST_OFFSETS v1");
+    }
+
+    private static Map<ApiKeys, Function<Short, ApiMessage>> requests() {
+        Map<ApiKeys, Function<Short, ApiMessage>> r = new EnumMap<>(ApiKeys.class);
+        r.put(ApiKeys.API_VERSIONS, v -> new ApiVersionsRequestData().setClientSoftwareName("it").setClientSoftwareVersion("1"));
+        r.put(ApiKeys.METADATA, v -> {
+            MetadataRequestData data = new MetadataRequestData().setAllowAutoTopicCreation(v < 4); // v0-3 always allow
+            data.topics().add(new MetadataRequestData.MetadataRequestTopic().setName(TOPIC).setTopicId(v >= 10 ? topicId : Uuid.ZERO_UUID));
+            return data;
+        });
+        r.put(ApiKeys.PRODUCE, v -> {
+            ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
+            data.topicData().add(new ProduceRequestData.TopicProduceData().setName(v >= 13 ? "" : TOPIC)
+                    .setTopicId(v >= 13 ? topicId : Uuid.ZERO_UUID)
+                    .setPartitionData(List.of(new ProduceRequestData.PartitionProduceData().setIndex(0)
+                            .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(("v" + v).getBytes()))))));
+            return data;
+        });
+        r.put(ApiKeys.FETCH, v -> new FetchRequestData().setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1 << 20)
+                .setSessionEpoch(-1).setTopics(List.of(new FetchRequestData.FetchTopic().setTopic(v >= 13 ? "" : TOPIC)
+                        .setTopicId(v >= 13 ? topicId : Uuid.ZERO_UUID)
+                        .setPartitions(List.of(new FetchRequestData.FetchPartition().setPartition(0).setFetchOffset(0)
+                                .setPartitionMaxBytes(1 << 20))))));
+        r.put(ApiKeys.LIST_OFFSETS, v -> new ListOffsetsRequestData().setReplicaId(-1).setTopics(List.of(
+                new ListOffsetsRequestData.ListOffsetsTopic().setName(TOPIC).setPartitions(List.of(
+                        new ListOffsetsRequestData.ListOffsetsPartition().setPartitionIndex(0).setTimestamp(-2))))));
+        r.put(ApiKeys.OFFSET_FOR_LEADER_EPOCH, v -> {
+            OffsetForLeaderEpochRequestData data = new OffsetForLeaderEpochRequestData().setReplicaId(-1);
+            data.topics().add(new OffsetForLeaderEpochRequestData.OffsetForLeaderTopic().setTopic(TOPIC).setPartitions(List.of(
+                    new OffsetForLeaderEpochRequestData.OffsetForLeaderPartition().setPartition(0).setLeaderEpoch(0))));
+            return data;
+        });
+        r.put(ApiKeys.CREATE_TOPICS, v -> {
+            CreateTopicsRequestData data = new CreateTopicsRequestData().setValidateOnly(true).setTimeoutMs(5000);
+            data.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("new-" + v).setNumPartitions(1)
+                    .setReplicationFactor((short) 1));
+            return data;
+        });
+        r.put(ApiKeys.DELETE_TOPICS, v -> v >= 6
+                ? new DeleteTopicsRequestData().setTimeoutMs(5000).setTopics(List.of(new DeleteTopicsRequestData.DeleteTopicState()
+                        .setName("absent")))
+                : new DeleteTopicsRequestData().setTimeoutMs(5000).setTopicNames(List.of("absent")));
+        r.put(ApiKeys.CREATE_PARTITIONS, v -> {
+            CreatePartitionsRequestData data = new CreatePartitionsRequestData().setValidateOnly(true).setTimeoutMs(5000);
+            data.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName(TOPIC).setCount(2));
+            return data;
+        });
+        r.put(ApiKeys.DESCRIBE_CONFIGS, v -> new DescribeConfigsRequestData().setResources(List.of(
+                new DescribeConfigsRequestData.DescribeConfigsResource().setResourceType((byte) 2).setResourceName(TOPIC))));
+        r.put(ApiKeys.ALTER_CONFIGS, v -> {
+            AlterConfigsRequestData data = new AlterConfigsRequestData().setValidateOnly(true);
+            data.resources().add(new AlterConfigsRequestData.AlterConfigsResource().setResourceType((byte) 2).setResourceName(TOPIC));
+            return data;
+        });
+        r.put(ApiKeys.INCREMENTAL_ALTER_CONFIGS, v -> {
+            IncrementalAlterConfigsRequestData data = new IncrementalAlterConfigsRequestData().setValidateOnly(true);
+            data.resources().add(new IncrementalAlterConfigsRequestData.AlterConfigsResource().setResourceType((byte) 2)
+                    .setResourceName(TOPIC));
+            return data;
+        });
+        r.put(ApiKeys.DELETE_RECORDS, v -> new DeleteRecordsRequestData().setTimeoutMs(5000).setTopics(List.of(
+                new DeleteRecordsRequestData.DeleteRecordsTopic().setName(TOPIC).setPartitions(List.of(
+                        new DeleteRecordsRequestData.DeleteRecordsPartition().setPartitionIndex(0).setOffset(0))))));
+        r.put(ApiKeys.DESCRIBE_CLUSTER, v -> new DescribeClusterRequestData().setEndpointType((byte) 1));
+        r.put(ApiKeys.DESCRIBE_TOPIC_PARTITIONS, v -> new DescribeTopicPartitionsRequestData().setResponsePartitionLimit(100)
+                .setTopics(List.of(new DescribeTopicPartitionsRequestData.TopicRequest().setName(TOPIC))));
+        r.put(ApiKeys.DESCRIBE_LOG_DIRS, v -> new DescribeLogDirsRequestData().setTopics(null));
+        r.put(ApiKeys.DESCRIBE_PRODUCERS, v -> {
+            DescribeProducersRequestData data = new DescribeProducersRequestData();
+            data.topics().add(new DescribeProducersRequestData.TopicRequest().setName(TOPIC).setPartitionIndexes(List.of(0)));
+            return data;
+        });
+        r.put(ApiKeys.INIT_PRODUCER_ID, v -> new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60000));
+        return r;
+    }
+}
