@@ -399,9 +399,9 @@ def cmd_markdown(run_path, doc_path):
     head, rest = doc.split(BEGIN, 1)
     _, tail = rest.split(END, 1)
     doc = head + BEGIN + "\n" + summary(run, run_file) + "\n" + END + tail
-    row = history_row(run, run_file)
-    if f"`{run_file}`" not in doc:
-        doc = doc.replace(HISTORY_END, row + "\n" + HISTORY_END)
+    history, history_end = doc.rsplit(HISTORY_END, 1)
+    if f"| `{run_file}` |" not in history:
+        doc = history + history_row(run, run_file) + "\n" + HISTORY_END + history_end
     with open(doc_path, "w") as fh:
         fh.write(doc)
     return 0

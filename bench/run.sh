@@ -199,7 +199,9 @@ start_runnel() {
     overrides+=(--override "$kv")
   done
   meta runnel heap_opts "-Xmx1g"
-  meta runnel commit "$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+  # The last commit that changed Runnel itself (not bench/ or docs/).
+  meta runnel commit "$(git -C "$ROOT" log -1 --format=%h -- pom.xml bin runnel-storage runnel-metadata \
+    runnel-broker runnel-cli 2>/dev/null || echo unknown)"
   RUNNEL_HEAP_OPTS=-Xmx1g launch runnel "$port" "$ROOT/bin/runnel" server "${overrides[@]}"
 }
 
