@@ -1,0 +1,90 @@
+import org.apache.kafka.common.message.ApiVersionsResponseData.ApiVersion;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.requests.AbstractRequest;
+import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ApiVersionsRequest;
+import org.apache.kafka.common.requests.ApiVersionsResponse;
+import org.apache.kafka.common.requests.MetadataRequest;
+import org.apache.kafka.common.requests.MetadataResponse;
+import org.apache.kafka.common.requests.RequestHeader;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.util.List;
+
+/**
+ * Startup probe for bench/run.sh: waits for a broker that is about to be started and prints the
+ * wall-clock time (epoch milliseconds) at which it first answered a Metadata request that lists
+ * at least one broker, the moment a client can start working with it.
+ *
+ * <p>Usage: {@code java -cp <kafka jars> FirstAnsweredRequest HOST:PORT TIMEOUT_S}. The probe is
+ * started (and its JVM warmed up) before the broker; it prints {@code waiting} when ready, so the
+ * caller can take the broker's start time after that line. It then connects every 10 ms until a
+ * connection is accepted, sends ApiVersions (v3) and a Metadata request for no topics at the
+ * highest version both sides know, and prints {@code answered_at_ms=<epoch ms> attempts=<n>}.
+ * Exit code 1 when nothing answered within TIMEOUT_S seconds. Both brokers are probed by this same
+ * code, so their startup times are comparable. Single-threaded; one connection at a time.
+ */
+public class FirstAnsweredRequest {
+    private static final int RETRY_MS = 10;
+    private static final String CLIENT_ID = "bench-startup-probe";
+
+    public static void main(String[] args) throws Exception {
+        String[] hostPort = args[0].split(":");
+        InetSocketAddress address = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
+        long deadlineMs = System.currentTimeMillis() + Long.parseLong(args[1]) * 1000;
+        System.out.println("waiting");
+        System.out.flush();
+        int attempts = 0;
+        while (System.currentTimeMillis() < deadlineMs) {
+            attempts++;
+            try (Socket socket = new Socket()) {
+                socket.setTcpNoDelay(true);
+                socket.connect(address, 1000);
+                socket.setSoTimeout((int) Math.max(1, deadlineMs - System.currentTimeMillis()));
+                if (metadataAnswered(socket)) {
+                    System.out.println("answered_at_ms=" + System.currentTimeMillis() + " attempts=" + attempts);
+                    return;
+                }
+            } catch (IOException notYet) {
+                // refused, reset or closed while the broker starts: try again
+            }
+            Thread.sleep(RETRY_MS);
+        }
+        System.out.println("no answer within " + args[1] + " s after " + attempts + " attempts");
+        System.exit(1);
+    }
+
+    /** ApiVersions then Metadata on one connection; true when Metadata lists a broker. */
+    private static boolean metadataAnswered(Socket socket) throws IOException {
+        ApiVersionsResponse versions = (ApiVersionsResponse) roundTrip(socket,
+                new ApiVersionsRequest.Builder().build((short) 3), 1);
+        ApiVersion metadata = versions.apiVersion(ApiKeys.METADATA.id);
+        if (metadata == null) {
+            return false;
+        }
+        short version = (short) Math.min(metadata.maxVersion(), ApiKeys.METADATA.latestVersion());
+        MetadataResponse response = (MetadataResponse) roundTrip(socket,
+                new MetadataRequest.Builder(List.of(), false).build(version), 2);
+        return !response.brokers().isEmpty();
+    }
+
+    private static AbstractResponse roundTrip(Socket socket, AbstractRequest request, int correlationId)
+            throws IOException {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), CLIENT_ID, correlationId);
+        ByteBuffer payload = request.serializeWithHeader(header);
+        byte[] frame = new byte[4 + payload.remaining()];
+        ByteBuffer.wrap(frame).putInt(payload.remaining()).put(payload);
+        OutputStream out = socket.getOutputStream();
+        out.write(frame);
+        out.flush();
+        DataInputStream in = new DataInputStream(socket.getInputStream());
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        return AbstractResponse.parseResponse(ByteBuffer.wrap(body), header);
+    }
+}
