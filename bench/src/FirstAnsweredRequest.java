@@ -37,6 +37,7 @@ public class FirstAnsweredRequest {
         String[] hostPort = args[0].split(":");
         InetSocketAddress address = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         long deadlineMs = System.currentTimeMillis() + Long.parseLong(args[1]) * 1000;
+        warmUp();
         System.out.println("waiting");
         System.out.flush();
         int attempts = 0;
@@ -57,6 +58,38 @@ public class FirstAnsweredRequest {
         }
         System.out.println("no answer within " + args[1] + " s after " + attempts + " attempts");
         System.exit(1);
+    }
+
+    /**
+     * Runs the probe's own request and response code once without a broker (serialize both
+     * requests, parse a locally built answer to each), so that the probe's class loading and cold
+     * code are not counted in the broker's startup time: measured here, a cold probe alone added
+     * ~1.8 s to its first answer.
+     */
+    private static void warmUp() {
+        for (int i = 0; i < 20; i++) {
+            parseLocally(new ApiVersionsRequest.Builder().build((short) 3),
+                    new org.apache.kafka.common.message.ApiVersionsResponseData());
+            org.apache.kafka.common.message.MetadataResponseData metadata = new org.apache.kafka.common.message.MetadataResponseData();
+            metadata.brokers().add(new org.apache.kafka.common.message.MetadataResponseData.MetadataResponseBroker()
+                    .setNodeId(1).setHost("localhost").setPort(9092));
+            parseLocally(new MetadataRequest.Builder(List.of(), false).build(ApiKeys.METADATA.latestVersion()), metadata);
+        }
+    }
+
+    private static void parseLocally(AbstractRequest request, org.apache.kafka.common.protocol.ApiMessage answer) {
+        RequestHeader header = new RequestHeader(request.apiKey(), request.version(), CLIENT_ID, 1);
+        request.serializeWithHeader(header);
+        short headerVersion = request.apiKey().responseHeaderVersion(request.version());
+        org.apache.kafka.common.message.ResponseHeaderData responseHeader =
+                new org.apache.kafka.common.message.ResponseHeaderData().setCorrelationId(1);
+        org.apache.kafka.common.protocol.ObjectSerializationCache cache = new org.apache.kafka.common.protocol.ObjectSerializationCache();
+        ByteBuffer buffer = ByteBuffer.allocate(responseHeader.size(cache, headerVersion) + answer.size(cache, request.version()));
+        org.apache.kafka.common.protocol.ByteBufferAccessor out = new org.apache.kafka.common.protocol.ByteBufferAccessor(buffer);
+        responseHeader.write(out, cache, headerVersion);
+        answer.write(out, cache, request.version());
+        buffer.flip();
+        AbstractResponse.parseResponse(buffer, header);
     }
 
     /** ApiVersions then Metadata on one connection; true when Metadata lists a broker. */

@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -38,8 +39,8 @@ final class ServerCommand implements Callable<Integer> {
     Map<String, String> overrides = new LinkedHashMap<>();
 
     @Option(names = "--check",
-            description = "Start the node, then shut it down cleanly and exit (0 when it could start): checks the "
-                + "configuration and the storage without staying up.")
+            description = "Start the node, ask it for ApiVersions and Metadata on its client listener, then shut it "
+                + "down cleanly and exit (0 when all of that worked): checks a configuration and its storage.")
     boolean check;
 
     private final CommandContext context;
@@ -49,7 +50,7 @@ final class ServerCommand implements Callable<Integer> {
     }
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws InterruptedException, IOException {
         BrokerConfig brokerConfig = BrokerConfig.load(Optional.ofNullable(config), overrides);
         if (!brokerConfig.ignoredKeys().isEmpty()) {
             log.info("Ignoring configuration keys Runnel does not use: {}", String.join(", ", brokerConfig.ignoredKeys()));
@@ -57,8 +58,15 @@ final class ServerCommand implements Callable<Integer> {
         long startMs = context.time().milliseconds();
         Broker broker = Broker.start(brokerConfig);
         if (check) {
-            context.out().println(readyLine(brokerConfig, broker, context.time().milliseconds() - startMs));
-            broker.close();
+            try {
+                context.out().println(readyLine(brokerConfig, broker, context.time().milliseconds() - startMs));
+                Listener listener = brokerConfig.advertisedListeners().get(0);
+                int brokers = SelfCheck.brokersListed(listener.host(), port(brokerConfig, broker, listener));
+                context.out().println("Check passed: " + listener.name() + " answered ApiVersions and Metadata ("
+                        + brokers + " broker" + (brokers == 1 ? "" : "s") + ")");
+            } finally {
+                broker.close();
+            }
             return 0;
         }
         CountDownLatch closed = new CountDownLatch(1);
