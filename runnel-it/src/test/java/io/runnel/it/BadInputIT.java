@@ -11,8 +11,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
-import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
 import org.apache.kafka.common.protocol.Errors;
@@ -20,8 +18,6 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.requests.ApiVersionsRequest;
 import org.apache.kafka.common.requests.ApiVersionsResponse;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -138,13 +134,7 @@ class BadInputIT {
     }
 
     private static Errors produce(RawKafkaClient client, MemoryRecords records) {
-        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
-        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TOPIC);
-        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
-        data.topicData().add(topic);
-        ProduceResponse response = (ProduceResponse) client.send(ProduceRequest.builder(data), (short) 12);
-        ProduceResponseData.PartitionProduceResponse p = response.data().responses().iterator().next().partitionResponses().get(0);
-        return Errors.forCode(p.errorCode());
+        return client.produce(TOPIC, 0, records);
     }
 
     private static List<String> readAll() {

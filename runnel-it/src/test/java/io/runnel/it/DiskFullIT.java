@@ -10,13 +10,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
-import org.apache.kafka.common.message.ProduceRequestData;
-import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
-import org.apache.kafka.common.requests.ProduceRequest;
-import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -101,14 +97,7 @@ class DiskFullIT {
     private static Errors produce(RawKafkaClient client, String name) {
         ByteBuffer value = ByteBuffer.allocate(100 * 1024);
         value.put(name.getBytes()).put((byte) '|');
-        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
-        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName(TOPIC);
-        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0)
-                .setRecords(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(value.array()))));
-        data.topicData().add(topic);
-        ProduceResponse response = (ProduceResponse) client.send(ProduceRequest.builder(data), (short) 12);
-        ProduceResponseData.PartitionProduceResponse p = response.data().responses().iterator().next().partitionResponses().get(0);
-        return Errors.forCode(p.errorCode());
+        return client.produce(TOPIC, 0, MemoryRecords.withRecords(Compression.NONE, new SimpleRecord(value.array())));
     }
 
     private List<String> readAll() {

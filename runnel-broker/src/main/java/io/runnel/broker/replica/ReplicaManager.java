@@ -56,8 +56,7 @@ public final class ReplicaManager implements MetadataListener {
     /** Topic-level defaults: broker properties overlaid with dynamic broker configs from metadata. */
     public Map<String, Object> topicDefaults(MetadataImage current) {
         Map<String, Object> merged = new HashMap<>(brokerConfig);
-        merged.putAll(current.configsOf(new ConfigResource(ConfigResource.Type.BROKER, "")));
-        merged.putAll(current.configsOf(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(localBrokerId))));
+        merged.putAll(brokerConfigs(current));
         return LogConfig.defaultsFromBroker(merged);
     }
 
@@ -139,6 +138,7 @@ public final class ReplicaManager implements MetadataListener {
         }
     }
 
+    /** Dynamic broker configs: the cluster-wide defaults overlaid with this broker's own. */
     private Map<String, String> brokerConfigs(MetadataImage image) {
         Map<String, String> merged = new HashMap<>(image.configsOf(new ConfigResource(ConfigResource.Type.BROKER, "")));
         merged.putAll(image.configsOf(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(localBrokerId))));

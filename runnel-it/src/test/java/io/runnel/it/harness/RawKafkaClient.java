@@ -1,11 +1,16 @@
 package io.runnel.it.harness;
 
+import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.ByteBufferAccessor;
+import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.protocol.ObjectSerializationCache;
+import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
+import org.apache.kafka.common.requests.ProduceRequest;
+import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 
 import java.io.DataInputStream;
@@ -15,6 +20,7 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
+import java.util.List;
 
 /**
  * A blocking, one-request-at-a-time Kafka protocol client over a plain socket, for tests that
@@ -68,6 +74,15 @@ public final class RawKafkaClient implements AutoCloseable {
         buffer.flip();
         writeFrame(buffer);
         return AbstractResponse.parseResponse(readFrame(), header).data();
+    }
+
+    /** Produces {@code records} to one partition (Produce v12, acks=1) and returns the partition's error. */
+    public Errors produce(String topic, int partition, MemoryRecords records) {
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5000);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records))));
+        ProduceResponse response = (ProduceResponse) send(ProduceRequest.builder(data), (short) 12);
+        return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode());
     }
 
     /** Writes raw bytes as they are (the caller builds any frame). */
