@@ -94,10 +94,15 @@ final class TestShard {
 
     /** A new shard that loads this shard's log (as after a restart or a leadership move). */
     TestShard reload(ConsumerGroupSettings settings) {
+        return load(log, settings);
+    }
+
+    /** A new shard, with this shard's metadata, that loads {@code records}. */
+    TestShard load(List<CoordinatorRecord> records, ConsumerGroupSettings settings) {
         TestShard loaded = new TestShard(settings);
         loaded.image = image;
-        log.forEach(loaded.groups::replay);
-        loaded.log.addAll(log);
+        records.forEach(loaded.groups::replay);
+        loaded.log.addAll(records);
         loaded.groups.onLoaded();
         return loaded;
     }
