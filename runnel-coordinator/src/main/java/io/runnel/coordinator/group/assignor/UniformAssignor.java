@@ -19,12 +19,13 @@ import java.util.stream.IntStream;
  *
  * <p>Three steps: (1) every member keeps the partitions of its current target that still exist
  * and that it still subscribes to; (2) every partition left over goes to the least loaded member
- * subscribed to its topic; (3) while a member holds a partition that a member with at least two
- * partitions fewer could take, that partition moves. Step 3 strictly lowers the sum of squared
- * member loads, so it ends; when all members subscribe to the same topics it ends with loads that
- * differ by at most one, and only partitions above a member's share have moved. With different
- * subscriptions the result is balanced as far as single moves can improve it. Ties go to the
- * smaller member id, so the result depends only on the spec.
+ * subscribed to its topic; (3) while a member holds a partition that a subscriber of its topic
+ * with at least two partitions fewer could take, one such partition of the most loaded such
+ * member moves. Each move lowers the sum of squared member loads, so step 3 ends. When all
+ * members subscribe to the same topics, loads end up differing by at most one, and a member that
+ * stays keeps {@code min(old count, new count)} of its partitions (it never gives one and takes
+ * another). With different subscriptions the result is balanced as far as single moves can
+ * improve it. Ties go to the smaller member id, so the result depends only on the spec.
  */
 public final class UniformAssignor implements PartitionAssignor {
 
@@ -67,8 +68,8 @@ public final class UniformAssignor implements PartitionAssignor {
         Map<String, Map<Uuid, Set<Integer>>> assign() {
             keepCurrentTargets();
             assignLeftovers();
-            while (moveOnePassTowardsBalance()) {
-                // each pass moves at least one partition to a less loaded member
+            while (moveOnePartition()) {
+                // each move lowers the sum of squared loads, so this ends
             }
             return result();
         }
@@ -103,8 +104,12 @@ public final class UniformAssignor implements PartitionAssignor {
             });
         }
 
-        private boolean moveOnePassTowardsBalance() {
-            boolean moved = false;
+        /**
+         * Moves one partition from the most loaded member that has one to give to the least loaded
+         * subscriber of its topic, if that one has at least two partitions fewer. Moving from the
+         * most loaded member first means a member that gives never receives, and the reverse.
+         */
+        private boolean moveOnePartition() {
             Integer[] mostLoadedFirst = IntStream.range(0, members.size()).boxed()
                     .sorted(Comparator.comparingInt((Integer m) -> -loads[m]).thenComparing(m -> m))
                     .toArray(Integer[]::new);
@@ -112,21 +117,21 @@ public final class UniformAssignor implements PartitionAssignor {
                 for (Map.Entry<Uuid, int[]> topic : owners.entrySet()) {
                     int[] topicOwners = topic.getValue();
                     int[] eligible = eligibleMembers.get(topic.getKey());
-                    for (int partition = 0; partition < topicOwners.length; partition++) {
-                        if (topicOwners[partition] != member) {
-                            continue;
-                        }
-                        int target = leastLoaded(eligible);
-                        if (loads[member] - loads[target] > 1) {
+                    int target = leastLoaded(eligible);
+                    if (loads[member] - loads[target] <= 1) {
+                        continue;
+                    }
+                    for (int partition = topicOwners.length - 1; partition >= 0; partition--) {
+                        if (topicOwners[partition] == member) {
                             topicOwners[partition] = target;
                             loads[member]--;
                             loads[target]++;
-                            moved = true;
+                            return true;
                         }
                     }
                 }
             }
-            return moved;
+            return false;
         }
 
         private int leastLoaded(int[] candidates) {

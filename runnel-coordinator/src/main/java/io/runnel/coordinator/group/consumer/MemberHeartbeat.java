@@ -78,7 +78,9 @@ final class MemberHeartbeat {
             member = dynamicMember(memberId, joining);
         } else {
             ConsumerGroupMember existing = group.staticMember(request.instanceId());
-            if (joining && existing != null) {
+            if (joining && existing != null && existing.memberId().equals(memberId)) {
+                member = existing; // the same instance joins again (e.g. our response was lost)
+            } else if (joining && existing != null) {
                 if (existing.memberEpoch() != ConsumerGroupMember.LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
                     throw Errors.UNRELEASED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
                             + request.instanceId() + " cannot join the group because the instance id is owned by "
