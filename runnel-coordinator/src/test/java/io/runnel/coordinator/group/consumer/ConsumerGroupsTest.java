@@ -151,6 +151,29 @@ class ConsumerGroupsTest {
     }
 
     @Test
+    void staticMemberMayResendItsJoin() {
+        Uuid t = shard.topic("t", 2);
+        TestMember a = new TestMember(shard, GROUP, "a-1", "instance-a");
+        a.join(List.of("t"));
+
+        assertThat(a.join(List.of("t"))).isEqualTo(Errors.NONE);
+
+        assertThat(a.ownedOf(t)).containsExactly(0, 1);
+        assertThat(shard.groups.group(GROUP).members()).containsOnlyKeys("a-1");
+    }
+
+    @Test
+    void regexNeverMatchesInternalTopics() {
+        shard.topic("__consumer_offsets", 3);
+        Uuid mine = shard.topic("_mine", 1);
+        TestMember m = new TestMember(shard, GROUP, "m");
+
+        m.joinWithRegex("_.*");
+
+        assertThat(m.owned).containsOnlyKeys(mine);
+    }
+
+    @Test
     void staticMemberThatDoesNotComeBackExpires() {
         Uuid t = shard.topic("t", 4);
         TestMember a = new TestMember(shard, GROUP, "a-1", "instance-a");
