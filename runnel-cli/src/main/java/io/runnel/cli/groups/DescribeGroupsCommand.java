@@ -54,7 +54,15 @@ final class DescribeGroupsCommand implements Callable<Integer> {
 
     /** The group's lag, from its description, its committed offsets and the partitions' end offsets. */
     static GroupLag lagOf(Admin admin, String groupId) throws ExecutionException, InterruptedException {
-        ConsumerGroupDescription group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+        ConsumerGroupDescription group;
+        try {
+            group = admin.describeConsumerGroups(List.of(groupId)).all().get().get(groupId);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                throw new GroupIdNotFoundException("group '" + groupId + "' does not exist");
+            }
+            throw e;
+        }
         if (group.groupState() == GroupState.DEAD) {
             throw new GroupIdNotFoundException("group '" + groupId + "' does not exist");
         }
