@@ -7,7 +7,8 @@
 # machine's noise hits both alike. Finally stops both, deletes bench/work/ and writes
 #   bench/results/<UTC date>-run<N>.json    every figure of both brokers (+ .log: raw tool output)
 #   docs/performance.md                      the summary table (Kafka, Runnel, ratio, targets)
-# Phases (see bench/README.md): warm-up pass, then a/b/c produce, d consume (assign), REPS times;
+# Phases (see bench/README.md): warm-up pass, then a/b/c produce, d consume (assign), g consume
+# (Kafka's ConsumerPerformance, one consumer in a group), REPS times;
 # e EndToEndLatency, e2 assign-based end-to-end latency, f/f0 producer latency at a fixed rate.
 #
 # Env: QUICK=1 (smoke run, ~1-2 minutes: small counts, 1 repetition, no warm-up, docs untouched)
@@ -154,6 +155,7 @@ COMMON_SETTINGS=(
   num.network.threads=3 num.io.threads=8
   socket.send.buffer.bytes=102400 socket.receive.buffer.bytes=102400 socket.request.max.bytes=104857600
   num.partitions=1 log.retention.hours=168 log.segment.bytes=1073741824 log.retention.check.interval.ms=300000
+  group.initial.rebalance.delay.ms=0
 )
 
 start_kafka() {
@@ -175,7 +177,6 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 transaction.state.log.replication.factor=1
 transaction.state.log.min.isr=1
-group.initial.rebalance.delay.ms=0
 EOF
   } > "$conf"
   # Kafka needs its storage formatted before the first start (Runnel formats on first start):
@@ -244,6 +245,10 @@ produce() {  # produce BROKER TOPIC N SIZE RATE ACKS LINGER
 consume() {  # consume BROKER TOPIC N
   kjava "$HERE/src/AssignConsumerPerf.java" "127.0.0.1:${PORT[$1]}" "$(topic "$2")" "$3"
 }
+consume_group() {  # consume_group BROKER TOPIC N: Kafka's ConsumerPerformance, one consumer in a fresh group
+  kjava org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "127.0.0.1:${PORT[$1]}" \
+    --topic "$(topic "$2")" --num-records "$3" --group "bench-$RUNID-$2-$1" --timeout 30000
+}
 e2e_kafka_tool() {  # e2e_kafka_tool BROKER TOPIC N
   kjava org.apache.kafka.tools.EndToEndLatency --bootstrap-server "127.0.0.1:${PORT[$1]}" \
     --topic "$(topic "$2")" --num-records "$3" --producer-acks 1 --record-size 100
@@ -298,6 +303,7 @@ for r in $(seq 1 "$REPS"); do
   each "$order" "b$r" produce "b$r" "$N_SMALL" 100 -1 all 5
   each "$order" "c$r" produce "c$r" "$N_1K" 1024 -1 1 5
   each "$order" "d$r" consume "a$r" "$N_SMALL"
+  each "$order" "g$r" consume_group "a$r" "$N_SMALL"
 done
 each "$(order_for 1)" e e2e_kafka_tool e "$N_E2E"
 each "$(order_for 2)" e2 e2e_assign e2 "$N_E2E"

@@ -1,5 +1,6 @@
 package io.runnel.it;
 
+import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,15 +14,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -51,25 +49,25 @@ class KafkaToolsIT {
 
     @Test
     void topicCommand() {
-        Result created = tool("org.apache.kafka.tools.TopicCommand", "", "--create", "--topic", "tools-t",
+        ChildJvm.Result created = tool("org.apache.kafka.tools.TopicCommand", "", "--create", "--topic", "tools-t",
                 "--partitions", "2", "--replication-factor", "1", "--config", "retention.ms=60000");
-        assertThat(created.code).as(created.err).isZero();
-        assertThat(created.out).contains("Created topic tools-t.");
+        assertThat(created.code()).as(created.err()).isZero();
+        assertThat(created.out()).contains("Created topic tools-t.");
 
         assertThat(tool("org.apache.kafka.tools.TopicCommand", "", "--list").lines()).contains("tools-t");
 
-        Result described = tool("org.apache.kafka.tools.TopicCommand", "", "--describe", "--topic", "tools-t");
-        assertThat(described.code).as(described.err).isZero();
-        assertThat(described.out).contains("Topic: tools-t", "PartitionCount: 2", "ReplicationFactor: 1",
+        ChildJvm.Result described = tool("org.apache.kafka.tools.TopicCommand", "", "--describe", "--topic", "tools-t");
+        assertThat(described.code()).as(described.err()).isZero();
+        assertThat(described.out()).contains("Topic: tools-t", "PartitionCount: 2", "ReplicationFactor: 1",
                 "retention.ms=60000", "Partition: 0\tLeader: 1\tReplicas: 1\tIsr: 1", "Partition: 1\tLeader: 1");
 
-        Result altered = tool("org.apache.kafka.tools.TopicCommand", "", "--alter", "--topic", "tools-t", "--partitions", "3");
-        assertThat(altered.code).as(altered.err).isZero();
-        assertThat(tool("org.apache.kafka.tools.TopicCommand", "", "--describe", "--topic", "tools-t").out)
+        ChildJvm.Result altered = tool("org.apache.kafka.tools.TopicCommand", "", "--alter", "--topic", "tools-t", "--partitions", "3");
+        assertThat(altered.code()).as(altered.err()).isZero();
+        assertThat(tool("org.apache.kafka.tools.TopicCommand", "", "--describe", "--topic", "tools-t").out())
                 .contains("PartitionCount: 3", "Partition: 2\tLeader: 1");
 
-        Result deleted = tool("org.apache.kafka.tools.TopicCommand", "", "--delete", "--topic", "tools-t");
-        assertThat(deleted.code).as(deleted.err).isZero();
+        ChildJvm.Result deleted = tool("org.apache.kafka.tools.TopicCommand", "", "--delete", "--topic", "tools-t");
+        assertThat(deleted.code()).as(deleted.err()).isZero();
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
                 assertThat(tool("org.apache.kafka.tools.TopicCommand", "", "--list").lines()).doesNotContain("tools-t"));
     }
@@ -99,41 +97,41 @@ class KafkaToolsIT {
         }
         Path json = workDir.resolve("delete.json");
         Files.writeString(json, "{\"version\":1,\"partitions\":[{\"topic\":\"tools-trim\",\"partition\":0,\"offset\":3}]}");
-        Result deleted = tool("org.apache.kafka.tools.DeleteRecordsCommand", "", "--offset-json-file", json.toString());
-        assertThat(deleted.code).as(deleted.err).isZero();
-        assertThat(deleted.out).contains("partition: tools-trim-0\tlow_watermark: 3");
+        ChildJvm.Result deleted = tool("org.apache.kafka.tools.DeleteRecordsCommand", "", "--offset-json-file", json.toString());
+        assertThat(deleted.code()).as(deleted.err()).isZero();
+        assertThat(deleted.out()).contains("partition: tools-trim-0\tlow_watermark: 3");
 
-        Result earliest = tool("org.apache.kafka.tools.GetOffsetShell", "", "--topic", "tools-trim", "--time", "-2");
+        ChildJvm.Result earliest = tool("org.apache.kafka.tools.GetOffsetShell", "", "--topic", "tools-trim", "--time", "-2");
         assertThat(earliest.lines()).containsExactly("tools-trim:0:3");
     }
 
     @Test
     void logDirsCommand() throws Exception {
         createTopic("tools-dirs");
-        Result described = tool("org.apache.kafka.tools.LogDirsCommand", "", "--describe", "--topic-list", "tools-dirs");
-        assertThat(described.code).as(described.err).isZero();
-        assertThat(described.out).contains("Received log directory information from brokers 1",
+        ChildJvm.Result described = tool("org.apache.kafka.tools.LogDirsCommand", "", "--describe", "--topic-list", "tools-dirs");
+        assertThat(described.code()).as(described.err()).isZero();
+        assertThat(described.out()).contains("Received log directory information from brokers 1",
                 "\"partition\":\"tools-dirs-0\"", "\"logDir\":\"" + broker.spec().dataDir().toString());
     }
 
     @Test
     void consoleProducerAndConsumer() throws Exception {
         createTopic("tools-console");
-        Result produced = tool("org.apache.kafka.tools.ConsoleProducer", "k1:one\nk2:two\nk3:three\n",
+        ChildJvm.Result produced = tool("org.apache.kafka.tools.ConsoleProducer", "k1:one\nk2:two\nk3:three\n",
                 "--topic", "tools-console", "--property", "parse.key=true", "--property", "key.separator=:");
-        assertThat(produced.code).as(produced.err).isZero();
+        assertThat(produced.code()).as(produced.err()).isZero();
 
-        Result consumed = tool("org.apache.kafka.tools.consumer.ConsoleConsumer", "", "--topic", "tools-console",
+        ChildJvm.Result consumed = tool("org.apache.kafka.tools.consumer.ConsoleConsumer", "", "--topic", "tools-console",
                 "--partition", "0", "--offset", "earliest", "--max-messages", "3",
                 "--formatter-property", "print.key=true", "--formatter-property", "key.separator=:", "--timeout-ms", "30000");
-        assertThat(consumed.code).as(consumed.err).isZero();
+        assertThat(consumed.code()).as(consumed.err()).isZero();
         assertThat(consumed.lines()).containsExactly("k1:one", "k2:two", "k3:three");
-        assertThat(consumed.err).contains("Processed a total of 3 messages");
+        assertThat(consumed.err()).contains("Processed a total of 3 messages");
     }
 
     private static List<String> offsets(String time) {
-        Result result = tool("org.apache.kafka.tools.GetOffsetShell", "", "--topic", "tools-offsets", "--time", time);
-        assertThat(result.code).as(result.err).isZero();
+        ChildJvm.Result result = tool("org.apache.kafka.tools.GetOffsetShell", "", "--topic", "tools-offsets", "--time", time);
+        assertThat(result.code()).as(result.err()).isZero();
         return result.lines();
     }
 
@@ -149,39 +147,9 @@ class KafkaToolsIT {
     }
 
     /** Runs {@code mainClass} in a new JVM with --bootstrap-server added; waits at most a minute. */
-    private static Result tool(String mainClass, String stdin, String... args) {
-        try {
-            Path dir = Files.createTempDirectory(workDir, "run-");
-            Path in = Files.writeString(dir.resolve("stdin"), stdin);
-            List<String> cmd = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx256m",
-                    "-cp", System.getProperty("java.class.path"), mainClass,
-                    "--bootstrap-server", broker.bootstrap()));
-            cmd.addAll(List.of(args));
-            Process process = new ProcessBuilder(cmd)
-                    .redirectInput(in.toFile())
-                    .redirectOutput(dir.resolve("stdout").toFile())
-                    .redirectError(dir.resolve("stderr").toFile())
-                    .start();
-            if (!process.waitFor(60, TimeUnit.SECONDS)) {
-                process.destroyForcibly().waitFor();
-                throw new AssertionError(mainClass + " did not finish in 60 s: "
-                        + Files.readString(dir.resolve("stderr")));
-            }
-            return new Result(process.exitValue(),
-                    Files.readString(dir.resolve("stdout"), StandardCharsets.UTF_8),
-                    Files.readString(dir.resolve("stderr"), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private record Result(int code, String out, String err) {
-        List<String> lines() {
-            return out.lines().toList();
-        }
+    private static ChildJvm.Result tool(String mainClass, String stdin, String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrap()));
+        all.addAll(List.of(args));
+        return ChildJvm.run(workDir, Duration.ofSeconds(60), stdin, mainClass, all);
     }
 }
