@@ -5,7 +5,6 @@ import org.apache.kafka.common.Uuid;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Helpers for assignments: partitions by topic id, as {@code Map<Uuid, Set<Integer>>}. An
@@ -26,25 +25,5 @@ public final class Assignments {
             }
         });
         return Map.copyOf(copy);
-    }
-
-    /** Number of partitions in {@code assignment}. */
-    public static int size(Map<Uuid, Set<Integer>> assignment) {
-        int size = 0;
-        for (Set<Integer> partitions : assignment.values()) {
-            size += partitions.size();
-        }
-        return size;
-    }
-
-    /** Whether {@code assignment} holds {@code partition} of {@code topicId}. */
-    public static boolean contains(Map<Uuid, Set<Integer>> assignment, Uuid topicId, int partition) {
-        Set<Integer> partitions = assignment.get(topicId);
-        return partitions != null && partitions.contains(partition);
-    }
-
-    /** The partitions of {@code topicId} in {@code assignment}, ascending (for stable output). */
-    public static TreeSet<Integer> sortedPartitions(Map<Uuid, Set<Integer>> assignment, Uuid topicId) {
-        return new TreeSet<>(assignment.getOrDefault(topicId, Set.of()));
     }
 }

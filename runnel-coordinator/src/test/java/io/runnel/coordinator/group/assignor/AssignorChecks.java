@@ -58,6 +58,6 @@ final class AssignorChecks {
     }
 
     static int size(Map<Uuid, Set<Integer>> assignment) {
-        return Assignments.size(assignment);
+        return assignment.values().stream().mapToInt(Set::size).sum();
     }
 }
