@@ -11,7 +11,18 @@ import io.runnel.broker.api.DescribeClusterHandler;
 import io.runnel.broker.api.DescribeConfigsHandler;
 import io.runnel.broker.api.DescribeLogDirsHandler;
 import io.runnel.broker.api.DescribeProducersHandler;
+import io.runnel.broker.api.DeleteGroupsHandler;
+import io.runnel.broker.api.DescribeGroupsHandler;
 import io.runnel.broker.api.DescribeTopicPartitionsHandler;
+import io.runnel.broker.api.FindCoordinatorHandler;
+import io.runnel.broker.api.HeartbeatHandler;
+import io.runnel.broker.api.JoinGroupHandler;
+import io.runnel.broker.api.LeaveGroupHandler;
+import io.runnel.broker.api.ListGroupsHandler;
+import io.runnel.broker.api.OffsetCommitHandler;
+import io.runnel.broker.api.OffsetDeleteHandler;
+import io.runnel.broker.api.OffsetFetchHandler;
+import io.runnel.broker.api.SyncGroupHandler;
 import io.runnel.broker.api.FetchHandler;
 import io.runnel.broker.api.InitProducerIdHandler;
 import io.runnel.broker.api.ListOffsetsHandler;
@@ -20,12 +31,17 @@ import io.runnel.broker.api.OffsetForLeaderEpochHandler;
 import io.runnel.broker.api.ProduceHandler;
 import io.runnel.broker.config.BrokerConfig;
 import io.runnel.broker.fetch.FetchSessionCache;
+import io.runnel.broker.group.OffsetsTopic;
+import io.runnel.broker.group.OffsetsTopicLeadership;
+import io.runnel.broker.group.OffsetsTopicLog;
 import io.runnel.broker.network.ListenerSpec;
 import io.runnel.broker.network.NetworkServer;
 import io.runnel.broker.network.NetworkSettings;
 import io.runnel.broker.producer.ProducerIdManager;
 import io.runnel.broker.purgatory.Purgatory;
 import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.coordinator.group.GroupConfig;
+import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Controller;
 import io.runnel.metadata.MetadataQuorum;
@@ -97,6 +113,12 @@ public final class Broker implements AutoCloseable {
             Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
             started.add(fetchPurgatory);
             Controller controller = quorum.controller();
+            GroupCoordinator groups = new GroupCoordinator(groupConfig(config), config.offsetsTopicNumPartitions(),
+                    config.groupCoordinatorThreads(), new OffsetsTopicLog(replicas, fetchPurgatory, time), time);
+            started.add(groups);
+            quorum.addListener(new OffsetsTopicLeadership(config.nodeId(), groups));
+            OffsetsTopic offsetsTopic = new OffsetsTopic(controller, config.offsetsTopicNumPartitions(),
+                    config.offsetsTopicReplicationFactor(), config.offsetsTopicSegmentBytes());
 
             ApiTable[] table = new ApiTable[1];
             List<ApiHandler<?>> handlers = List.of(
@@ -118,7 +140,18 @@ public final class Broker implements AutoCloseable {
                     new DescribeTopicPartitionsHandler(replicas),
                     new DescribeLogDirsHandler(logs),
                     new DescribeProducersHandler(replicas),
-                    new InitProducerIdHandler(new ProducerIdManager(config.nodeId(), controller)));
+                    new InitProducerIdHandler(new ProducerIdManager(config.nodeId(), controller)),
+                    new FindCoordinatorHandler(replicas, groups, offsetsTopic),
+                    new OffsetCommitHandler(replicas, groups),
+                    new OffsetFetchHandler(replicas, groups),
+                    new OffsetDeleteHandler(replicas, groups),
+                    new JoinGroupHandler(groups),
+                    new SyncGroupHandler(groups),
+                    new HeartbeatHandler(groups),
+                    new LeaveGroupHandler(groups),
+                    new ListGroupsHandler(groups),
+                    new DescribeGroupsHandler(groups),
+                    new DeleteGroupsHandler(groups));
             table[0] = new ApiTable(handlers);
             long t3 = System.nanoTime();
 
@@ -131,7 +164,7 @@ public final class Broker implements AutoCloseable {
             log.info("Broker {} ready in {} ms (storage {} ms, metadata quorum {} ms, handlers {} ms, listeners {} ms, registration {} ms)",
                     config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
                     ms(System.nanoTime() - t4));
-            // Close in reverse start order: listeners, purgatory, quorum, logs.
+            // Close in reverse start order: listeners, group coordinator, purgatory, quorum, logs.
             List<AutoCloseable> closeOrder = new ArrayList<>(started);
             Collections.reverse(closeOrder);
             return new Broker(closeOrder, network);
@@ -153,6 +186,12 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         resources.forEach(Broker::closeQuietly);
+    }
+
+    private static GroupConfig groupConfig(BrokerConfig config) {
+        return new GroupConfig(config.offsetsRetentionMs(), config.offsetsRetentionCheckIntervalMs(),
+                config.offsetMetadataMaxBytes(), config.groupMinSessionTimeoutMs(), config.groupMaxSessionTimeoutMs(),
+                config.groupInitialRebalanceDelayMs(), config.groupMaxSize());
     }
 
     private static List<ListenerSpec> brokerListeners(BrokerConfig config) {

@@ -5,7 +5,7 @@ import org.apache.kafka.common.acl.AclOperation;
 import java.util.EnumSet;
 
 /**
- * Authorized-operation bit fields, as Metadata, DescribeCluster and DescribeTopicPartitions report
+ * Authorized-operation bit fields, as Metadata, DescribeCluster, DescribeTopicPartitions and DescribeGroups report
  * them when asked. Runnel has no authorizer yet, so every operation on a resource is allowed.
  */
 final class AuthorizedOperations {
@@ -15,6 +15,8 @@ final class AuthorizedOperations {
     static final int CLUSTER = bits(EnumSet.of(AclOperation.CREATE, AclOperation.ALTER, AclOperation.DESCRIBE,
             AclOperation.CLUSTER_ACTION, AclOperation.DESCRIBE_CONFIGS, AclOperation.ALTER_CONFIGS,
             AclOperation.IDEMPOTENT_WRITE));
+
+    static final int GROUP = bits(EnumSet.of(AclOperation.READ, AclOperation.DESCRIBE, AclOperation.DELETE));
 
     private AuthorizedOperations() {
     }

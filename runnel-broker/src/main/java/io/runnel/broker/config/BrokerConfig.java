@@ -347,6 +347,41 @@ public final class BrokerConfig {
         return intValue("group.initial.rebalance.delay.ms");
     }
 
+    public int offsetsTopicSegmentBytes() {
+        return intValue("offsets.topic.segment.bytes");
+    }
+
+    /** {@code offsets.retention.minutes} in milliseconds. */
+    public long offsetsRetentionMs() {
+        return intValue("offsets.retention.minutes") * 60_000L;
+    }
+
+    public long offsetsRetentionCheckIntervalMs() {
+        return longValue("offsets.retention.check.interval.ms");
+    }
+
+    public int offsetMetadataMaxBytes() {
+        return intValue("offset.metadata.max.bytes");
+    }
+
+    public int groupMinSessionTimeoutMs() {
+        return intValue("group.min.session.timeout.ms");
+    }
+
+    public int groupMaxSessionTimeoutMs() {
+        return intValue("group.max.session.timeout.ms");
+    }
+
+    public int groupMaxSize() {
+        return intValue("group.max.size");
+    }
+
+    /** {@code group.coordinator.threads}; when not set, min(4, available processors). */
+    public int groupCoordinatorThreads() {
+        Object set = values.get("group.coordinator.threads");
+        return set != null ? (Integer) set : Math.min(4, Runtime.getRuntime().availableProcessors());
+    }
+
     /** {@code broker.rack}, or null when not set. */
     public String rack() {
         return (String) values.get("broker.rack");

@@ -221,6 +221,10 @@ final class BrokerConfigDef {
                 "Segment size of __consumer_offsets in bytes.");
         key("offsets.retention.minutes", Type.INT, 10080, atLeast(1), Importance.HIGH,
                 "Committed offsets of an empty group are kept this many minutes.");
+        key("offsets.retention.check.interval.ms", Type.LONG, 600000L, atLeast(1), Importance.HIGH,
+                "How often, in milliseconds, the group coordinator looks for expired committed offsets.");
+        key("offset.metadata.max.bytes", Type.INT, 4096, null, Importance.HIGH,
+                "Largest metadata string, in bytes, an offset commit may carry.");
         key("transaction.state.log.replication.factor", Type.SHORT, (short) 1, atLeast(1), Importance.HIGH,
                 "Replication factor of __transaction_state. Runnel default: 1.");
         key("transaction.state.log.min.isr", Type.INT, 1, atLeast(1), Importance.HIGH,
@@ -236,6 +240,10 @@ final class BrokerConfigDef {
                 "Smallest session timeout in milliseconds a classic group member may ask for.");
         key("group.max.session.timeout.ms", Type.INT, 1800000, null, Importance.MEDIUM,
                 "Largest session timeout in milliseconds a classic group member may ask for.");
+        key("group.max.size", Type.INT, Integer.MAX_VALUE, atLeast(1), Importance.MEDIUM,
+                "Most members a classic group may have.");
+        key("group.coordinator.threads", Type.INT, null, null, Importance.MEDIUM,
+                "Threads of the group coordinator. Runnel default: min(4, available processors).");
         key("transaction.max.timeout.ms", Type.INT, 900000, atLeast(1), Importance.HIGH,
                 "Largest transaction timeout in milliseconds a producer may ask for.");
         key("transactional.id.expiration.ms", Type.INT, 604800000, atLeast(1), Importance.HIGH,

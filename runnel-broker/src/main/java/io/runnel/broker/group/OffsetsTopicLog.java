@@ -1,0 +1,121 @@
+package io.runnel.broker.group;
+
+import io.runnel.broker.purgatory.Purgatory;
+import io.runnel.broker.replica.Partition;
+import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.coordinator.runtime.CoordinatorLog;
+import io.runnel.coordinator.runtime.CoordinatorRecord;
+import io.runnel.storage.AppendInfo;
+import io.runnel.storage.LogReadInfo;
+import io.runnel.storage.PartitionLog;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.Records;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.utils.Time;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * {@code __consumer_offsets} for the group coordinator: one write is one uncompressed batch
+ * appended as leader with acks=all semantics; loading reads a partition from its log start to
+ * its log end offset.
+ *
+ * <p>"Committed" means the high watermark passed the batch. While every partition's ISR is its
+ * leader alone (no replication yet) the high watermark moves with the append, so the future is
+ * complete on return; when followers exist, a high-watermark listener will complete it.
+ *
+ * <p>Thread-safety: called from coordinator shard threads, one per partition; the partition log
+ * serializes appends.
+ */
+public final class OffsetsTopicLog implements CoordinatorLog {
+    private static final int LOAD_READ_BYTES = 1024 * 1024;
+
+    private final ReplicaManager replicas;
+    private final Purgatory<TopicPartition> fetchPurgatory;
+    private final Time time;
+
+    public OffsetsTopicLog(ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory, Time time) {
+        this.replicas = replicas;
+        this.fetchPurgatory = fetchPurgatory;
+        this.time = time;
+    }
+
+    @Override
+    public Appended append(int partitionIndex, int leaderEpoch, List<CoordinatorRecord> records) {
+        Partition partition = leaderOf(partitionIndex, leaderEpoch);
+        long now = time.milliseconds();
+        SimpleRecord[] simple = new SimpleRecord[records.size()];
+        for (int i = 0; i < simple.length; i++) {
+            simple[i] = new SimpleRecord(now, records.get(i).key(), records.get(i).value());
+        }
+        AppendInfo info = partition.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, simple), (short) -1);
+        fetchPurgatory.checkAndComplete(partition.topicPartition());
+        CompletableFuture<Void> committed = partition.log().highWatermark() > info.lastOffset()
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(new NotEnoughReplicasException(
+                        "the high watermark of " + partition.topicPartition() + " did not pass " + info.lastOffset()));
+        return new Appended(info.lastOffset(), committed);
+    }
+
+    @Override
+    public void readAll(int partitionIndex, Consumer<CoordinatorRecord> sink) {
+        Partition partition = replicas.partition(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionIndex))
+                .orElseThrow(() -> new NotLeaderOrFollowerException("no replica of partition " + partitionIndex));
+        PartitionLog log = partition.log();
+        long end = log.logEndOffset();
+        long offset = log.logStartOffset();
+        while (offset < end) {
+            LogReadInfo read = log.read(offset, LOAD_READ_BYTES, end, true);
+            Records batches = (Records) read.records();
+            long next = offset;
+            for (RecordBatch batch : batches.batches()) {
+                if (batch.isControlBatch()) {
+                    next = batch.nextOffset();
+                    continue;
+                }
+                for (Record record : batch) {
+                    if (record.offset() >= offset && record.hasKey()) {
+                        sink.accept(toCoordinatorRecord(record));
+                    }
+                }
+                next = batch.nextOffset();
+            }
+            if (next == offset) {
+                break; // nothing readable: the log ends early (e.g. truncated meanwhile)
+            }
+            offset = next;
+        }
+    }
+
+    private Partition leaderOf(int partitionIndex, int leaderEpoch) {
+        TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionIndex);
+        Partition partition = replicas.partition(tp)
+                .orElseThrow(() -> new NotLeaderOrFollowerException("no replica of " + tp));
+        if (!partition.isLeader() || partition.leaderEpoch() != leaderEpoch) {
+            throw new NotLeaderOrFollowerException("this broker no longer leads " + tp + " in epoch " + leaderEpoch);
+        }
+        return partition;
+    }
+
+    private static CoordinatorRecord toCoordinatorRecord(Record record) {
+        byte[] key = bytes(record.key());
+        byte[] value = record.hasValue() ? bytes(record.value()) : null;
+        return new CoordinatorRecord(ByteBuffer.wrap(key).getShort(), key, value);
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] b = new byte[buffer.remaining()];
+        buffer.duplicate().get(b);
+        return b;
+    }
+}

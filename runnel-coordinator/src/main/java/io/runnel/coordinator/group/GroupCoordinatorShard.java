@@ -1,0 +1,216 @@
+package io.runnel.coordinator.group;
+
+import io.runnel.coordinator.group.classic.ClassicGroup;
+import io.runnel.coordinator.group.classic.ClassicGroupRecords;
+import io.runnel.coordinator.group.classic.ClassicGroups;
+import io.runnel.coordinator.runtime.CoordinatorRecord;
+import io.runnel.coordinator.runtime.CoordinatorResult;
+import io.runnel.coordinator.runtime.CoordinatorShard;
+import io.runnel.coordinator.runtime.CoordinatorTimer;
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * The group coordinator state of one {@code __consumer_offsets} partition: the registry of its
+ * groups (classic and consumer), their committed offsets, the classic protocol, and the offset
+ * APIs and admin APIs over them. Record types: 1 offsets ({@link OffsetRecords}), 2 classic
+ * groups ({@link ClassicGroupRecords}); types 3-15 belong to consumer groups (KIP-848); a type
+ * this version does not know is skipped.
+ *
+ * <p>Thread-safety: confined to the shard's thread (see {@link io.runnel.coordinator.runtime.CoordinatorRuntime}).
+ */
+public final class GroupCoordinatorShard implements CoordinatorShard {
+    private static final Logger log = LoggerFactory.getLogger(GroupCoordinatorShard.class);
+    private static final String EXPIRY_TIMER = "offsets-expiry";
+
+    private final GroupConfig config;
+    private final Time time;
+    private final CoordinatorTimer timer;
+    private final GroupRegistry registry = new GroupRegistry();
+    private final OffsetStore offsets;
+    private final ClassicGroups classic;
+
+    public GroupCoordinatorShard(GroupConfig config, Time time, CoordinatorTimer timer) {
+        this.config = config;
+        this.time = time;
+        this.timer = timer;
+        this.offsets = new OffsetStore(config, time);
+        this.classic = new ClassicGroups(registry, config, time, timer);
+    }
+
+    public GroupRegistry registry() {
+        return registry;
+    }
+
+    public OffsetStore offsets() {
+        return offsets;
+    }
+
+    public ClassicGroups classic() {
+        return classic;
+    }
+
+    public CoordinatorTimer timer() {
+        return timer;
+    }
+
+    public Time time() {
+        return time;
+    }
+
+    public GroupConfig config() {
+        return config;
+    }
+
+    @Override
+    public void replay(CoordinatorRecord record) {
+        switch (record.type()) {
+            case OffsetRecords.TYPE -> {
+                offsets.replay(record);
+                if (!record.isTombstone()) {
+                    classic.ensureGroup(OffsetRecords.readKey(record.key()).groupId());
+                }
+            }
+            case ClassicGroupRecords.TYPE -> classic.replay(record);
+            default -> log.debug("Skipping a __consumer_offsets record of unknown type {}", record.type());
+        }
+    }
+
+    @Override
+    public void onLoaded() {
+        classic.onLoaded();
+        scheduleExpiry();
+    }
+
+    /** OffsetCommit for topics and partitions that exist (the broker answered the others). */
+    public CoordinatorResult<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request) {
+        Errors groupError;
+        Group group = registry.get(request.groupId());
+        if (!isValidGroupId(request.groupId())) {
+            groupError = Errors.INVALID_GROUP_ID;
+        } else if (group == null) {
+            // An unknown group accepts commits from outside a group only; it is created by the commit's replay.
+            groupError = request.generationIdOrMemberEpoch() < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+        } else {
+            groupError = group.validateOffsetCommit(request.memberId(), request.groupInstanceId(),
+                    request.generationIdOrMemberEpoch());
+        }
+        return offsets.commit(request, groupError);
+    }
+
+    public OffsetFetchResponseGroup fetchOffsets(OffsetFetchRequestGroup request) {
+        Group group = registry.get(request.groupId());
+        if (group != null && request.memberId() != null) {
+            Errors error = group.validateOffsetFetch(request.memberId(), request.memberEpoch());
+            if (error != Errors.NONE) {
+                return new OffsetFetchResponseGroup().setGroupId(request.groupId()).setErrorCode(error.code());
+            }
+        }
+        return offsets.fetch(request);
+    }
+
+    public CoordinatorResult<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
+        if (!isValidGroupId(request.groupId())) {
+            return CoordinatorResult.of(new OffsetDeleteResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code()));
+        }
+        Group group = registry.get(request.groupId());
+        if (group == null) {
+            return CoordinatorResult.of(new OffsetDeleteResponseData().setErrorCode(Errors.GROUP_ID_NOT_FOUND.code()));
+        }
+        return offsets.delete(request, group);
+    }
+
+    /** DeleteGroups: an empty group goes with its offsets (tombstones for both). */
+    public CoordinatorResult<List<DeletableGroupResult>> deleteGroups(List<String> groupIds) {
+        List<CoordinatorRecord> records = new ArrayList<>();
+        List<DeletableGroupResult> results = new ArrayList<>();
+        for (String groupId : groupIds) {
+            Group group = registry.get(groupId);
+            Errors error = !isValidGroupId(groupId) ? Errors.INVALID_GROUP_ID
+                    : group == null ? Errors.GROUP_ID_NOT_FOUND : group.validateDeleteGroup();
+            if (error == Errors.NONE) {
+                records.addAll(offsets.deleteAll(groupId));
+                records.addAll(group.deletionRecords());
+            }
+            results.add(new DeletableGroupResult().setGroupId(groupId).setErrorCode(error.code()));
+        }
+        return new CoordinatorResult<>(records, results);
+    }
+
+    /**
+     * ListGroups' entries of this shard. Filters: state names and group types, case-insensitive;
+     * an empty filter matches all.
+     */
+    public List<ListedGroup> listGroups(Set<String> statesFilter, Set<String> typesFilter) {
+        List<ListedGroup> listed = new ArrayList<>();
+        for (Group group : registry.all()) {
+            String type = group.type().toString();
+            if (matches(statesFilter, group.stateName()) && matches(typesFilter, type)) {
+                listed.add(new ListedGroup().setGroupId(group.groupId()).setProtocolType(group.protocolType())
+                        .setGroupState(group.stateName()).setGroupType(type));
+            }
+        }
+        return listed;
+    }
+
+    /** The group under {@code groupId} if it is a classic group, else null. */
+    public ClassicGroup classicGroup(String groupId) {
+        return registry.get(groupId, ClassicGroup.class);
+    }
+
+    /** Kafka's rule: a non-empty group id (its record keys carry it as an int16-length string). */
+    public static boolean isValidGroupId(String groupId) {
+        return groupId != null && !groupId.isEmpty() && groupId.length() <= Short.MAX_VALUE / 4;
+    }
+
+    private void scheduleExpiry() {
+        timer.schedule(EXPIRY_TIMER, config.offsetsRetentionCheckMs(), () -> {
+            scheduleExpiry();
+            return new CoordinatorResult<>(expiredOffsetRecords(), null);
+        });
+    }
+
+    /** Tombstones for expired offsets, and for empty groups left without offsets by them. */
+    List<CoordinatorRecord> expiredOffsetRecords() {
+        List<CoordinatorRecord> records = new ArrayList<>();
+        for (String groupId : offsets.groupIds()) {
+            Group group = registry.get(groupId);
+            OffsetStore.ExpiredOffsets expired = offsets.expire(groupId, group);
+            records.addAll(expired.tombstones());
+            if (expired.allExpired() && group != null && group.isEmpty() && group.validateDeleteGroup() == Errors.NONE) {
+                records.addAll(group.deletionRecords());
+            }
+        }
+        if (!records.isEmpty()) {
+            log.info("Expiring {} committed offsets and groups", records.size());
+        }
+        return records;
+    }
+
+    private static boolean matches(Set<String> filter, String value) {
+        if (filter.isEmpty()) {
+            return true;
+        }
+        for (String f : filter) {
+            if (f.toLowerCase(Locale.ROOT).equals(value.toLowerCase(Locale.ROOT))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

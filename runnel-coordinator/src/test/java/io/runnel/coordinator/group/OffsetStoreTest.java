@@ -1,0 +1,83 @@
+package io.runnel.coordinator.group;
+
+import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
+import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
+import org.apache.kafka.common.message.OffsetCommitResponseData;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
+import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class OffsetStoreTest {
+    private static final GroupConfig CONFIG = new GroupConfig(60_000, 1_000, 10, 10, 30_000, 0, 3);
+    private final ShardHarness h = new ShardHarness(CONFIG);
+
+    @Test
+    void committedOffsetsAreFetchedWithEpochAndMetadataAndSurviveAReload() {
+        assertThat(errors(h.write(s -> s.commitOffsets(commit("g", -1, "", 42, "meta"))))).containsOnly(Errors.NONE);
+        h.reload();
+        OffsetFetchResponseGroup fetched = h.shard.fetchOffsets(fetch("g", 0, 1));
+        var partitions = fetched.topics().get(0).partitions();
+        assertThat(partitions.get(0).committedOffset()).isEqualTo(42);
+        assertThat(partitions.get(0).committedLeaderEpoch()).isEqualTo(3);
+        assertThat(partitions.get(0).metadata()).isEqualTo("meta");
+        assertThat(partitions.get(1).committedOffset()).isEqualTo(-1);
+        // All offsets of the group when no topics are named.
+        assertThat(h.shard.fetchOffsets(new OffsetFetchRequestGroup().setGroupId("g").setTopics(null))
+                .topics().get(0).partitions()).hasSize(1);
+    }
+
+    @Test
+    void badCommitsGetKafkasErrorsAndChangeNothing() {
+        assertThat(errors(h.write(s -> s.commitOffsets(commit("g", -1, "", 1, "12345678901"))))).containsOnly(Errors.OFFSET_METADATA_TOO_LARGE);
+        assertThat(errors(h.write(s -> s.commitOffsets(commit("", -1, "", 1, ""))))).containsOnly(Errors.INVALID_GROUP_ID);
+        assertThat(errors(h.write(s -> s.commitOffsets(commit("g", 5, "m-1", 1, ""))))).containsOnly(Errors.ILLEGAL_GENERATION);
+        assertThat(h.log).isEmpty();
+    }
+
+    @Test
+    void offsetsOfAGroupWithoutMembersExpireAfterRetentionAndTheGroupGoes() {
+        h.write(s -> s.commitOffsets(commit("g", -1, "", 1, "")));
+        h.advance(59_000);
+        assertThat(h.shard.offsets().hasOffsets("g")).isTrue();
+        h.advance(2_000);
+        assertThat(h.shard.offsets().hasOffsets("g")).isFalse();
+        assertThat(h.shard.registry().get("g")).isNull();
+        assertThat(h.log.get(h.log.size() - 1).isTombstone()).isTrue();
+    }
+
+    @Test
+    void deleteGroupsRemovesAnEmptyGroupWithItsOffsets() {
+        h.write(s -> s.commitOffsets(commit("g", -1, "", 1, "")));
+        List<DeletableGroupResult> results = h.write(s -> s.deleteGroups(List.of("g", "missing")));
+        assertThat(results).extracting(DeletableGroupResult::errorCode)
+                .containsExactly(Errors.NONE.code(), Errors.GROUP_ID_NOT_FOUND.code());
+        h.reload();
+        assertThat(h.shard.registry().get("g")).isNull();
+        assertThat(h.shard.offsets().hasOffsets("g")).isFalse();
+    }
+
+    static OffsetCommitRequestData commit(String group, int generation, String member, long offset, String metadata) {
+        return new OffsetCommitRequestData().setGroupId(group).setGenerationIdOrMemberEpoch(generation).setMemberId(member)
+                .setTopics(List.of(new OffsetCommitRequestTopic().setName("t").setPartitions(List.of(
+                        new OffsetCommitRequestPartition().setPartitionIndex(0).setCommittedOffset(offset)
+                                .setCommittedLeaderEpoch(3).setCommittedMetadata(metadata)))));
+    }
+
+    static OffsetFetchRequestGroup fetch(String group, int... partitions) {
+        return new OffsetFetchRequestGroup().setGroupId(group).setTopics(List.of(
+                new OffsetFetchRequestTopics().setName("t").setPartitionIndexes(java.util.Arrays.stream(partitions).boxed().toList())));
+    }
+
+    static List<Errors> errors(OffsetCommitResponseData response) {
+        return response.topics().stream().flatMap(t -> t.partitions().stream())
+                .map(p -> Errors.forCode(p.errorCode())).toList();
+    }
+}
