@@ -3,6 +3,8 @@ package io.runnel.broker;
 import io.runnel.broker.api.ApiHandler;
 import io.runnel.broker.api.ApiTable;
 import io.runnel.broker.api.ApiVersionsHandler;
+import io.runnel.broker.api.ConsumerGroupDescribeHandler;
+import io.runnel.broker.api.ConsumerGroupHeartbeatHandler;
 import io.runnel.broker.api.ControllerForwardHandler;
 import io.runnel.broker.api.CreateTopicsHandler;
 import io.runnel.broker.api.DeleteRecordsHandler;
@@ -42,6 +44,7 @@ import io.runnel.broker.purgatory.Purgatory;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupCoordinator;
+import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Controller;
 import io.runnel.metadata.MetadataQuorum;
@@ -113,9 +116,11 @@ public final class Broker implements AutoCloseable {
             Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
             started.add(fetchPurgatory);
             Controller controller = quorum.controller();
-            GroupCoordinator groups = new GroupCoordinator(groupConfig(config), config.offsetsTopicNumPartitions(),
+            GroupCoordinator groups = new GroupCoordinator(groupConfig(config),
+                    ConsumerGroupSettings.fromConfig(config.groupConsumerConfig()), config.offsetsTopicNumPartitions(),
                     config.groupCoordinatorThreads(), new OffsetsTopicLog(replicas, fetchPurgatory, time), time);
             started.add(groups);
+            quorum.addListener(groups::onMetadataUpdate); // before leadership: a loading shard sees the topics
             quorum.addListener(new OffsetsTopicLeadership(config.nodeId(), groups));
             OffsetsTopic offsetsTopic = new OffsetsTopic(controller, config.offsetsTopicNumPartitions(),
                     config.offsetsTopicReplicationFactor(), config.offsetsTopicSegmentBytes());
@@ -151,7 +156,9 @@ public final class Broker implements AutoCloseable {
                     new LeaveGroupHandler(groups),
                     new ListGroupsHandler(groups),
                     new DescribeGroupsHandler(groups),
-                    new DeleteGroupsHandler(groups));
+                    new DeleteGroupsHandler(groups),
+                    new ConsumerGroupHeartbeatHandler(groups),
+                    new ConsumerGroupDescribeHandler(groups));
             table[0] = new ApiTable(handlers);
             long t3 = System.nanoTime();
 

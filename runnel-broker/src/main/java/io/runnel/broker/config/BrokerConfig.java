@@ -376,6 +376,18 @@ public final class BrokerConfig {
         return intValue("group.max.size");
     }
 
+    /** The {@code group.consumer.*} keys that are set or have a default, as strings (lists comma-separated). */
+    public Map<String, String> groupConsumerConfig() {
+        Map<String, String> consumer = new HashMap<>();
+        values.forEach((key, value) -> {
+            if (key.startsWith("group.consumer.") && value != null) {
+                consumer.put(key, value instanceof List<?> list
+                        ? String.join(",", list.stream().map(String::valueOf).toList()) : String.valueOf(value));
+            }
+        });
+        return consumer;
+    }
+
     /** {@code group.coordinator.threads}; when not set, min(4, available processors). */
     public int groupCoordinatorThreads() {
         Object set = values.get("group.coordinator.threads");

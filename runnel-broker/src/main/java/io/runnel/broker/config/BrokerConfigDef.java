@@ -242,6 +242,22 @@ final class BrokerConfigDef {
                 "Largest session timeout in milliseconds a classic group member may ask for.");
         key("group.max.size", Type.INT, Integer.MAX_VALUE, atLeast(1), Importance.MEDIUM,
                 "Most members a classic group may have.");
+        key("group.consumer.session.timeout.ms", Type.INT, 45000, atLeast(1), Importance.MEDIUM,
+                "Milliseconds without a heartbeat after which a consumer group (KIP-848) member is fenced.");
+        key("group.consumer.heartbeat.interval.ms", Type.INT, 5000, atLeast(1), Importance.MEDIUM,
+                "Milliseconds between heartbeats of consumer group (KIP-848) members; below the session timeout.");
+        key("group.consumer.min.session.timeout.ms", Type.INT, null, null, Importance.MEDIUM,
+                "Lower bound of group.consumer.session.timeout.ms. Default: 45000, or the session timeout if lower.");
+        key("group.consumer.max.session.timeout.ms", Type.INT, null, null, Importance.MEDIUM,
+                "Upper bound of group.consumer.session.timeout.ms. Default: 60000, or the session timeout if higher.");
+        key("group.consumer.max.size", Type.INT, Integer.MAX_VALUE, atLeast(1), Importance.MEDIUM,
+                "Most members a consumer group (KIP-848) may have.");
+        key("group.consumer.assignors", Type.LIST, "uniform,range", null, Importance.MEDIUM,
+                "Server-side assignors of consumer groups (uniform, range, or Kafka's class names of them); "
+                        + "the first is the default.");
+        key("group.consumer.migration.policy", Type.STRING, "bidirectional", null, Importance.MEDIUM,
+                "Kafka's online conversion between classic and consumer groups. Runnel converts empty groups only, "
+                        + "whatever the value.");
         key("group.coordinator.threads", Type.INT, null, null, Importance.MEDIUM,
                 "Threads of the group coordinator. Runnel default: min(4, available processors).");
         key("transaction.max.timeout.ms", Type.INT, 900000, atLeast(1), Importance.HIGH,

@@ -2,10 +2,18 @@ package io.runnel.coordinator.group;
 
 import io.runnel.coordinator.group.classic.ClassicGroup;
 import io.runnel.coordinator.group.classic.ClassicGroups;
+import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
+import io.runnel.coordinator.group.consumer.HeartbeatContext;
 import io.runnel.coordinator.runtime.CoordinatorErrors;
 import io.runnel.coordinator.runtime.CoordinatorLog;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.CoordinatorRuntime;
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.TopicImage;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
 import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup;
 import org.apache.kafka.common.message.HeartbeatRequestData;
@@ -30,11 +38,13 @@ import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 /**
@@ -47,15 +57,19 @@ import java.util.function.Function;
 public final class GroupCoordinator implements AutoCloseable {
     private final int numPartitions;
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
+    private final AtomicReference<MetadataImage> metadata = new AtomicReference<>(MetadataImage.empty(""));
 
     /**
-     * @param numPartitions {@code offsets.topic.num.partitions}
-     * @param numThreads    {@code group.coordinator.threads}
+     * @param consumerSettings the {@code group.consumer.*} settings of KIP-848 consumer groups
+     * @param numPartitions    {@code offsets.topic.num.partitions}
+     * @param numThreads       {@code group.coordinator.threads}
      */
-    public GroupCoordinator(GroupConfig config, int numPartitions, int numThreads, CoordinatorLog log, Time time) {
+    public GroupCoordinator(GroupConfig config, ConsumerGroupSettings consumerSettings, int numPartitions,
+                            int numThreads, CoordinatorLog log, Time time) {
         this.numPartitions = numPartitions;
         this.runtime = new CoordinatorRuntime<>("group", numThreads, 10, log,
-                (partition, timer) -> new GroupCoordinatorShard(config, time, timer), time);
+                (partition, timer) -> new GroupCoordinatorShard(config, consumerSettings, metadata::get, time, timer),
+                time);
     }
 
     /** The {@code __consumer_offsets} partition of a group: {@code abs(groupId.hashCode()) % partitions}. */
@@ -84,7 +98,7 @@ public final class GroupCoordinator implements AutoCloseable {
     public CompletableFuture<JoinGroupResponseData> joinGroup(JoinGroupRequestData request, short version, String clientId,
                                                               String clientHost) {
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
-        write(request.groupId(), s -> s.classic().join(request, version, clientId, clientHost, response))
+        write(request.groupId(), s -> s.joinGroup(request, version, clientId, clientHost, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
                         response.complete(ClassicGroups.joinError(request.memberId(), CoordinatorErrors.toError(e)));
@@ -116,6 +130,62 @@ public final class GroupCoordinator implements AutoCloseable {
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(LeaveGroupRequestData request, short version) {
         return write(request.groupId(), s -> s.classic().leave(request, version))
                 .exceptionally(e -> new LeaveGroupResponseData().setErrorCode(CoordinatorErrors.toError(e).code()));
+    }
+
+    /**
+     * Takes a new metadata image (called on the metadata thread, in log order). When topics were
+     * created, deleted or given partitions, every loaded shard bumps the epoch of the consumer
+     * groups whose subscribed topics changed; a shard still loading reads the image when it is done.
+     */
+    public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        metadata.set(current);
+        if (topicShapes(previous).equals(topicShapes(current))) {
+            return;
+        }
+        for (int p = 0; p < numPartitions; p++) {
+            if (runtime.isActive(p)) {
+                runtime.write(p, s -> s.consumer().onMetadataUpdate(current));
+            }
+        }
+    }
+
+    private static Map<Uuid, Integer> topicShapes(MetadataImage image) {
+        Map<Uuid, Integer> shapes = new HashMap<>();
+        for (TopicImage topic : image.topicsById().values()) {
+            shapes.put(topic.id(), topic.partitions().size());
+        }
+        return shapes;
+    }
+
+    /** ConsumerGroupHeartbeat (KIP-848); coordinator failures become the response's error code. */
+    public CompletableFuture<ConsumerGroupHeartbeatResponseData> consumerGroupHeartbeat(
+            ConsumerGroupHeartbeatRequestData request, HeartbeatContext context) {
+        return write(request.groupId(), s -> s.consumer().heartbeat(request, context))
+                .exceptionally(e -> new ConsumerGroupHeartbeatResponseData()
+                        .setErrorCode(CoordinatorErrors.toError(e).code()));
+    }
+
+    /** ConsumerGroupDescribe: one read per shard; the groups come back in request order. */
+    public CompletableFuture<List<ConsumerGroupDescribeResponseData.DescribedGroup>> consumerGroupDescribe(
+            List<String> groupIds) {
+        Map<Integer, List<String>> byPartition = new LinkedHashMap<>();
+        groupIds.forEach(g -> byPartition.computeIfAbsent(partitionFor(g), p -> new ArrayList<>()).add(g));
+        List<CompletableFuture<List<ConsumerGroupDescribeResponseData.DescribedGroup>>> futures = new ArrayList<>();
+        byPartition.forEach((partition, ids) -> futures.add(runtime.read(partition, s -> s.consumer().describe(ids))
+                .exceptionally(e -> {
+                    Errors error = CoordinatorErrors.toError(e);
+                    List<ConsumerGroupDescribeResponseData.DescribedGroup> failed = new ArrayList<>();
+                    ids.forEach(id -> failed.add(new ConsumerGroupDescribeResponseData.DescribedGroup()
+                            .setGroupId(id).setErrorCode(error.code())));
+                    return failed;
+                })));
+        return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
+            Map<String, ConsumerGroupDescribeResponseData.DescribedGroup> byId = new LinkedHashMap<>();
+            futures.forEach(f -> f.join().forEach(g -> byId.put(g.groupId(), g)));
+            List<ConsumerGroupDescribeResponseData.DescribedGroup> ordered = new ArrayList<>();
+            groupIds.forEach(id -> ordered.add(byId.get(id)));
+            return ordered;
+        });
     }
 
     /** OffsetCommit of partitions that exist; on a coordinator failure every partition carries the error. */

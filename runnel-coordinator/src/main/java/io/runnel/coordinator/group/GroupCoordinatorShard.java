@@ -3,11 +3,18 @@ package io.runnel.coordinator.group;
 import io.runnel.coordinator.group.classic.ClassicGroup;
 import io.runnel.coordinator.group.classic.ClassicGroupRecords;
 import io.runnel.coordinator.group.classic.ClassicGroups;
+import io.runnel.coordinator.group.consumer.ConsumerGroupRecords;
+import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
+import io.runnel.coordinator.group.consumer.ConsumerGroups;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.CoordinatorShard;
 import io.runnel.coordinator.runtime.CoordinatorTimer;
+import io.runnel.metadata.MetadataImage;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
@@ -24,13 +31,20 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 
 /**
  * The group coordinator state of one {@code __consumer_offsets} partition: the registry of its
  * groups (classic and consumer), their committed offsets, the classic protocol, and the offset
  * APIs and admin APIs over them. Record types: 1 offsets ({@link OffsetRecords}), 2 classic
- * groups ({@link ClassicGroupRecords}); types 3-15 belong to consumer groups (KIP-848); a type
- * this version does not know is skipped.
+ * groups ({@link ClassicGroupRecords}); types 3-15 consumer groups (KIP-848, {@link
+ * ConsumerGroupRecords}); a type this version does not know is skipped.
+ *
+ * <p>A group id is classic or consumer. Runnel converts only empty groups between the two: a
+ * ConsumerGroupHeartbeat join replaces an empty classic group (see {@link ConsumerGroups#heartbeat})
+ * and a JoinGroup replaces an empty consumer group ({@link #joinGroup}); with members, the other
+ * protocol is refused.
  *
  * <p>Thread-safety: confined to the shard's thread (see {@link io.runnel.coordinator.runtime.CoordinatorRuntime}).
  */
@@ -44,13 +58,25 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     private final GroupRegistry registry = new GroupRegistry();
     private final OffsetStore offsets;
     private final ClassicGroups classic;
+    private final ConsumerGroups consumer;
 
-    public GroupCoordinatorShard(GroupConfig config, Time time, CoordinatorTimer timer) {
+    /**
+     * @param consumerSettings the broker's {@code group.consumer.*} settings
+     * @param metadata         the current metadata image (for consumer group subscriptions)
+     */
+    public GroupCoordinatorShard(GroupConfig config, ConsumerGroupSettings consumerSettings,
+                                 Supplier<MetadataImage> metadata, Time time, CoordinatorTimer timer) {
         this.config = config;
         this.time = time;
         this.timer = timer;
         this.offsets = new OffsetStore(config, time);
         this.classic = new ClassicGroups(registry, config, time, timer);
+        this.consumer = new ConsumerGroups(registry, timer, consumerSettings, metadata);
+    }
+
+    /** A shard with default consumer group settings and no topics (tests of classic groups and offsets). */
+    public GroupCoordinatorShard(GroupConfig config, Time time, CoordinatorTimer timer) {
+        this(config, ConsumerGroupSettings.defaults(), () -> MetadataImage.empty(""), time, timer);
     }
 
     public GroupRegistry registry() {
@@ -63,6 +89,10 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     public ClassicGroups classic() {
         return classic;
+    }
+
+    public ConsumerGroups consumer() {
+        return consumer;
     }
 
     public CoordinatorTimer timer() {
@@ -87,14 +117,40 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
                 }
             }
             case ClassicGroupRecords.TYPE -> classic.replay(record);
-            default -> log.debug("Skipping a __consumer_offsets record of unknown type {}", record.type());
+            default -> {
+                if (ConsumerGroupRecords.owns(record.type())) {
+                    consumer.replay(record);
+                } else {
+                    log.debug("Skipping a __consumer_offsets record of unknown type {}", record.type());
+                }
+            }
         }
     }
 
     @Override
     public void onLoaded() {
         classic.onLoaded();
+        consumer.onLoaded();
         scheduleExpiry();
+    }
+
+    /**
+     * JoinGroup (classic protocol). An empty consumer group under the id is deleted first (its
+     * tombstones lead the records) so the classic group can take the id; a consumer group with
+     * members gets INCONSISTENT_GROUP_PROTOCOL from {@link ClassicGroups#join}.
+     */
+    public CoordinatorResult<Runnable> joinGroup(JoinGroupRequestData request, short version, String clientId,
+                                                 String clientHost, CompletableFuture<JoinGroupResponseData> response) {
+        Group existing = registry.get(request.groupId());
+        if (existing == null || existing.type() == GroupType.CLASSIC || !existing.isEmpty()) {
+            return classic.join(request, version, clientId, clientHost, response);
+        }
+        log.info("[GroupId {}] Empty consumer group becomes a classic group.", request.groupId());
+        List<CoordinatorRecord> records = new ArrayList<>(existing.deletionRecords());
+        registry.remove(request.groupId()); // as its tombstones will on replay; the classic join needs the id free
+        CoordinatorResult<Runnable> joined = classic.join(request, version, clientId, clientHost, response);
+        records.addAll(joined.records());
+        return new CoordinatorResult<>(records, joined.response());
     }
 
     /** OffsetCommit for topics and partitions that exist (the broker answered the others). */

@@ -1,12 +1,17 @@
 package io.runnel.coordinator.group.consumer;
 
+import io.runnel.coordinator.group.Group;
 import io.runnel.coordinator.group.assignor.Assignments;
+import io.runnel.coordinator.runtime.CoordinatorRecord;
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
 
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -19,9 +24,13 @@ import java.util.TreeMap;
  * currently owns it (assigned or pending revocation): a partition whose previous owner has not
  * acknowledged revoking it is not given to its new owner ({@link #currentPartitionEpoch}).
  *
+ * <p>As a {@link Group} it answers the offset and admin APIs: commits need the member's current
+ * epoch; offsets of topics no member subscribes to age from their commit; only an empty group can
+ * be deleted.
+ *
  * <p>Thread-safety: none; owned by the shard thread.
  */
-final class ConsumerGroup {
+public final class ConsumerGroup implements Group {
 
     private final String groupId;
     private int groupEpoch;
@@ -36,8 +45,88 @@ final class ConsumerGroup {
         this.groupId = groupId;
     }
 
-    String groupId() {
+    @Override
+    public String groupId() {
         return groupId;
+    }
+
+    @Override
+    public GroupType type() {
+        return GroupType.CONSUMER;
+    }
+
+    @Override
+    public String stateName() {
+        return state().toString();
+    }
+
+    @Override
+    public String protocolType() {
+        return "consumer";
+    }
+
+    @Override
+    public boolean isEmpty() {
+        return members.isEmpty();
+    }
+
+    /**
+     * A negative epoch commits only to an empty group (assign() or admin); otherwise the member
+     * must exist (UNKNOWN_MEMBER_ID) and give its current epoch (STALE_MEMBER_EPOCH).
+     */
+    @Override
+    public Errors validateOffsetCommit(String memberId, String groupInstanceId, int memberEpoch) {
+        if (memberEpoch < 0 && members.isEmpty()) {
+            return Errors.NONE;
+        }
+        return validateMember(memberId, memberEpoch);
+    }
+
+    /** A fetch that names no member (or an empty one with a negative epoch) is from outside the group. */
+    @Override
+    public Errors validateOffsetFetch(String memberId, int memberEpoch) {
+        if (memberId == null || memberId.isEmpty() && memberEpoch < 0) {
+            return Errors.NONE;
+        }
+        return validateMember(memberId, memberEpoch);
+    }
+
+    private Errors validateMember(String memberId, int memberEpoch) {
+        ConsumerGroupMember member = memberId == null ? null : members.get(memberId);
+        if (member == null) {
+            return Errors.UNKNOWN_MEMBER_ID;
+        }
+        return member.memberEpoch() == memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+    }
+
+    /** Whether a member subscribes to {@code topic} by name or by regex. */
+    @Override
+    public boolean isSubscribedTo(String topic) {
+        for (ConsumerGroupMember member : members.values()) {
+            if (member.subscribedTopicNames().contains(topic) || member.subscribedTopicRegex() != null
+                    && TopicSubscriptions.matches(member.subscribedTopicRegex(), topic)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Kafka's rule for consumer groups: an offset of a topic no member subscribes to ages from its commit. */
+    @Override
+    public long offsetExpirationBaseMs(String topic, long commitTimestampMs) {
+        return isSubscribedTo(topic) ? -1 : commitTimestampMs;
+    }
+
+    @Override
+    public Errors validateDeleteGroup() {
+        return members.isEmpty() ? Errors.NONE : Errors.NON_EMPTY_GROUP;
+    }
+
+    /** Tombstones of the group's own records; an empty group has no member records left. */
+    @Override
+    public List<CoordinatorRecord> deletionRecords() {
+        return List.of(ConsumerGroupRecords.targetAssignmentMetadataTombstone(groupId),
+                ConsumerGroupRecords.groupMetadataTombstone(groupId));
     }
 
     int groupEpoch() {

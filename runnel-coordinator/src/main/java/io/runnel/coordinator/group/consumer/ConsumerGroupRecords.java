@@ -44,6 +44,12 @@ public final class ConsumerGroupRecords {
         return type >= 3 && type <= 15;
     }
 
+    /** Whether this version knows {@code type}; other types of the range are skipped on replay. */
+    static boolean isKnown(short type) {
+        return type == GROUP_METADATA || type == MEMBER_SUBSCRIPTION || type == TARGET_ASSIGNMENT_METADATA
+                || type == TARGET_ASSIGNMENT_MEMBER || type == CURRENT_ASSIGNMENT;
+    }
+
     /** The group and member id of a record key (member id null for per-group types). */
     public record Key(String groupId, String memberId) {
     }

@@ -1,11 +1,12 @@
 package io.runnel.coordinator.group.consumer;
 
+import io.runnel.coordinator.group.Group;
+import io.runnel.coordinator.group.GroupRegistry;
 import io.runnel.coordinator.group.assignor.PartitionAssignor;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.CoordinatorTimer;
 import io.runnel.metadata.MetadataImage;
-import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData;
@@ -16,7 +17,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -48,16 +49,19 @@ public final class ConsumerGroups {
     private final Supplier<String> memberIdGenerator;
     private final Map<String, PartitionAssignor> assignors;
     private final TopicSubscriptions subscriptions = new TopicSubscriptions();
-    private final Map<String, ConsumerGroup> groups = new HashMap<>();
+    private final GroupRegistry registry;
 
     /**
+     * @param registry          the shard's groups of both protocols; consumer groups are added
+     *                          and removed only by {@link #replay}
      * @param timer             the shard's timers
      * @param settings          the broker's consumer group settings
      * @param metadata          the current metadata image (topics by name, partition counts, ids)
      * @param memberIdGenerator member ids for v0 clients that let the server choose
      */
-    public ConsumerGroups(CoordinatorTimer timer, ConsumerGroupSettings settings, Supplier<MetadataImage> metadata,
-                          Supplier<String> memberIdGenerator) {
+    public ConsumerGroups(GroupRegistry registry, CoordinatorTimer timer, ConsumerGroupSettings settings,
+                          Supplier<MetadataImage> metadata, Supplier<String> memberIdGenerator) {
+        this.registry = registry;
         this.timer = timer;
         this.settings = settings;
         this.metadata = metadata;
@@ -66,24 +70,36 @@ public final class ConsumerGroups {
     }
 
     /** With random member ids ({@link Uuid#randomUuid()}) for v0 clients. */
-    public ConsumerGroups(CoordinatorTimer timer, ConsumerGroupSettings settings, Supplier<MetadataImage> metadata) {
-        this(timer, settings, metadata, () -> Uuid.randomUuid().toString());
+    public ConsumerGroups(GroupRegistry registry, CoordinatorTimer timer, ConsumerGroupSettings settings,
+                          Supplier<MetadataImage> metadata) {
+        this(registry, timer, settings, metadata, () -> Uuid.randomUuid().toString());
     }
 
     // ---- ConsumerGroupHeartbeat ----
 
     /**
      * Handles a ConsumerGroupHeartbeat: join (epoch 0), heartbeat, leave (-1) or static leave (-2).
-     * An error is a response with its error code and no records.
+     * An error is a response with its error code and no records. A join to an empty classic group
+     * replaces it (its tombstone comes first); a classic group with members is GROUP_ID_NOT_FOUND.
      */
     public CoordinatorResult<ConsumerGroupHeartbeatResponseData> heartbeat(ConsumerGroupHeartbeatRequestData request,
                                                                           HeartbeatContext context) {
         try {
             HeartbeatValidation.validate(request, context, assignors.keySet(), subscriptions);
+            List<CoordinatorRecord> records = new ArrayList<>();
+            Group existing = registry.get(request.groupId());
+            if (existing != null && !(existing instanceof ConsumerGroup)) {
+                if (!existing.isEmpty() || request.memberEpoch() != 0) {
+                    throw Errors.GROUP_ID_NOT_FOUND.exception("Group " + request.groupId()
+                            + " is not a consumer group.");
+                }
+                records.addAll(existing.deletionRecords());
+                log.info("[GroupId {}] Empty {} group becomes a consumer group.", request.groupId(), existing.type());
+            }
             if (request.memberEpoch() < 0) {
                 return leave(request);
             }
-            ConsumerGroup group = groups.get(request.groupId());
+            ConsumerGroup group = registry.get(request.groupId(), ConsumerGroup.class);
             if (group == null) {
                 if (request.memberEpoch() != 0) {
                     throw Errors.GROUP_ID_NOT_FOUND.exception("Consumer group " + request.groupId() + " not found.");
@@ -94,7 +110,8 @@ public final class ConsumerGroups {
             MemberHeartbeat.Outcome outcome = new MemberHeartbeat(group, request, context, settings, assignors,
                     subscriptions, metadata.get()).run(memberId);
             armTimers(group.groupId(), outcome);
-            return outcome.result();
+            records.addAll(outcome.result().records());
+            return new CoordinatorResult<>(records, outcome.result().response());
         } catch (ApiException e) {
             return CoordinatorResult.of(new ConsumerGroupHeartbeatResponseData()
                     .setErrorCode(Errors.forException(e).code()).setErrorMessage(e.getMessage()));
@@ -117,7 +134,7 @@ public final class ConsumerGroups {
     }
 
     private CoordinatorResult<ConsumerGroupHeartbeatResponseData> leave(ConsumerGroupHeartbeatRequestData request) {
-        ConsumerGroup group = groups.get(request.groupId());
+        ConsumerGroup group = registry.get(request.groupId(), ConsumerGroup.class);
         if (group == null) {
             throw Errors.GROUP_ID_NOT_FOUND.exception("Consumer group " + request.groupId() + " not found.");
         }
@@ -183,7 +200,7 @@ public final class ConsumerGroups {
 
     /** Fences the member if it still exists (and is still in {@code onlyInEpoch}, unless -1). */
     private CoordinatorResult<Void> fenceOnTimeout(String groupId, String memberId, int onlyInEpoch, String reason) {
-        ConsumerGroup group = groups.get(groupId);
+        ConsumerGroup group = registry.get(groupId, ConsumerGroup.class);
         ConsumerGroupMember member = group == null ? null : group.member(memberId);
         if (member == null || onlyInEpoch != -1 && member.memberEpoch() != onlyInEpoch) {
             return CoordinatorResult.of(null);
@@ -210,7 +227,7 @@ public final class ConsumerGroups {
      * revoke partitions; called once after the shard has loaded its partition.
      */
     public void onLoaded() {
-        groups.values().forEach(group -> group.members().values().forEach(member -> {
+        consumerGroups().forEach(group -> group.members().values().forEach(member -> {
             scheduleSessionTimeout(group.groupId(), member.memberId());
             if (member.state() == MemberState.UNREVOKED_PARTITIONS) {
                 scheduleRebalanceTimeout(group.groupId(), member.memberId(), member.memberEpoch(),
@@ -227,106 +244,35 @@ public final class ConsumerGroups {
      */
     public CoordinatorResult<Void> onMetadataUpdate(MetadataImage image) {
         List<CoordinatorRecord> records = new ArrayList<>();
-        new TreeMap<>(groups).forEach((groupId, group) -> {
+        consumerGroups().forEach(group -> {
             if (group.members().isEmpty()) {
                 return;
             }
             Set<String> topics = subscriptions.subscribedTopics(group.members().values(), image);
             long hash = TopicSubscriptions.metadataHash(topics, image);
             if (hash != group.metadataHash()) {
-                records.add(ConsumerGroupRecords.groupMetadata(groupId, group.groupEpoch() + 1, hash));
+                records.add(ConsumerGroupRecords.groupMetadata(group.groupId(), group.groupEpoch() + 1, hash));
             }
         });
         return new CoordinatorResult<>(records, null);
     }
 
-    // ---- admin ----
+    // ---- ConsumerGroupDescribe ----
 
-    public boolean contains(String groupId) {
-        return groups.containsKey(groupId);
-    }
-
-    /** The group's state, {@link GroupState#DEAD} if there is no such consumer group. */
-    public GroupState state(String groupId) {
-        ConsumerGroup group = groups.get(groupId);
-        return group == null ? GroupState.DEAD : group.state();
-    }
-
-    /** Every consumer group of this shard, by group id. */
-    public List<GroupListing> listGroups() {
-        List<GroupListing> listings = new ArrayList<>();
-        new TreeMap<>(groups).forEach((id, group) -> listings.add(new GroupListing(id, group.state())));
-        return listings;
-    }
-
-    /** ConsumerGroupDescribe; a group that is not a consumer group here gets GROUP_ID_NOT_FOUND. */
+    /** ConsumerGroupDescribe; a group that is not a consumer group here gets GROUP_ID_NOT_FOUND, as in Kafka. */
     public List<ConsumerGroupDescribeResponseData.DescribedGroup> describe(List<String> groupIds) {
         MetadataImage image = metadata.get();
         List<ConsumerGroupDescribeResponseData.DescribedGroup> described = new ArrayList<>();
         for (String groupId : groupIds) {
-            ConsumerGroup group = groups.get(groupId);
+            ConsumerGroup group = registry.get(groupId, ConsumerGroup.class);
             described.add(group == null
                     ? new ConsumerGroupDescribeResponseData.DescribedGroup().setGroupId(groupId)
                             .setErrorCode(Errors.GROUP_ID_NOT_FOUND.code())
-                            .setErrorMessage("Group " + groupId + " not found.")
+                            .setErrorMessage(registry.get(groupId) == null ? "Group " + groupId + " not found."
+                                    : "Group " + groupId + " is not a consumer group.")
                     : GroupDescriptions.describe(group, settings.assignors().get(0), image));
         }
         return described;
-    }
-
-    /**
-     * Deletes an empty group (DeleteGroups): tombstones for its group records. The caller deletes
-     * its committed offsets. GROUP_ID_NOT_FOUND if absent, NON_EMPTY_GROUP if it has members.
-     */
-    public CoordinatorResult<Errors> delete(String groupId) {
-        ConsumerGroup group = groups.get(groupId);
-        if (group == null) {
-            return CoordinatorResult.of(Errors.GROUP_ID_NOT_FOUND);
-        }
-        if (!group.members().isEmpty()) {
-            return CoordinatorResult.of(Errors.NON_EMPTY_GROUP);
-        }
-        return new CoordinatorResult<>(List.of(ConsumerGroupRecords.targetAssignmentMetadataTombstone(groupId),
-                ConsumerGroupRecords.groupMetadataTombstone(groupId)), Errors.NONE);
-    }
-
-    /**
-     * Checks an OffsetCommit (v9+) from a member of a consumer group: a negative epoch commits
-     * only to an empty group (admin or manual commits); otherwise the member must exist and give
-     * its current epoch. GROUP_ID_NOT_FOUND if this is not a consumer group here.
-     */
-    public Errors validateOffsetCommit(String groupId, String memberId, int memberEpoch) {
-        ConsumerGroup group = groups.get(groupId);
-        if (group == null) {
-            return Errors.GROUP_ID_NOT_FOUND;
-        }
-        if (memberEpoch < 0 && group.members().isEmpty()) {
-            return Errors.NONE;
-        }
-        return validateMember(group, memberId, memberEpoch);
-    }
-
-    /**
-     * Checks an OffsetFetch (v9+) that names a member: without a member id (or with a negative
-     * epoch and no member id) anyone may fetch; otherwise as for commits.
-     */
-    public Errors validateOffsetFetch(String groupId, String memberId, int memberEpoch) {
-        ConsumerGroup group = groups.get(groupId);
-        if (group == null) {
-            return Errors.GROUP_ID_NOT_FOUND;
-        }
-        if (memberId == null || memberId.isEmpty() && memberEpoch < 0) {
-            return Errors.NONE;
-        }
-        return validateMember(group, memberId, memberEpoch);
-    }
-
-    private static Errors validateMember(ConsumerGroup group, String memberId, int memberEpoch) {
-        ConsumerGroupMember member = memberId == null ? null : group.member(memberId);
-        if (member == null) {
-            return Errors.UNKNOWN_MEMBER_ID;
-        }
-        return member.memberEpoch() == memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
     }
 
     // ---- replay ----
@@ -336,13 +282,21 @@ public final class ConsumerGroups {
      * records this class produced and for records loaded from the partition.
      */
     public void replay(CoordinatorRecord record) {
+        if (!ConsumerGroupRecords.isKnown(record.type())) {
+            log.debug("Skipping a consumer group record of unknown type {}", record.type());
+            return;
+        }
         ConsumerGroupRecords.Key key = ConsumerGroupRecords.readKey(record);
         byte[] value = record.value();
         if (value == null) {
             replayTombstone(record.type(), key);
             return;
         }
-        ConsumerGroup group = groups.computeIfAbsent(key.groupId(), ConsumerGroup::new);
+        ConsumerGroup group = registry.get(key.groupId(), ConsumerGroup.class);
+        if (group == null) {
+            group = new ConsumerGroup(key.groupId()); // replaces an empty classic group, if any
+            registry.put(group);
+        }
         switch (record.type()) {
             case ConsumerGroupRecords.GROUP_METADATA -> {
                 ConsumerGroupRecords.GroupMetadata metadata = ConsumerGroupRecords.readGroupMetadata(value);
@@ -354,29 +308,39 @@ public final class ConsumerGroups {
                     group.replayAssignmentEpoch(ConsumerGroupRecords.readTargetAssignmentMetadata(value));
             case ConsumerGroupRecords.TARGET_ASSIGNMENT_MEMBER ->
                     group.replayTarget(key.memberId(), ConsumerGroupRecords.readTargetAssignmentMember(value));
-            case ConsumerGroupRecords.CURRENT_ASSIGNMENT ->
+            default ->
                     group.replayCurrentAssignment(key.memberId(), ConsumerGroupRecords.readCurrentAssignment(value));
-            default -> throw new IllegalArgumentException("Not a consumer group record type: " + record.type());
         }
     }
 
+    /** A tombstone changes only a consumer group (a classic group may have taken the id since). */
     private void replayTombstone(short type, ConsumerGroupRecords.Key key) {
-        ConsumerGroup group = groups.get(key.groupId());
+        ConsumerGroup group = registry.get(key.groupId(), ConsumerGroup.class);
         if (group == null) {
             return;
         }
         switch (type) {
-            case ConsumerGroupRecords.GROUP_METADATA -> groups.remove(key.groupId());
+            case ConsumerGroupRecords.GROUP_METADATA -> registry.remove(key.groupId());
             case ConsumerGroupRecords.MEMBER_SUBSCRIPTION -> group.replayMemberRemoved(key.memberId());
             case ConsumerGroupRecords.TARGET_ASSIGNMENT_METADATA -> group.replayAssignmentEpoch(0);
             case ConsumerGroupRecords.TARGET_ASSIGNMENT_MEMBER -> group.replayTargetRemoved(key.memberId());
-            case ConsumerGroupRecords.CURRENT_ASSIGNMENT -> group.replayCurrentAssignmentRemoved(key.memberId());
-            default -> throw new IllegalArgumentException("Not a consumer group record type: " + type);
+            default -> group.replayCurrentAssignmentRemoved(key.memberId());
         }
+    }
+
+    private List<ConsumerGroup> consumerGroups() {
+        List<ConsumerGroup> groups = new ArrayList<>();
+        registry.all().forEach(g -> {
+            if (g instanceof ConsumerGroup group) {
+                groups.add(group);
+            }
+        });
+        groups.sort(Comparator.comparing(ConsumerGroup::groupId));
+        return groups;
     }
 
     /** Visible for tests: the group's state as replayed, or null. */
     ConsumerGroup group(String groupId) {
-        return groups.get(groupId);
+        return registry.get(groupId, ConsumerGroup.class);
     }
 }

@@ -1,5 +1,6 @@
 package io.runnel.coordinator.group.consumer;
 
+import io.runnel.coordinator.group.GroupCoordinatorShard;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -20,6 +21,9 @@ final class HeartbeatValidation {
     static void validate(ConsumerGroupHeartbeatRequestData request, HeartbeatContext context,
                          Set<String> assignors, TopicSubscriptions subscriptions) {
         throwIfEmpty(request.groupId(), "GroupId can't be empty.");
+        if (!GroupCoordinatorShard.isValidGroupId(request.groupId())) {
+            throw invalid("GroupId is too long.");
+        }
         throwIfEmpty(request.instanceId(), "InstanceId can't be empty.");
         throwIfEmpty(request.rackId(), "RackId can't be empty.");
         if (context.apiVersion() >= HeartbeatContext.CLIENT_GENERATED_MEMBER_ID_VERSION || request.memberEpoch() != 0) {

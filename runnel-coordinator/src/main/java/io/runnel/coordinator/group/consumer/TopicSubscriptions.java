@@ -41,6 +41,14 @@ final class TopicSubscriptions {
         return pattern;
     }
 
+    /**
+     * Whether {@code regex} matches the whole of {@code topic} (internal topics never match).
+     * Uncached: for the rare offset expiry and deletion checks, not for heartbeats.
+     */
+    static boolean matches(String regex, String topic) {
+        return !Topic.isInternal(topic) && Pattern.compile(regex).matcher(topic).matches();
+    }
+
     /** Names of existing topics that {@code members} subscribe to, by name or regex, sorted. */
     Set<String> subscribedTopics(Collection<ConsumerGroupMember> members, MetadataImage image) {
         Set<String> topics = new TreeSet<>();

@@ -1,6 +1,7 @@
 package io.runnel.coordinator.group.consumer;
 
 import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupDescribeResponseData.DescribedGroup;
 import org.apache.kafka.common.protocol.Errors;
@@ -29,7 +30,7 @@ class ConsumerGroupsTest {
         assertThat(m1.epoch).isEqualTo(1);
         assertThat(m1.ownedOf(t)).containsExactly(0, 1, 2, 3, 4, 5);
         assertThat(m1.lastResponse.heartbeatIntervalMs()).isEqualTo(5000);
-        assertThat(shard.groups.state(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -48,7 +49,7 @@ class ConsumerGroupsTest {
         assertThat(m1.epoch).as("m1 stays in its epoch until it has revoked").isEqualTo(1);
         assertThat(m1.ownedCount()).isEqualTo(3);
         assertThat(shard.groups.group(GROUP).member("m1").state()).isEqualTo(MemberState.UNREVOKED_PARTITIONS);
-        assertThat(shard.groups.state(GROUP)).isEqualTo(GroupState.RECONCILING);
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.RECONCILING);
 
         m2.heartbeat();
         assertThat(m2.ownedCount()).as("m1 has not acknowledged the revocation yet").isZero();
@@ -61,7 +62,7 @@ class ConsumerGroupsTest {
         Set<Integer> all = new HashSet<>(m1.ownedOf(t));
         all.addAll(m2.ownedOf(t));
         assertThat(all).containsExactlyInAnyOrder(0, 1, 2, 3, 4, 5);
-        assertThat(shard.groups.state(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -147,7 +148,7 @@ class ConsumerGroupsTest {
         assertThat(a1.heartbeat()).isEqualTo(Errors.FENCED_INSTANCE_ID);
         assertThat(new TestMember(shard, GROUP, "a-3", "instance-a").join(List.of("t")))
                 .isEqualTo(Errors.UNRELEASED_INSTANCE_ID);
-        assertThat(shard.groups.state(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -202,7 +203,7 @@ class ConsumerGroupsTest {
         assertThat(m.owned).containsOnlyKeys(a, b);
 
         Uuid c = shard.topic("orders-c", 1);
-        assertThat(shard.groups.state(GROUP)).isEqualTo(GroupState.ASSIGNING);
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.ASSIGNING);
         m.heartbeat();
         assertThat(m.owned).containsOnlyKeys(a, b, c);
         assertThat(shard.groups.describe(List.of(GROUP)).get(0).members().get(0).subscribedTopicRegex())
@@ -232,7 +233,7 @@ class ConsumerGroupsTest {
         m.heartbeat();
         assertThat(m.owned).isEmpty();
         assertThat(m.epoch).isEqualTo(shard.groups.group(GROUP).groupEpoch());
-        assertThat(shard.groups.state(GROUP)).isEqualTo(GroupState.STABLE);
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.STABLE);
     }
 
     @Test
@@ -277,7 +278,10 @@ class ConsumerGroupsTest {
             assertThat(member.targetAssignment()).isEqualTo(member.assignment());
         });
         assertThat(described.get(1).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
-        assertThat(shard.groups.listGroups()).containsExactly(new GroupListing(GROUP, GroupState.STABLE));
+        ConsumerGroup asGroup = shard.groups.group(GROUP);
+        assertThat(asGroup.stateName()).isEqualTo("Stable");
+        assertThat(asGroup.protocolType()).isEqualTo("consumer");
+        assertThat(asGroup.type()).isEqualTo(GroupType.CONSUMER);
     }
 
     @Test
@@ -286,15 +290,13 @@ class ConsumerGroupsTest {
         TestMember m = new TestMember(shard, GROUP, "m");
         m.join(List.of("t"));
 
-        assertThat(shard.groups.delete(GROUP).response()).isEqualTo(Errors.NON_EMPTY_GROUP);
+        assertThat(shard.groups.group(GROUP).validateDeleteGroup()).isEqualTo(Errors.NON_EMPTY_GROUP);
         m.leave();
-        assertThat(shard.groups.state(GROUP)).isEqualTo(GroupState.EMPTY);
-        var deletion = shard.groups.delete(GROUP);
-        shard.apply(deletion.records());
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.EMPTY);
+        assertThat(shard.groups.group(GROUP).validateDeleteGroup()).isEqualTo(Errors.NONE);
+        shard.apply(shard.groups.group(GROUP).deletionRecords());
 
-        assertThat(deletion.response()).isEqualTo(Errors.NONE);
-        assertThat(shard.groups.contains(GROUP)).isFalse();
-        assertThat(shard.groups.delete(GROUP).response()).isEqualTo(Errors.GROUP_ID_NOT_FOUND);
+        assertThat(shard.registry.get(GROUP)).isNull();
     }
 
     @Test
@@ -302,16 +304,30 @@ class ConsumerGroupsTest {
         shard.topic("t", 2);
         TestMember m = new TestMember(shard, GROUP, "m");
         m.join(List.of("t"));
+        ConsumerGroup group = shard.groups.group(GROUP);
 
-        assertThat(shard.groups.validateOffsetCommit(GROUP, "m", m.epoch)).isEqualTo(Errors.NONE);
-        assertThat(shard.groups.validateOffsetCommit(GROUP, "m", m.epoch - 1)).isEqualTo(Errors.STALE_MEMBER_EPOCH);
-        assertThat(shard.groups.validateOffsetCommit(GROUP, "x", 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
-        assertThat(shard.groups.validateOffsetCommit(GROUP, "", -1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
-        assertThat(shard.groups.validateOffsetFetch(GROUP, null, -1)).isEqualTo(Errors.NONE);
-        assertThat(shard.groups.validateOffsetFetch(GROUP, "m", m.epoch + 1)).isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(group.validateOffsetCommit("m", null, m.epoch)).isEqualTo(Errors.NONE);
+        assertThat(group.validateOffsetCommit("m", null, m.epoch - 1)).isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(group.validateOffsetCommit("x", null, 1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(group.validateOffsetCommit("", null, -1)).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
+        assertThat(group.validateOffsetFetch(null, -1)).isEqualTo(Errors.NONE);
+        assertThat(group.validateOffsetFetch("m", m.epoch + 1)).isEqualTo(Errors.STALE_MEMBER_EPOCH);
+        assertThat(group.isSubscribedTo("t")).isTrue();
+        assertThat(group.offsetExpirationBaseMs("t", 1000)).isEqualTo(-1);
+        assertThat(group.offsetExpirationBaseMs("u", 1000)).isEqualTo(1000);
         m.leave();
-        assertThat(shard.groups.validateOffsetCommit(GROUP, "", -1)).as("admin commit to an empty group")
+        assertThat(group.validateOffsetCommit("", null, -1)).as("admin commit to an empty group")
                 .isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void regexMembersAreSubscribedToMatchingTopics() {
+        shard.topic("orders-a", 1);
+        TestMember m = new TestMember(shard, GROUP, "m");
+        m.joinWithRegex("orders-.*");
+
+        assertThat(shard.groups.group(GROUP).isSubscribedTo("orders-z")).isTrue();
+        assertThat(shard.groups.group(GROUP).isSubscribedTo("payments")).isFalse();
     }
 
     private static void stabilize(List<TestMember> members, List<String> topics) {

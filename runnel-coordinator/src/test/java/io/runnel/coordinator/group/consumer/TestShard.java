@@ -1,10 +1,12 @@
 package io.runnel.coordinator.group.consumer;
 
+import io.runnel.coordinator.group.GroupRegistry;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
+import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
@@ -25,12 +27,13 @@ final class TestShard {
 
     final FakeTimer timer = new FakeTimer();
     final List<CoordinatorRecord> log = new ArrayList<>();
+    final GroupRegistry registry = new GroupRegistry();
     final ConsumerGroups groups;
     private MetadataImage image = MetadataImage.empty("test");
 
     TestShard(ConsumerGroupSettings settings) {
         AtomicInteger ids = new AtomicInteger();
-        groups = new ConsumerGroups(timer, settings, () -> image, () -> "generated-" + ids.incrementAndGet());
+        groups = new ConsumerGroups(registry, timer, settings, () -> image, () -> "generated-" + ids.incrementAndGet());
     }
 
     TestShard() {
@@ -58,8 +61,10 @@ final class TestShard {
         timer.advance(ms, result -> apply(result.records()));
     }
 
-    MetadataImage image() {
-        return image;
+    /** The group's state; DEAD when there is no such consumer group. */
+    GroupState state(String groupId) {
+        ConsumerGroup group = groups.group(groupId);
+        return group == null ? GroupState.DEAD : group.state();
     }
 
     /** Creates (or resizes) a topic and tells the groups. */
