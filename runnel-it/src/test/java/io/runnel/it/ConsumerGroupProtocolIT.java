@@ -144,11 +144,13 @@ class ConsumerGroupProtocolIT {
     @Test
     void committedOffsetsAreSeenByTheNextConsumer() throws Exception {
         TopicPartition partition = new TopicPartition("commits", 0);
-        try (KafkaConsumer<String, String> first = subscribed("commits-g", "commits")) {
+        try (KafkaConsumer<String, String> first = consumer("commits-g", false)) {
+            first.subscribe(List.of("commits"));
             await().atMost(Duration.ofSeconds(30)).until(() -> !first.poll(Duration.ofMillis(100)).isEmpty());
             first.commitSync(Map.of(partition, new OffsetAndMetadata(42, "half way")));
         }
-        try (KafkaConsumer<String, String> next = subscribed("commits-g", "commits")) {
+        try (KafkaConsumer<String, String> next = consumer("commits-g", false)) {
+            next.subscribe(List.of("commits"));
             List<ConsumerRecord<String, String>> records = new ArrayList<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
                 next.poll(Duration.ofMillis(100)).forEach(records::add);
@@ -193,11 +195,16 @@ class ConsumerGroupProtocolIT {
     }
 
     private static KafkaConsumer<String, String> consumer(String group) {
+        return consumer(group, true);
+    }
+
+    private static KafkaConsumer<String, String> consumer(String group, boolean autoCommit) {
         return new KafkaConsumer<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
                 ConsumerConfig.GROUP_ID_CONFIG, group,
                 ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer",
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, String.valueOf(autoCommit),
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000"),
                 new StringDeserializer(), new StringDeserializer());
     }
