@@ -7,25 +7,38 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
+import org.apache.kafka.common.message.ConsumerGroupDescribeRequestData;
+import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
 import org.apache.kafka.common.message.DeleteRecordsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DescribeClusterRequestData;
 import org.apache.kafka.common.message.DescribeConfigsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
 import org.apache.kafka.common.message.DescribeLogDirsRequestData;
 import org.apache.kafka.common.message.DescribeProducersRequestData;
 import org.apache.kafka.common.message.DescribeTopicPartitionsRequestData;
 import org.apache.kafka.common.message.FetchRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
-import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.MetadataRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
 import org.apache.kafka.common.message.OffsetForLeaderEpochRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -55,7 +68,7 @@ class ProtocolVersionsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = InProcessBroker.start();
+        broker = InProcessBroker.start(Map.of("group.initial.rebalance.delay.ms", "0"));
         try (Admin admin = broker.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
             topicId = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
@@ -164,6 +177,59 @@ class ProtocolVersionsIT {
             return data;
         });
         r.put(ApiKeys.INIT_PRODUCER_ID, v -> new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60000));
+        groupRequests(r);
         return r;
+    }
+
+    /** The group coordinator's APIs; each version uses its own group so no answer waits on another. */
+    private static void groupRequests(Map<ApiKeys, Function<Short, ApiMessage>> r) {
+        r.put(ApiKeys.FIND_COORDINATOR, v -> v < 4 ? new FindCoordinatorRequestData().setKey("pv-g")
+                : new FindCoordinatorRequestData().setCoordinatorKeys(List.of("pv-g")));
+        r.put(ApiKeys.OFFSET_COMMIT, v -> {
+            OffsetCommitRequestData.OffsetCommitRequestTopic topic = new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                    .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                            .setPartitionIndex(0).setCommittedOffset(0)));
+            if (v < 10) {
+                topic.setName(TOPIC);
+            } else {
+                topic.setTopicId(topicId);
+            }
+            return new OffsetCommitRequestData().setGroupId("pv-g").setGenerationIdOrMemberEpoch(-1)
+                    .setTopics(List.of(topic));
+        });
+        r.put(ApiKeys.OFFSET_FETCH, v -> v < 8
+                ? new OffsetFetchRequestData().setGroupId("pv-g").setTopics(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestTopic().setName(TOPIC).setPartitionIndexes(List.of(0))))
+                : new OffsetFetchRequestData().setGroups(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("pv-g").setTopics(null))));
+        r.put(ApiKeys.OFFSET_DELETE, v -> {
+            OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection topics =
+                    new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
+            topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(TOPIC).setPartitions(List.of(
+                    new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
+            return new OffsetDeleteRequestData().setGroupId("pv-g").setTopics(topics);
+        });
+        r.put(ApiKeys.JOIN_GROUP, v -> {
+            JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
+                    new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
+            protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
+            return new JoinGroupRequestData().setGroupId("pv-join-" + v).setSessionTimeoutMs(10_000)
+                    .setRebalanceTimeoutMs(10_000).setMemberId("").setProtocolType("consumer").setProtocols(protocols);
+        });
+        r.put(ApiKeys.SYNC_GROUP, v -> new SyncGroupRequestData().setGroupId("pv-sync").setGenerationId(1)
+                .setMemberId("unknown"));
+        r.put(ApiKeys.HEARTBEAT, v -> new HeartbeatRequestData().setGroupId("pv-sync").setGenerationId(1)
+                .setMemberId("unknown"));
+        r.put(ApiKeys.LEAVE_GROUP, v -> v < 3 ? new LeaveGroupRequestData().setGroupId("pv-sync").setMemberId("unknown")
+                : new LeaveGroupRequestData().setGroupId("pv-sync").setMembers(List.of(
+                        new LeaveGroupRequestData.MemberIdentity().setMemberId("unknown"))));
+        r.put(ApiKeys.LIST_GROUPS, v -> new ListGroupsRequestData());
+        r.put(ApiKeys.DESCRIBE_GROUPS, v -> new DescribeGroupsRequestData().setGroups(List.of("pv-g")));
+        r.put(ApiKeys.DELETE_GROUPS, v -> new DeleteGroupsRequestData().setGroupsNames(List.of("pv-none")));
+        r.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, v -> new ConsumerGroupHeartbeatRequestData().setGroupId("pv-consumer")
+                .setMemberId("pv-member-" + v).setMemberEpoch(0).setRebalanceTimeoutMs(10_000)
+                .setSubscribedTopicNames(List.of(TOPIC)).setTopicPartitions(List.of()));
+        r.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, v -> new ConsumerGroupDescribeRequestData()
+                .setGroupIds(List.of("pv-consumer", "pv-none")));
     }
 }
