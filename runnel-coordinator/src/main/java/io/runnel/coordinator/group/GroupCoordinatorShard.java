@@ -120,6 +120,13 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             default -> {
                 if (ConsumerGroupRecords.owns(record.type())) {
                     consumer.replay(record);
+                    if (record.isTombstone()) {
+                        // A deleted consumer group's offsets belong to an offsets-only group again.
+                        String groupId = ConsumerGroupRecords.readKey(record).groupId();
+                        if (registry.get(groupId) == null && offsets.hasOffsets(groupId)) {
+                            classic.ensureGroup(groupId);
+                        }
+                    }
                 } else {
                     log.debug("Skipping a __consumer_offsets record of unknown type {}", record.type());
                 }
