@@ -45,6 +45,7 @@ import static org.awaitility.Awaitility.await;
 class ConsumerGroupProtocolIT {
 
     private static final int SESSION_TIMEOUT_MS = 6_000;
+    private static final String GROUPS_TOOL = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
     private static InProcessBroker broker;
     private static Path workDir;
 
@@ -163,6 +164,27 @@ class ConsumerGroupProtocolIT {
             Map<TopicPartition, OffsetAndMetadata> offsets =
                     admin.listConsumerGroupOffsets("commits-g").partitionsToOffsetAndMetadata().get();
             assertThat(offsets.get(partition).offset()).isGreaterThanOrEqualTo(42);
+        }
+    }
+
+    @Test
+    void kafkaConsumerGroupsToolDescribesAConsumerGroup() throws Exception {
+        try (KafkaConsumer<String, String> member = subscribed("tool-g", "commits")) {
+            Set<String> read = new HashSet<>();
+            pollUntil(List.of(member), read, sizes -> sizes.equals(List.of(1)) && !read.isEmpty());
+            member.commitSync(Map.of(new TopicPartition("commits", 0), new OffsetAndMetadata(60)));
+
+            ChildJvm.Result offsets = ChildJvm.run(workDir, Duration.ofSeconds(60), "", GROUPS_TOOL,
+                    List.of("--bootstrap-server", broker.bootstrap(), "--describe", "--group", "tool-g"));
+            ChildJvm.Result members = ChildJvm.run(workDir, Duration.ofSeconds(60), "", GROUPS_TOOL,
+                    List.of("--bootstrap-server", broker.bootstrap(), "--describe", "--group", "tool-g", "--members"));
+            ChildJvm.Result state = ChildJvm.run(workDir, Duration.ofSeconds(60), "", GROUPS_TOOL,
+                    List.of("--bootstrap-server", broker.bootstrap(), "--describe", "--group", "tool-g", "--state"));
+
+            assertThat(offsets.code()).as(offsets.err()).isZero();
+            assertThat(offsets.out()).containsPattern("tool-g\\s+commits\\s+0\\s+60\\s+100\\s+40");
+            assertThat(members.out()).containsPattern("tool-g\\s+\\S+\\s+\\S+\\s+\\S+\\s+1");
+            assertThat(state.out()).contains("uniform").contains("Stable");
         }
     }
 
