@@ -26,7 +26,9 @@ import java.util.function.Supplier;
 
 /**
  * All consumer groups (KIP-848 protocol) of one group coordinator shard: ConsumerGroupHeartbeat,
- * ConsumerGroupDescribe, listing, deletion and the member checks of offset commits and fetches.
+ * ConsumerGroupDescribe, metadata changes and replay. The groups live in the shard's {@link
+ * GroupRegistry} next to classic groups; as {@link Group}s ({@link ConsumerGroup}) they answer
+ * listing, deletion and the member checks of offset commits and fetches.
  *
  * <p>Writes return records plus a result and change nothing; the state changes only in {@link
  * #replay}, which the shard runs for every record it appends or loads. The shard must replay a
@@ -53,7 +55,8 @@ public final class ConsumerGroups {
 
     /**
      * @param registry          the shard's groups of both protocols; consumer groups are added
-     *                          and removed only by {@link #replay}
+     *                          and removed by {@link #replay} (and by the shard when a classic
+     *                          JoinGroup takes over an empty one)
      * @param timer             the shard's timers
      * @param settings          the broker's consumer group settings
      * @param metadata          the current metadata image (topics by name, partition counts, ids)
