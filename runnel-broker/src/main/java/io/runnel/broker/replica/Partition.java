@@ -35,6 +35,8 @@ public final class Partition {
         this.topicId = topicId;
         this.log = log;
         this.registration = registration;
+        // After an unclean stop the checkpointed high watermark lags the recovered log.
+        maybeIncrementHighWatermark();
     }
 
     public TopicPartition topicPartition() {
