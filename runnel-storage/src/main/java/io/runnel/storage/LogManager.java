@@ -1,5 +1,8 @@
 package io.runnel.storage;
 
+import io.runnel.storage.cleaner.Cleaner;
+import io.runnel.storage.cleaner.CleanerStats;
+import io.runnel.storage.cleaner.LogCleaner;
 import io.runnel.storage.checkpoint.OffsetCheckpointFile;
 import io.runnel.storage.checkpoint.PartitionMetadataFile;
 import io.runnel.storage.log.FileIo;
@@ -73,9 +76,11 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService flusher;
     private final boolean hadCleanShutdown;
+    private final LogCleaner cleaner;
     private boolean closed;
 
-    private LogManager(List<Path> logDirs, StorageSettings settings, Time time, FileIo io) throws IOException {
+    private LogManager(List<Path> logDirs, StorageSettings settings, Time time, FileIo io,
+                       Cleaner.StepListener cleanerSteps) throws IOException {
         this.logDirs = List.copyOf(logDirs);
         this.settings = settings;
         this.time = time;
@@ -87,6 +92,7 @@ public final class LogManager implements AutoCloseable {
             allClean &= loadLogDir(dir);
         }
         this.hadCleanShutdown = allClean;
+        this.cleaner = new LogCleaner(settings.cleaner(), time, this.logDirs, logs::values, cleanerSteps);
     }
 
     /**
@@ -99,13 +105,20 @@ public final class LogManager implements AutoCloseable {
 
     /** As {@link #start(List, StorageSettings, Time)}, writing segment files through {@code io} (tests). */
     public static LogManager start(List<Path> logDirs, StorageSettings settings, Time time, FileIo io) {
+        return start(logDirs, settings, time, io, Cleaner.StepListener.NONE);
+    }
+
+    /** As {@link #start(List, StorageSettings, Time, FileIo)}, telling {@code cleanerSteps} each step of a clean (tests). */
+    static LogManager start(List<Path> logDirs, StorageSettings settings, Time time, FileIo io,
+                            Cleaner.StepListener cleanerSteps) {
         LogManager manager;
         try {
-            manager = new LogManager(logDirs, settings, time, io);
+            manager = new LogManager(logDirs, settings, time, io, cleanerSteps);
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot load log directories " + logDirs, e);
         }
         manager.schedulePeriodicTasks();
+        manager.cleaner.startup();
         return manager;
     }
 
@@ -161,6 +174,7 @@ public final class LogManager implements AutoCloseable {
             if (log == null) {
                 return;
             }
+            cleaner.forget(tp);
             List<LogSegment> segments = log.closeForDeletion();
             Path renamed = log.dir().resolveSibling(log.dir().getFileName() + "." + Uuid.randomUuid() + DELETE_DIR_SUFFIX);
             try {
@@ -174,6 +188,28 @@ public final class LogManager implements AutoCloseable {
                 }
                 deleteRecursively(renamed);
             }));
+        }
+    }
+
+    /**
+     * Compacts the log of {@code tp} now, whatever its dirty ratio (after any clean of it in
+     * progress): tests and tools. The dirty section still ends at the active segment, the high
+     * watermark and {@code min.compaction.lag.ms}.
+     *
+     * @return what the clean did; empty when there is no such log or it does not compact
+     */
+    public Optional<CleanerStats> cleanLog(TopicPartition tp) {
+        SegmentedLog log = logs.get(tp);
+        if (log == null) {
+            return Optional.empty();
+        }
+        try {
+            return cleaner.cleanNow(log);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cleaning the log of " + tp + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
@@ -268,6 +304,7 @@ public final class LogManager implements AutoCloseable {
             }
             closed = true;
         }
+        cleaner.close();
         stopThreads();
         boolean allClosed = true;
         for (SegmentedLog log : logs.values()) {
@@ -300,6 +337,7 @@ public final class LogManager implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
+        cleaner.close();
         stopThreads();
         for (SegmentedLog log : logs.values()) {
             log.abandon();
