@@ -46,12 +46,14 @@ import java.util.stream.Stream;
  * torn or corrupt tail is truncated and logged, indexes rebuilt, producer state restored from
  * its snapshot plus the scanned tail). It then runs retention, periodic flush ({@code flush.ms}),
  * offset checkpoints, producer id expiry and delayed file deletion on its own scheduler thread,
- * and group-commit fsyncs on a flusher thread. {@link #close} flushes every log, writes
+ * group-commit fsyncs on a flusher thread, and log compaction on the cleaner's threads
+ * ({@link LogCleaner}, for logs whose {@code cleanup.policy} contains {@code compact}). {@link #close} flushes every log, writes
  * checkpoints and the clean-shutdown marker.
  *
  * <p>A log directory holds partition directories ({@code <topic>-<partition>}) and the files
  * {@code .kafka_cleanshutdown}, {@code recovery-point-offset-checkpoint},
- * {@code replication-offset-checkpoint} and {@code log-start-offset-checkpoint}; anything else
+ * {@code replication-offset-checkpoint}, {@code log-start-offset-checkpoint} and
+ * {@code cleaner-offset-checkpoint}; anything else
  * ({@code meta.properties}, the Raft directory {@code __cluster_metadata-0}) is left alone.
  *
  * <p>Thread-safe.

@@ -98,7 +98,11 @@ public final class Cleaner {
                 counters.recordsRead, counters.recordsRemoved, counters.segments, filter.earliestHorizonMs());
     }
 
-    /** Puts the keys of the dirty section in the map; returns the offset the map covers up to. */
+    /**
+     * Puts the keys of the dirty section in the map; returns the offset the map covers up to:
+     * the first uncleanable offset, or less when the map filled or the high watermark lies
+     * inside a segment.
+     */
     private long buildOffsetMap(List<LogSegment> segments, long firstDirty, long firstUncleanable, Counters counters)
             throws IOException {
         map.clear(firstUncleanable - firstDirty);
@@ -136,7 +140,7 @@ public final class Cleaner {
                 }
             }
         }
-        return end;
+        return Math.max(end, firstUncleanable);
     }
 
     private void putKeys(MutableRecordBatch batch, long firstDirty) {

@@ -28,7 +28,8 @@ import java.util.stream.Stream;
  * truncated (one WARN line names the partition, offset and bytes dropped), their indexes are
  * rebuilt, the leader epoch cache is re-derived for them, and the recovered tail is fsynced.
  * Producer state comes from the newest snapshot at or below the log end offset plus the batch
- * headers after it.
+ * headers after it. Before any of this, a log cleaner swap cut short by a crash is completed
+ * ({@code .swap} files) and half-written cleaned segments ({@code .cleaned}) are deleted.
  */
 public final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
