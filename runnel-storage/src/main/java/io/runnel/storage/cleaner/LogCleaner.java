@@ -44,7 +44,9 @@ import java.util.function.Supplier;
  * {@code runnel-log-cleaner-<n>}, each with its own {@link Cleaner}; a log is cleaned by one
  * thread at a time ({@link #cleanNow} waits for a clean in progress). I/O of all threads
  * together is throttled to {@code log.cleaner.io.max.bytes.per.second}. {@link #close} stops
- * the threads between chunks, leaving no half-swapped group.
+ * the threads between chunks, leaving no half-swapped group. A log whose clean fails with an
+ * unexpected error (a corrupt batch, say) is logged once and skipped until the broker restarts,
+ * as Kafka marks it uncleanable.
  */
 public final class LogCleaner implements AutoCloseable {
     public static final String CHECKPOINT_FILE = "cleaner-offset-checkpoint";
@@ -57,6 +59,7 @@ public final class LogCleaner implements AutoCloseable {
     private final ConcurrentHashMap<TopicPartition, Long> firstDirtyOffsets = new ConcurrentHashMap<>();
     private final ConcurrentHashMap<TopicPartition, Long> tombstoneHorizons = new ConcurrentHashMap<>();
     private final Set<TopicPartition> inProgress = new HashSet<>();
+    private final Set<TopicPartition> uncleanable = ConcurrentHashMap.newKeySet();
     private ScheduledExecutorService threads;
     private volatile boolean stopping;
 
@@ -130,6 +133,7 @@ public final class LogCleaner implements AutoCloseable {
 
     /** Forgets a deleted log's checkpoint entry. */
     public void forget(TopicPartition tp) {
+        uncleanable.remove(tp);
         firstDirtyOffsets.remove(tp);
         tombstoneHorizons.remove(tp);
     }
@@ -161,7 +165,7 @@ public final class LogCleaner implements AutoCloseable {
 
     private void cleanWhileDirty() {
         try {
-            while (!stopping && cleanFilthiestLog()) {
+            while (!stopping && !Thread.currentThread().isInterrupted() && cleanFilthiestLog()) {
                 // Keep cleaning while logs need it; back off once none does.
             }
         } catch (RuntimeException e) {
@@ -181,9 +185,14 @@ public final class LogCleaner implements AutoCloseable {
             clean(chosen);
         } catch (CancellationException e) {
             LOG.info("Cleaning of {} stopped: the broker is shutting down", tp);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (IOException | KafkaStorageException e) {
             LOG.warn("Cleaning of {} failed (the log may have been deleted or truncated): {}", tp, e.toString());
             tombstoneHorizons.remove(tp);
+        } catch (RuntimeException e) {
+            LOG.error("Cleaning of {} failed; the log is not cleaned again until the broker restarts", tp, e);
+            uncleanable.add(tp);
         } finally {
             done(tp);
         }
@@ -195,7 +204,7 @@ public final class LogCleaner implements AutoCloseable {
         LogToClean horizonDue = null;
         for (SegmentedLog log : logs.get()) {
             TopicPartition tp = log.topicPartition();
-            if (!log.config().compactEnabled() || inProgress.contains(tp)) {
+            if (!log.config().compactEnabled() || inProgress.contains(tp) || uncleanable.contains(tp)) {
                 continue;
             }
             LogToClean candidate;
@@ -227,11 +236,9 @@ public final class LogCleaner implements AutoCloseable {
         return LogToClean.of(log, firstDirtyOffsets.getOrDefault(log.topicPartition(), -1L), now);
     }
 
-    private CleanerStats clean(LogToClean toClean) throws IOException {
-        Cleaner cleaner = cleaners.poll();
-        if (cleaner == null) {
-            throw new IllegalStateException("More concurrent cleans than cleaners");
-        }
+    /** Cleans with a free {@link Cleaner}, waiting for one ({@link #cleanNow} may run beside the threads). */
+    private CleanerStats clean(LogToClean toClean) throws IOException, InterruptedException {
+        Cleaner cleaner = cleaners.take();
         TopicPartition tp = toClean.log().topicPartition();
         long startMs = time.milliseconds();
         CleanerStats stats;
