@@ -247,6 +247,9 @@ public final class LogCleaner implements AutoCloseable {
         } finally {
             cleaners.add(cleaner);
         }
+        if (!logs.get().contains(toClean.log())) {
+            return stats;
+        }
         firstDirtyOffsets.put(tp, stats.endOffset());
         if (stats.earliestTombstoneHorizonMs() == Long.MAX_VALUE) {
             tombstoneHorizons.remove(tp);

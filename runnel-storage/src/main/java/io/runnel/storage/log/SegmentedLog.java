@@ -41,7 +41,9 @@ import java.util.function.BiPredicate;
  * A partition log on local disk: segments ordered by base offset, the last one active.
  *
  * <p>Thread-safety: appends, rolls, retention, log start offset moves and config changes hold
- * {@code lock}. Reads take no lock: they see the segment map (concurrent) and each segment's
+ * {@code lock}, and so does the log cleaner's swap of cleaned segments ({@link #replaceSegments}),
+ * which replaces map entries so a reader sees either the old or the new segment, both readable.
+ * Reads take no lock: they see the segment map (concurrent) and each segment's
  * committed size, both published after the bytes are written, and the offsets, which are
  * volatile. Flushes are serialized by {@code flushLock} and fsync outside {@code lock}, so an
  * fsync never blocks appends; truncation holds {@code flushLock} too, so a flush never

@@ -90,6 +90,25 @@ class CleanerTest {
     }
 
     @Test
+    void rewrittenBatchesKeepLeaderEpochAndRecordTimestamps() throws IOException {
+        for (int r = 0; r < 30; r++) {
+            fx.log.appendAsLeader(fx.batch(Compression.NONE, List.of(new Put("a", "v" + r), new Put("b", null)),
+                    -1, (short) -1, -1), 7);
+            fx.log.updateHighWatermark(fx.log.logEndOffset());
+            fx.time.advance(10);
+        }
+        List<Long> timestampsBefore = new ArrayList<>();
+        fx.readBatches().forEach(b -> b.forEach(rec -> timestampsBefore.add(rec.offset() * 1_000_000 + rec.timestamp())));
+
+        fx.clean(fx.cleaner(Cleaner.StepListener.NONE), -1);
+
+        List<MutableRecordBatch> after = fx.readBatches();
+        assertThat(after).allMatch(b -> b.partitionLeaderEpoch() == 7);
+        assertThat(after.get(0).deleteHorizonMs()).isPresent();
+        after.forEach(b -> b.forEach(rec -> assertThat(timestampsBefore).contains(rec.offset() * 1_000_000 + rec.timestamp())));
+    }
+
+    @Test
     void compressedBatchesAreRewrittenWithTheirCodec() throws IOException {
         for (int r = 0; r < 30; r++) {
             List<Put> puts = new ArrayList<>();
