@@ -88,7 +88,7 @@ public final class LogManager implements AutoCloseable {
         this.time = time;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "runnel-log-scheduler"));
         this.flusher = Executors.newSingleThreadExecutor(r -> daemon(r, "runnel-log-flusher"));
-        this.services = new LogServices(time, io, flusher, this::deleteLater);
+        this.services = new LogServices(time, io, flusher, this::deleteLater, this::truncated);
         boolean allClean = true;
         for (Path dir : this.logDirs) {
             allClean &= loadLogDir(dir);
@@ -435,6 +435,11 @@ public final class LogManager implements AutoCloseable {
                 LOG.error("Log manager task '{}' failed", name, e);
             }
         }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** A log was truncated (never during load, so the cleaner exists by then). */
+    private void truncated(TopicPartition tp, long newLogEndOffset) {
+        cleaner.truncated(tp, newLogEndOffset);
     }
 
     private void deleteLater(LogSegment segment, long delayMs) {

@@ -67,4 +67,18 @@ class LogCleanerTest {
             assertThat(log.sizeInBytes()).isGreaterThan(sizeBefore);
         }
     }
+
+    @Test
+    void truncationMovesTheFirstDirtyOffsetDown() throws Exception {
+        try (LogManager manager = LogManager.start(List.of(dir), settings(false), time, FileIo.SYSTEM)) {
+            PartitionLog log = manager.getOrCreate(TP, Uuid.randomUuid(), compacted());
+            fill(log, 60);
+            long cleanedTo = manager.cleanLog(TP).orElseThrow().endOffset();
+            assertThat(cleanedTo).isGreaterThan(100);
+
+            log.truncateTo(100);
+            fill(log, 60);
+            assertThat(manager.cleanLog(TP).orElseThrow().firstDirtyOffset()).isLessThanOrEqualTo(100);
+        }
+    }
 }

@@ -131,6 +131,14 @@ public final class LogCleaner implements AutoCloseable {
         }
     }
 
+    /**
+     * A log was truncated: its first dirty offset moves down to the new log end offset, so the
+     * records appended after the truncation are cleaned (Kafka's {@code maybeTruncateCheckpoint}).
+     */
+    public void truncated(TopicPartition tp, long newLogEndOffset) {
+        firstDirtyOffsets.computeIfPresent(tp, (k, offset) -> Math.min(offset, newLogEndOffset));
+    }
+
     /** Forgets a deleted log's checkpoint entry. */
     public void forget(TopicPartition tp) {
         uncleanable.remove(tp);
@@ -250,7 +258,7 @@ public final class LogCleaner implements AutoCloseable {
         if (!logs.get().contains(toClean.log())) {
             return stats;
         }
-        firstDirtyOffsets.put(tp, stats.endOffset());
+        firstDirtyOffsets.put(tp, Math.min(stats.endOffset(), toClean.log().logEndOffset()));
         if (stats.earliestTombstoneHorizonMs() == Long.MAX_VALUE) {
             tombstoneHorizons.remove(tp);
         } else {

@@ -267,6 +267,7 @@ public final class SegmentedLog implements PartitionLog {
             } catch (IOException e) {
                 throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
             }
+            services.truncations().truncated(topicPartition, logEndOffset);
             assert offsetsInOrder() : offsets();
             return logEndOffset;
         }
@@ -300,6 +301,7 @@ public final class SegmentedLog implements PartitionLog {
             } catch (IOException e) {
                 throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
             }
+            services.truncations().truncated(topicPartition, newOffset);
         }
     }
 
