@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -33,7 +34,8 @@ import static org.awaitility.Awaitility.await;
  * per key and some tombstones; the background cleaner (short {@code log.cleaner.backoff.ms})
  * leaves a consumer reading from the beginning exactly the latest value of each key, and the
  * tombstoned keys disappear once {@code delete.retention.ms} has passed. Records without a key
- * are refused with INVALID_RECORD.
+ * are refused with INVALID_RECORD. Batches are lz4-compressed (the cleaner re-compresses them),
+ * and the compacted view survives a broker restart.
  */
 class CompactionIT {
     private static final String TOPIC = "compacted";
@@ -41,7 +43,6 @@ class CompactionIT {
     private static final int KEYS = 50;
     private static final int UPDATES = 40;
     private static final int TOMBSTONED = 10;
-    private static final String PADDING = "x".repeat(100);
 
     private static InProcessBroker broker;
     private static Admin admin;
@@ -68,7 +69,7 @@ class CompactionIT {
         try (KafkaProducer<String, String> producer = producer()) {
             for (int u = 0; u < UPDATES; u++) {
                 for (int k = 0; k < KEYS; k++) {
-                    producer.send(new ProducerRecord<>(TOPIC, 0, "key-" + k, "value-" + u + "-" + PADDING));
+                    producer.send(new ProducerRecord<>(TOPIC, 0, "key-" + k, value(u, k)));
                 }
             }
             for (int k = 0; k < TOMBSTONED; k++) {
@@ -76,22 +77,38 @@ class CompactionIT {
             }
             // Updates of one other key push everything above out of the active segment, which is never cleaned.
             for (int i = 0; i < 400; i++) {
-                producer.send(new ProducerRecord<>(TOPIC, 0, "filler", "filler-" + i + PADDING));
+                producer.send(new ProducerRecord<>(TOPIC, 0, "filler", value(i, -1)));
             }
             producer.flush();
         }
 
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).untilAsserted(() -> {
-            Map<String, List<String>> seen = readAll();
-            for (int k = 0; k < TOMBSTONED; k++) {
-                assertThat(seen).as("tombstoned key-%d", k).doesNotContainKey("key-" + k);
-            }
-            for (int k = TOMBSTONED; k < KEYS; k++) {
-                assertThat(seen.get("key-" + k)).as("key-%d", k)
-                        .containsExactly("value-" + (UPDATES - 1) + "-" + PADDING);
-            }
-            assertThat(seen.get("filler")).last().isEqualTo("filler-399" + PADDING);
-        });
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(CompactionIT::onlyLatestValuesAndNoTombstonedKeys);
+
+        broker.restart();
+        onlyLatestValuesAndNoTombstonedKeys();
+    }
+
+    private static void onlyLatestValuesAndNoTombstonedKeys() {
+        Map<String, List<String>> seen = readAll();
+        for (int k = 0; k < TOMBSTONED; k++) {
+            assertThat(seen).as("tombstoned key-%d", k).doesNotContainKey("key-" + k);
+        }
+        for (int k = TOMBSTONED; k < KEYS; k++) {
+            assertThat(seen.get("key-" + k)).as("key-%d", k)
+                    .containsExactly(value(UPDATES - 1, k));
+        }
+        assertThat(seen.get("filler")).last().isEqualTo(value(399, -1));
+    }
+
+    /** Update {@code update} of key {@code key}: 100 bytes that compress poorly, so segments fill. */
+    private static String value(int update, int key) {
+        Random random = new Random(update * 1000L + key);
+        StringBuilder sb = new StringBuilder("value-" + update + "-");
+        while (sb.length() < 100) {
+            sb.append(Long.toHexString(random.nextLong()));
+        }
+        return sb.toString();
     }
 
     @Test
@@ -104,7 +121,7 @@ class CompactionIT {
 
     private static KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(),
-                ProducerConfig.BATCH_SIZE_CONFIG, 4096),
+                ProducerConfig.BATCH_SIZE_CONFIG, 4096, ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4"),
                 new StringSerializer(), new StringSerializer());
     }
 
