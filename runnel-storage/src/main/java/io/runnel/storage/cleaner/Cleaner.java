@@ -20,7 +20,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
@@ -62,7 +61,7 @@ public final class Cleaner {
      * @param ioBufferSize initial read and write buffer size, in bytes
      * @param stopping checked between chunks: true aborts the clean (broker shutdown)
      */
-    public Cleaner(long dedupeBytes, int ioBufferSize, Throttler throttler, Time time, StepListener listener,
+    Cleaner(long dedupeBytes, int ioBufferSize, Throttler throttler, Time time, StepListener listener,
                    BooleanSupplier stopping) {
         this.map = new OffsetMap(dedupeBytes);
         this.chunks = new SegmentChunks(ioBufferSize);
@@ -80,7 +79,7 @@ public final class Cleaner {
      * @throws CancellationException {@code stopping} became true; nothing was swapped in for
      *     the group in progress
      */
-    public CleanerStats clean(LogToClean toClean) throws IOException {
+    CleanerStats clean(LogToClean toClean) throws IOException {
         SegmentedLog log = toClean.log();
         LogConfig config = log.config();
         long now = time.milliseconds();
@@ -158,7 +157,7 @@ public final class Cleaner {
      * Consecutive segments below {@code endOffset}, grouped so each group's total size stays
      * within {@code segment.bytes} and its offsets fit an index's 32-bit relative offsets.
      */
-    static List<List<LogSegment>> groups(List<LogSegment> segments, long endOffset, int segmentBytes) {
+    private static List<List<LogSegment>> groups(List<LogSegment> segments, long endOffset, int segmentBytes) {
         List<List<LogSegment>> groups = new ArrayList<>();
         List<LogSegment> group = new ArrayList<>();
         long groupSize = 0;

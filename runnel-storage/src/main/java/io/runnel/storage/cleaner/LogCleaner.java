@@ -146,12 +146,10 @@ public final class LogCleaner implements AutoCloseable {
         tombstoneHorizons.remove(tp);
     }
 
-    /** First dirty offset recorded for {@code tp}, or -1 (tests, metrics). */
-    public long firstDirtyOffset(TopicPartition tp) {
-        return firstDirtyOffsets.getOrDefault(tp, -1L);
-    }
-
-    /** Stops the threads; a clean in progress is abandoned between chunks (checkpoints are written after each clean). */
+    /**
+     * Stops the threads; a clean in progress is abandoned between chunks, before its group's
+     * swap (checkpoints are written after each clean).
+     */
     @Override
     public void close() {
         stopping = true;

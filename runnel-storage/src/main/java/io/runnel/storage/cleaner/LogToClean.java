@@ -24,11 +24,11 @@ import java.util.List;
  * @param cleanableBytes bytes of segments in the dirty section
  * @param needsCompactionNow {@code max.compaction.lag.ms} passed for the first dirty batch
  */
-public record LogToClean(SegmentedLog log, long firstDirtyOffset, long firstUncleanableOffset, long cleanBytes,
+record LogToClean(SegmentedLog log, long firstDirtyOffset, long firstUncleanableOffset, long cleanBytes,
                          long cleanableBytes, boolean needsCompactionNow) {
 
     /** @param checkpointedDirtyOffset the first dirty offset last recorded for the log, or -1 */
-    public static LogToClean of(SegmentedLog log, long checkpointedDirtyOffset, long nowMs) throws IOException {
+    static LogToClean of(SegmentedLog log, long checkpointedDirtyOffset, long nowMs) throws IOException {
         LogConfig config = log.config();
         List<LogSegment> segments = log.segments();
         long logStart = log.logStartOffset();
@@ -66,13 +66,13 @@ public record LogToClean(SegmentedLog log, long firstDirtyOffset, long firstUncl
     }
 
     /** Dirty bytes over clean plus dirty bytes; 0 for an empty log. */
-    public double dirtyRatio() {
+    double dirtyRatio() {
         long total = cleanBytes + cleanableBytes;
         return total == 0 ? 0 : (double) cleanableBytes / total;
     }
 
     /** The dirty section holds data and either the ratio or the max compaction lag says clean now. */
-    public boolean shouldClean() {
+    boolean shouldClean() {
         return cleanableBytes > 0 && firstUncleanableOffset > firstDirtyOffset
                 && (needsCompactionNow || dirtyRatio() >= log.config().minCleanableDirtyRatio());
     }

@@ -18,7 +18,7 @@ import java.security.NoSuchAlgorithmException;
  * divided by the cleaner threads); {@link #capacity()} is the number of entries that keeps the
  * load at most 0.9 of the current slots. Not thread-safe: one map per cleaner thread.
  */
-public final class OffsetMap {
+final class OffsetMap {
     static final int HASH_SIZE = 16;
     static final int SLOT_SIZE = HASH_SIZE + 8;
     private static final double LOAD_FACTOR = 0.9;
@@ -33,7 +33,7 @@ public final class OffsetMap {
     private long latestOffset = -1;
 
     /** @param maxBytes upper bound of the buffer, in bytes (at least one slot's worth of 1024 slots is used) */
-    public OffsetMap(long maxBytes) {
+    OffsetMap(long maxBytes) {
         this.maxBytes = Math.max(maxBytes, (long) MIN_SLOTS * SLOT_SIZE);
         try {
             this.digest = MessageDigest.getInstance("MD5");
@@ -47,7 +47,7 @@ public final class OffsetMap {
      * Empties the map and makes room for {@code expectedEntries} if the bound allows (the
      * caller checks {@link #capacity()} before each batch).
      */
-    public void clear(long expectedEntries) {
+    void clear(long expectedEntries) {
         long wanted = (long) Math.ceil(expectedEntries / LOAD_FACTOR);
         long maxSlots = Math.min(maxBytes / SLOT_SIZE, Integer.MAX_VALUE / SLOT_SIZE);
         long slotsNeeded = Math.min(Math.max(wanted, MIN_SLOTS), maxSlots);
@@ -63,21 +63,21 @@ public final class OffsetMap {
     }
 
     /** Largest number of entries before the load factor is exceeded. */
-    public int capacity() {
+    int capacity() {
         return (int) (slotCount * LOAD_FACTOR);
     }
 
-    public int size() {
+    int size() {
         return size;
     }
 
     /** Largest offset put since the last clear, or -1. */
-    public long latestOffset() {
+    long latestOffset() {
         return latestOffset;
     }
 
     /** Records {@code offset} as the latest for the key (offsets are put in ascending order). */
-    public void put(ByteBuffer key, long offset) {
+    void put(ByteBuffer key, long offset) {
         if (size >= capacity()) {
             throw new IllegalStateException("The offset map is full (" + size + " entries)");
         }
@@ -92,7 +92,7 @@ public final class OffsetMap {
     }
 
     /** The latest offset put for the key, or -1. */
-    public long get(ByteBuffer key) {
+    long get(ByteBuffer key) {
         hash(key);
         return slots.getLong(find() * SLOT_SIZE + HASH_SIZE) - 1;
     }
