@@ -34,10 +34,14 @@ public final class SegmentFiles {
         return m.matches() && m.group(2).equals(suffix) && m.group(3) == null ? Long.parseLong(m.group(1)) : -1;
     }
 
-    /** True for leftovers of a previous run that are deleted on load ({@code .deleted}, {@code .cleaned}). */
+    /**
+     * True for leftovers of a previous run that are deleted on load: {@code .deleted},
+     * {@code .cleaned}, and {@code .swap} files other than a segment's {@code .log.swap} (which
+     * the loader completes instead).
+     */
     public static boolean isLeftover(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(DELETED) || name.endsWith(CLEANED);
+        return name.endsWith(DELETED) || name.endsWith(CLEANED) || name.endsWith(SWAP) && swapOffsetOf(file) < 0;
     }
 
     /** The base offset of a {@code <offset>.log.swap} file, else -1. */
