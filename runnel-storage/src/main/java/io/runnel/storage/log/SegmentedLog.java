@@ -486,9 +486,9 @@ public final class SegmentedLog implements PartitionLog {
      * Swaps a cleaned segment in for the segments it was cleaned from. {@code swapFile} is a
      * complete, fsynced {@code <base>.log.swap} whose base is the first old segment's. Under the
      * log lock: the old segments' files are renamed {@code .deleted} (their channels stay open,
-     * so in-flight reads finish), the swap file becomes {@code <base>.log}, its indexes are built,
-     * the map entry of {@code base} is replaced in one step and the other old entries removed;
-     * the old files go to the delayed deleter. A crash at any point leaves either the old
+     * so in-flight reads finish), the swap file becomes {@code <base>.log}, its indexes are built
+     * and fsynced, the map entry of {@code base} is replaced in one step and the other old entries
+     * removed; the old files go to the delayed deleter. A crash at any point leaves either the old
      * segments or the swap file, which {@link LogLoader} completes.
      *
      * @return false (and the swap file deleted) when the log changed meanwhile: closed, or one of
@@ -510,6 +510,7 @@ public final class SegmentedLog implements PartitionLog {
             }
             Files.move(swapFile, SegmentFiles.file(dir, base, SegmentFiles.LOG), StandardCopyOption.ATOMIC_MOVE);
             LogSegment cleaned = LogSegment.open(dir, base, config, services.time().milliseconds(), services.io(), false);
+            cleaned.flush();
             segments.put(base, cleaned);
             for (LogSegment segment : old.subList(1, old.size())) {
                 segments.remove(segment.baseOffset());
