@@ -45,6 +45,9 @@ import java.util.function.Function;
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class GroupCoordinator implements AutoCloseable {
+    /** How often shard timers are checked: the precision of session and rebalance timeouts. */
+    private static final long TIMER_TICK_MS = 20;
+
     private final int numPartitions;
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
 
@@ -54,7 +57,7 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public GroupCoordinator(GroupConfig config, int numPartitions, int numThreads, CoordinatorLog log, Time time) {
         this.numPartitions = numPartitions;
-        this.runtime = new CoordinatorRuntime<>("group", numThreads, 10, log,
+        this.runtime = new CoordinatorRuntime<>("group", numThreads, TIMER_TICK_MS, log,
                 (partition, timer) -> new GroupCoordinatorShard(config, time, timer), time);
     }
 

@@ -185,14 +185,22 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         });
     }
 
-    /** Tombstones for expired offsets, and for empty groups left without offsets by them. */
+    /**
+     * Tombstones for expired offsets, and for empty groups left without offsets (Kafka's
+     * cleanup: a group with no members and no offsets is deleted).
+     */
     List<CoordinatorRecord> expiredOffsetRecords() {
         List<CoordinatorRecord> records = new ArrayList<>();
         for (String groupId : offsets.groupIds()) {
             Group group = registry.get(groupId);
             OffsetStore.ExpiredOffsets expired = offsets.expire(groupId, group);
             records.addAll(expired.tombstones());
-            if (expired.allExpired() && group != null && group.isEmpty() && group.validateDeleteGroup() == Errors.NONE) {
+            if (expired.allExpired() && group != null && deletable(group)) {
+                records.addAll(group.deletionRecords());
+            }
+        }
+        for (Group group : registry.all()) {
+            if (!offsets.hasOffsets(group.groupId()) && deletable(group)) {
                 records.addAll(group.deletionRecords());
             }
         }
@@ -200,6 +208,10 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             log.info("Expiring {} committed offsets and groups", records.size());
         }
         return records;
+    }
+
+    private static boolean deletable(Group group) {
+        return group.isEmpty() && group.validateDeleteGroup() == Errors.NONE;
     }
 
     private static boolean matches(Set<String> filter, String value) {

@@ -89,7 +89,7 @@ public final class ClassicGroup implements Group {
 
     @Override
     public boolean isEmpty() {
-        return members.isEmpty();
+        return members.isEmpty() && pendingMembers.isEmpty();
     }
 
     /** The static member id for {@code groupInstanceId}, or null. */
