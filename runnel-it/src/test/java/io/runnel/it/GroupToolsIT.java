@@ -4,9 +4,14 @@ import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -15,17 +20,20 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
- * Kafka's group-consuming perf tools complete against Runnel: ConsumerPerformance (a consumer
- * group reading a topic) and EndToEndLatency (produce, then consume each record). Each runs in
- * its own JVM because their entry points call System.exit.
+ * Kafka's group tools against Runnel: ConsumerPerformance (a consumer group reading a topic) and
+ * EndToEndLatency (produce, then consume each record) complete; ConsumerGroupCommand
+ * (kafka-consumer-groups.sh) lists, describes (offsets, end offsets, lag), resets and deletes a
+ * group. Each runs in its own JVM because their entry points call System.exit.
  */
 class GroupToolsIT {
     private static InProcessBroker broker;
@@ -72,6 +80,38 @@ class GroupToolsIT {
         String out = tool("org.apache.kafka.tools.EndToEndLatency", "--topic", "latency", "--num-records", "500",
                 "--producer-acks", "1", "--record-size", "100");
         assertThat(out).contains("Avg latency:", "Percentiles: 50th =");
+    }
+
+    @Test
+    void consumerGroupCommandListsDescribesResetsAndDeletesAGroup() throws Exception {
+        try (Admin admin = broker.admin()) {
+            admin.createTopics(List.of(new NewTopic("cgc", 1, (short) 1))).all().get();
+        }
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()), new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 10; i++) {
+                producer.send(new ProducerRecord<>("cgc", "r" + i));
+            }
+        }
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap(), ConsumerConfig.GROUP_ID_CONFIG, "cgc-group",
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic", ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of("cgc"));
+            int[] read = {0};
+            await().atMost(Duration.ofSeconds(30)).until(() -> (read[0] += consumer.poll(Duration.ofMillis(100)).count()) >= 10);
+            consumer.commitSync(Map.of(new TopicPartition("cgc", 0), new OffsetAndMetadata(7)));
+        }
+        String group = "org.apache.kafka.tools.consumer.group.ConsumerGroupCommand";
+        assertThat(tool(group, "--list").lines()).contains("cgc-group");
+        // GROUP TOPIC PARTITION CURRENT-OFFSET LOG-END-OFFSET LAG ...
+        assertThat(tool(group, "--describe", "--group", "cgc-group")).containsPattern("cgc-group\\s+cgc\\s+0\\s+7\\s+10\\s+3");
+        assertThat(tool(group, "--reset-offsets", "--group", "cgc-group", "--topic", "cgc", "--to-earliest", "--execute"))
+                .containsPattern("cgc\\s+0\\s+0");
+        assertThat(tool(group, "--describe", "--group", "cgc-group")).containsPattern("cgc-group\\s+cgc\\s+0\\s+0\\s+10\\s+10");
+        assertThat(tool(group, "--delete", "--group", "cgc-group")).contains("Deletion of requested consumer groups ('cgc-group') was successful.");
+        assertThat(tool(group, "--list").lines()).doesNotContain("cgc-group");
     }
 
     /** Runs {@code mainClass} in a new JVM with --bootstrap-server; asserts it exits 0 within a minute. */
