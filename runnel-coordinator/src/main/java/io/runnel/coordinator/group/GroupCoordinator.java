@@ -1,7 +1,7 @@
 package io.runnel.coordinator.group;
 
 import io.runnel.coordinator.group.classic.ClassicGroup;
-import io.runnel.coordinator.group.classic.ClassicGroups;
+import io.runnel.coordinator.group.classic.ClassicResponses;
 import io.runnel.coordinator.runtime.CoordinatorErrors;
 import io.runnel.coordinator.runtime.CoordinatorLog;
 import io.runnel.coordinator.runtime.CoordinatorResult;
@@ -90,7 +90,7 @@ public final class GroupCoordinator implements AutoCloseable {
         write(request.groupId(), s -> s.classic().join(request, version, clientId, clientHost, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
-                        response.complete(ClassicGroups.joinError(request.memberId(), CoordinatorErrors.toError(e)));
+                        response.complete(ClassicResponses.joinError(request.memberId(), CoordinatorErrors.toError(e)));
                     } else {
                         completion.run();
                     }
@@ -103,7 +103,7 @@ public final class GroupCoordinator implements AutoCloseable {
         write(request.groupId(), s -> s.classic().sync(request, version, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
-                        response.complete(ClassicGroups.syncError(CoordinatorErrors.toError(e)));
+                        response.complete(ClassicResponses.syncError(CoordinatorErrors.toError(e)));
                     } else {
                         completion.run();
                     }

@@ -11,7 +11,6 @@ import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
-import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMember;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
@@ -66,31 +65,31 @@ public final class ClassicGroups {
         String groupId = request.groupId();
         String memberId = request.memberId();
         if (groupId == null || groupId.isEmpty()) {
-            return answer(response, joinError(memberId, Errors.INVALID_GROUP_ID));
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INVALID_GROUP_ID));
         }
         if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
                 || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            return answer(response, joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
         }
         Group existing = registry.get(groupId);
         if (existing != null && !(existing instanceof ClassicGroup)) {
-            return answer(response, joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         ClassicGroup group = (ClassicGroup) existing;
         if (group == null) {
             if (!memberId.isEmpty()) {
-                return answer(response, joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
+                return answer(response, ClassicResponses.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
             }
             group = new ClassicGroup(groupId, time.milliseconds());
             registry.put(group);
         }
         if (group.state == ClassicGroupState.DEAD) {
-            return answer(response, joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+            return answer(response, ClassicResponses.joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
         }
         List<ClassicMember.Protocol> protocols = new ArrayList<>();
         request.protocols().forEach(p -> protocols.add(new ClassicMember.Protocol(p.name(), p.metadata())));
-        if (!supportsProtocols(group, request.protocolType(), protocols)) {
-            return answer(response, joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+        if (!group.supportsProtocols(request.protocolType(), protocols)) {
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         List<CoordinatorRecord> records = new ArrayList<>();
         if (memberId.isEmpty()) {
@@ -116,7 +115,7 @@ public final class ClassicGroups {
             return;
         }
         if (group.members.size() + group.pendingMembers.size() >= config.maxGroupSize()) {
-            response.complete(joinError("", Errors.GROUP_MAX_SIZE_REACHED));
+            response.complete(ClassicResponses.joinError("", Errors.GROUP_MAX_SIZE_REACHED));
             return;
         }
         if (instanceId == null && version >= 4) {
@@ -126,7 +125,7 @@ public final class ClassicGroups {
                 group.pendingMembers.remove(newMemberId);
                 return new CoordinatorResult<>(maybeCompleteJoin(group), null);
             });
-            response.complete(joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
+            response.complete(ClassicResponses.joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
             return;
         }
         addMemberAndRebalance(group, newMemberId, request, clientId, clientHost, protocols, response, records);
@@ -139,7 +138,7 @@ public final class ClassicGroups {
         if (group.pendingMembers.remove(memberId)) {
             timer.cancel(pendingKey(group.groupId(), memberId));
             if (group.members.size() >= config.maxGroupSize()) {
-                response.complete(joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
+                response.complete(ClassicResponses.joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
                 return;
             }
             addMemberAndRebalance(group, memberId, request, clientId, clientHost,
@@ -148,7 +147,7 @@ public final class ClassicGroups {
         }
         Errors memberError = group.validateMember(memberId, request.groupInstanceId());
         if (memberError != Errors.NONE) {
-            response.complete(joinError(memberId, memberError));
+            response.complete(ClassicResponses.joinError(memberId, memberError));
             return;
         }
         ClassicMember member = group.members.get(memberId);
@@ -161,14 +160,14 @@ public final class ClassicGroups {
                 boolean unchanged = member.sameProtocols(protocols);
                 boolean leaderInStable = group.state == ClassicGroupState.STABLE && memberId.equals(group.leaderId);
                 if (unchanged && !leaderInStable) {
-                    response.complete(joinResponse(group, member, group.state == ClassicGroupState.COMPLETING_REBALANCE
+                    response.complete(ClassicResponses.joinResponse(group, member, group.state == ClassicGroupState.COMPLETING_REBALANCE
                             && memberId.equals(group.leaderId)));
                 } else {
                     updateMember(group, member, request, protocols, response);
                     records.addAll(prepareRebalance(group));
                 }
             }
-            default -> response.complete(joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
+            default -> response.complete(ClassicResponses.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -200,7 +199,7 @@ public final class ClassicGroups {
         member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
         member.sessionTimeoutMs = request.sessionTimeoutMs();
         if (member.joinFuture != null && member.joinFuture != response) {
-            member.joinFuture.complete(joinError(member.memberId, Errors.UNKNOWN_MEMBER_ID)); // superseded by a retry
+            member.joinFuture.complete(ClassicResponses.joinError(member.memberId, Errors.UNKNOWN_MEMBER_ID)); // superseded by a retry
         }
         member.joinFuture = response;
         scheduleHeartbeat(group, member);
@@ -213,10 +212,10 @@ public final class ClassicGroups {
         ClassicMember old = group.members.remove(oldMemberId);
         timer.cancel(heartbeatKey(group.groupId(), oldMemberId));
         if (old.joinFuture != null) {
-            old.joinFuture.complete(joinError(oldMemberId, Errors.FENCED_INSTANCE_ID));
+            old.joinFuture.complete(ClassicResponses.joinError(oldMemberId, Errors.FENCED_INSTANCE_ID));
         }
         if (old.syncFuture != null) {
-            old.syncFuture.complete(syncError(Errors.FENCED_INSTANCE_ID));
+            old.syncFuture.complete(ClassicResponses.syncError(Errors.FENCED_INSTANCE_ID));
         }
         ClassicMember member = new ClassicMember(newMemberId, old.groupInstanceId, old.clientId, old.clientHost,
                 request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), protocols);
@@ -233,7 +232,7 @@ public final class ClassicGroups {
         if (group.state == ClassicGroupState.STABLE && old.sameProtocols(protocols)) {
             // Nothing changed for the group: the member gets its generation back and keeps its assignment.
             records.add(ClassicGroupRecords.snapshot(group));
-            response.complete(joinResponse(group, member, false));
+            response.complete(ClassicResponses.joinResponse(group, member, false));
         } else {
             member.joinFuture = response;
             records.addAll(group.state == ClassicGroupState.PREPARING_REBALANCE ? maybeCompleteJoin(group)
@@ -246,7 +245,7 @@ public final class ClassicGroups {
                                             CompletableFuture<SyncGroupResponseData> response) {
         ClassicGroup group = registry.get(request.groupId(), ClassicGroup.class);
         if (group == null || group.state == ClassicGroupState.DEAD) {
-            return answer(response, syncError(Errors.UNKNOWN_MEMBER_ID));
+            return answer(response, ClassicResponses.syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         Errors error = group.validateMember(request.memberId(), request.groupInstanceId());
         if (error == Errors.NONE && request.generationId() != group.generationId) {
@@ -257,17 +256,17 @@ public final class ClassicGroups {
             error = Errors.INCONSISTENT_GROUP_PROTOCOL;
         }
         if (error != Errors.NONE) {
-            return answer(response, syncError(error));
+            return answer(response, ClassicResponses.syncError(error));
         }
         ClassicMember member = group.members.get(request.memberId());
         switch (group.state) {
             case PREPARING_REBALANCE -> {
-                return answer(response, syncError(Errors.REBALANCE_IN_PROGRESS));
+                return answer(response, ClassicResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
             }
             case STABLE -> {
                 group.pendingSync.remove(member.memberId);
                 scheduleHeartbeat(group, member);
-                return answer(response, syncResponse(group, member));
+                return answer(response, ClassicResponses.syncResponse(group, member));
             }
             case COMPLETING_REBALANCE -> {
                 group.pendingSync.remove(member.memberId);
@@ -279,7 +278,7 @@ public final class ClassicGroups {
                 return completeSync(group, request);
             }
             default -> {
-                return answer(response, syncError(Errors.UNKNOWN_MEMBER_ID));
+                return answer(response, ClassicResponses.syncError(Errors.UNKNOWN_MEMBER_ID));
             }
         }
     }
@@ -296,7 +295,7 @@ public final class ClassicGroups {
         for (ClassicMember m : group.members.values()) {
             if (m.syncFuture != null) {
                 CompletableFuture<SyncGroupResponseData> future = m.syncFuture;
-                SyncGroupResponseData answer = syncResponse(group, m);
+                SyncGroupResponseData answer = ClassicResponses.syncResponse(group, m);
                 answers.add(() -> future.complete(answer));
                 m.syncFuture = null;
             }
@@ -382,10 +381,10 @@ public final class ClassicGroups {
         }
         group.pendingSync.remove(memberId);
         if (member.joinFuture != null) {
-            member.joinFuture.complete(joinError(memberId, answerPending));
+            member.joinFuture.complete(ClassicResponses.joinError(memberId, answerPending));
         }
         if (member.syncFuture != null) {
-            member.syncFuture.complete(syncError(answerPending));
+            member.syncFuture.complete(ClassicResponses.syncError(answerPending));
         }
         return switch (group.state) {
             case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group);
@@ -399,7 +398,7 @@ public final class ClassicGroups {
             for (ClassicMember m : group.members.values()) {
                 m.assignment = new byte[0];
                 if (m.syncFuture != null) {
-                    m.syncFuture.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
+                    m.syncFuture.complete(ClassicResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
                     m.syncFuture = null;
                 }
             }
@@ -408,7 +407,7 @@ public final class ClassicGroups {
         group.pendingSync.clear();
         boolean initial = group.state == ClassicGroupState.EMPTY && config.initialRebalanceDelayMs() > 0;
         group.transitionTo(ClassicGroupState.PREPARING_REBALANCE, time.milliseconds());
-        int rebalanceTimeout = rebalanceTimeoutMs(group);
+        int rebalanceTimeout = group.rebalanceTimeoutMs();
         if (initial) {
             group.initialDelayRemainingMs = Math.max(0, rebalanceTimeout - config.initialRebalanceDelayMs());
             group.newMemberJoinedDuringDelay = false;
@@ -472,7 +471,7 @@ public final class ClassicGroups {
             group.transitionTo(ClassicGroupState.EMPTY, now);
             return List.of(ClassicGroupRecords.snapshot(group));
         }
-        group.protocolName = selectProtocol(group);
+        group.protocolName = group.selectProtocol();
         if (group.leaderId == null || !group.members.containsKey(group.leaderId)) {
             group.leaderId = group.members.keySet().iterator().next();
         }
@@ -482,10 +481,10 @@ public final class ClassicGroups {
             m.joinFuture = null;
             group.pendingSync.add(m.memberId);
             scheduleHeartbeat(group, m);
-            future.complete(joinResponse(group, m, m.memberId.equals(group.leaderId)));
+            future.complete(ClassicResponses.joinResponse(group, m, m.memberId.equals(group.leaderId)));
         }
         int generation = group.generationId;
-        timer.schedule(syncKey(group.groupId()), rebalanceTimeoutMs(group), () -> onSyncExpired(group, generation));
+        timer.schedule(syncKey(group.groupId()), group.rebalanceTimeoutMs(), () -> onSyncExpired(group, generation));
         return List.of();
     }
 
@@ -556,83 +555,6 @@ public final class ClassicGroups {
     /** v5+ SyncGroup may name the protocol type and name; a named one must match the group's. */
     private static boolean mismatch(String requested, String actual) {
         return requested != null && !requested.equals(actual);
-    }
-
-    private static boolean supportsProtocols(ClassicGroup group, String protocolType, List<ClassicMember.Protocol> protocols) {
-        if (protocolType == null || protocolType.isEmpty() || protocols.isEmpty()) {
-            return false;
-        }
-        if (group.members.isEmpty()) {
-            return true;
-        }
-        if (!protocolType.equals(group.protocolType)) {
-            return false;
-        }
-        for (ClassicMember.Protocol p : protocols) {
-            boolean allSupport = group.members.values().stream().allMatch(m -> m.metadata(p.name()) != null);
-            if (allSupport) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The protocol every member supports that most members prefer (Kafka's vote). */
-    private static String selectProtocol(ClassicGroup group) {
-        List<String> candidates = new ArrayList<>();
-        ClassicMember first = group.members.values().iterator().next();
-        for (ClassicMember.Protocol p : first.protocols) {
-            if (group.members.values().stream().allMatch(m -> m.metadata(p.name()) != null)) {
-                candidates.add(p.name());
-            }
-        }
-        Map<String, Integer> votes = new HashMap<>();
-        for (ClassicMember m : group.members.values()) {
-            m.protocols.stream().map(ClassicMember.Protocol::name).filter(candidates::contains).findFirst()
-                    .ifPresent(name -> votes.merge(name, 1, Integer::sum));
-        }
-        String best = candidates.get(0);
-        for (String c : candidates) {
-            if (votes.getOrDefault(c, 0) > votes.getOrDefault(best, 0)) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    private static int rebalanceTimeoutMs(ClassicGroup group) {
-        int max = 0;
-        for (ClassicMember m : group.members.values()) {
-            max = Math.max(max, m.rebalanceTimeoutMs);
-        }
-        return max;
-    }
-
-    private static JoinGroupResponseData joinResponse(ClassicGroup group, ClassicMember member, boolean withMembers) {
-        JoinGroupResponseData response = new JoinGroupResponseData().setGenerationId(group.generationId)
-                .setProtocolType(group.protocolType).setProtocolName(group.protocolName)
-                .setLeader(group.leaderId).setMemberId(member.memberId);
-        if (withMembers) {
-            for (ClassicMember m : group.members.values()) {
-                response.members().add(new JoinGroupResponseMember().setMemberId(m.memberId)
-                        .setGroupInstanceId(m.groupInstanceId).setMetadata(m.metadata(group.protocolName)));
-            }
-        }
-        return response;
-    }
-
-    public static JoinGroupResponseData joinError(String memberId, Errors error) {
-        return new JoinGroupResponseData().setErrorCode(error.code()).setGenerationId(-1).setMemberId(memberId)
-                .setProtocolName(null).setProtocolType(null).setLeader("");
-    }
-
-    private static SyncGroupResponseData syncResponse(ClassicGroup group, ClassicMember member) {
-        return new SyncGroupResponseData().setProtocolType(group.protocolType).setProtocolName(group.protocolName)
-                .setAssignment(member.assignment);
-    }
-
-    public static SyncGroupResponseData syncError(Errors error) {
-        return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
     }
 
     private static <T> CoordinatorResult<Runnable> answer(CompletableFuture<T> future, T response) {
