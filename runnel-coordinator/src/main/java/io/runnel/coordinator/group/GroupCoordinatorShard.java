@@ -97,6 +97,11 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         scheduleExpiry();
     }
 
+    @Override
+    public void onUnloaded() {
+        classic.onUnloaded();
+    }
+
     /** OffsetCommit for topics and partitions that exist (the broker answered the others). */
     public CoordinatorResult<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request) {
         Errors groupError;

@@ -528,6 +528,22 @@ public final class ClassicGroups {
         }
     }
 
+    /** The partition moved away: members waiting for an answer are told to find the new coordinator. */
+    public void onUnloaded() {
+        for (Group g : registry.all()) {
+            if (g instanceof ClassicGroup group) {
+                for (ClassicMember m : group.members.values()) {
+                    if (m.joinFuture != null) {
+                        m.joinFuture.complete(ClassicResponses.joinError(m.memberId, Errors.NOT_COORDINATOR));
+                    }
+                    if (m.syncFuture != null) {
+                        m.syncFuture.complete(ClassicResponses.syncError(Errors.NOT_COORDINATOR));
+                    }
+                }
+            }
+        }
+    }
+
     /** Applies a type 2 record: restores a group on load; a tombstone deletes an empty group. */
     public void replay(CoordinatorRecord record) {
         String groupId = ClassicGroupRecords.groupIdOf(record.key());
