@@ -111,7 +111,7 @@ public final class ClassicGroups {
         String newMemberId = (instanceId != null ? instanceId : clientId) + "-" + Uuid.randomUuid();
         String oldStaticId = group.staticMemberId(instanceId);
         if (oldStaticId != null) {
-            replaceStaticMember(group, oldStaticId, newMemberId, request, protocols, response, records);
+            replaceStaticMember(group, oldStaticId, newMemberId, request, version, protocols, response, records);
             return;
         }
         if (group.members.size() + group.pendingMembers.size() >= config.maxGroupSize()) {
@@ -207,7 +207,7 @@ public final class ClassicGroups {
 
     /** KIP-345: a static member rejoined without its member id; the new id replaces (and fences) the old one. */
     private void replaceStaticMember(ClassicGroup group, String oldMemberId, String newMemberId, JoinGroupRequestData request,
-                                     List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response,
+                                     short version, List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response,
                                      List<CoordinatorRecord> records) {
         ClassicMember old = group.members.remove(oldMemberId);
         timer.cancel(heartbeatKey(group.groupId(), oldMemberId));
@@ -230,9 +230,13 @@ public final class ClassicGroups {
         }
         scheduleHeartbeat(group, member);
         if (group.state == ClassicGroupState.STABLE && old.sameProtocols(protocols)) {
-            // Nothing changed for the group: the member gets its generation back and keeps its assignment.
+            // Nothing changed for the group: the member gets its generation back and keeps its
+            // assignment. A static leader gets the members; from v9 it is told to skip assigning
+            // (before, whatever it sends in SyncGroup is ignored: the group is Stable).
             records.add(ClassicGroupRecords.snapshot(group));
-            response.complete(ClassicResponses.joinResponse(group, member, false));
+            boolean leader = newMemberId.equals(group.leaderId);
+            response.complete(ClassicResponses.joinResponse(group, member, leader)
+                    .setSkipAssignment(leader && version >= 9));
         } else {
             member.joinFuture = response;
             records.addAll(group.state == ClassicGroupState.PREPARING_REBALANCE ? maybeCompleteJoin(group)

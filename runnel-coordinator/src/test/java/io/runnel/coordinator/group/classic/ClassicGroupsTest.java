@@ -108,6 +108,8 @@ class ClassicGroupsTest {
         assertThat(group().state()).isEqualTo(ClassicGroupState.STABLE);
         assertThat(heartbeat(old, 1, "instance-1")).isEqualTo(Errors.FENCED_INSTANCE_ID);
         assertThat(sync(again.memberId(), 1, Map.of()).join().assignment()).containsExactly(5);
+        assertThat(again.leader()).isEqualTo(again.memberId());
+        assertThat(again.skipAssignment()).isTrue(); // the static leader keeps the group's assignment
     }
 
     @Test
