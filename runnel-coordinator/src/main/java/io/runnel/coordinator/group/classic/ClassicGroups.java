@@ -46,6 +46,7 @@ public final class ClassicGroups {
     private final GroupConfig config;
     private final Time time;
     private final CoordinatorTimer timer;
+    private final ClassicRebalances rebalances;
     /** False while the partition is replayed on election; snapshots then replace groups. */
     private boolean loaded;
 
@@ -54,6 +55,7 @@ public final class ClassicGroups {
         this.config = config;
         this.time = time;
         this.timer = timer;
+        this.rebalances = new ClassicRebalances(registry, config, time, timer);
     }
 
     /**
@@ -120,10 +122,10 @@ public final class ClassicGroups {
         }
         if (instanceId == null && version >= 4) {
             group.pendingMembers.add(newMemberId);
-            String pendingKey = pendingKey(group.groupId(), newMemberId);
+            String pendingKey = ClassicRebalances.pendingKey(group.groupId(), newMemberId);
             timer.schedule(pendingKey, request.sessionTimeoutMs(), () -> {
                 group.pendingMembers.remove(newMemberId);
-                return new CoordinatorResult<>(maybeCompleteJoin(group), null);
+                return new CoordinatorResult<>(rebalances.maybeCompleteJoin(group), null);
             });
             response.complete(ClassicResponses.joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
             return;
@@ -136,7 +138,7 @@ public final class ClassicGroups {
                                  List<CoordinatorRecord> records) {
         String memberId = request.memberId();
         if (group.pendingMembers.remove(memberId)) {
-            timer.cancel(pendingKey(group.groupId(), memberId));
+            timer.cancel(ClassicRebalances.pendingKey(group.groupId(), memberId));
             if (group.members.size() >= config.maxGroupSize()) {
                 response.complete(ClassicResponses.joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
                 return;
@@ -154,7 +156,7 @@ public final class ClassicGroups {
         switch (group.state) {
             case PREPARING_REBALANCE -> {
                 updateMember(group, member, request, protocols, response);
-                records.addAll(maybeCompleteJoin(group));
+                records.addAll(rebalances.maybeCompleteJoin(group));
             }
             case COMPLETING_REBALANCE, STABLE -> {
                 boolean unchanged = member.sameProtocols(protocols);
@@ -164,7 +166,7 @@ public final class ClassicGroups {
                             && memberId.equals(group.leaderId)));
                 } else {
                     updateMember(group, member, request, protocols, response);
-                    records.addAll(prepareRebalance(group));
+                    records.addAll(rebalances.prepareRebalance(group));
                 }
             }
             default -> response.complete(ClassicResponses.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
@@ -185,11 +187,11 @@ public final class ClassicGroups {
             group.protocolType = request.protocolType();
         }
         group.newMemberJoinedDuringDelay = true;
-        scheduleHeartbeat(group, member);
+        rebalances.scheduleHeartbeat(group, member);
         if (group.state == ClassicGroupState.PREPARING_REBALANCE) {
-            records.addAll(maybeCompleteJoin(group));
+            records.addAll(rebalances.maybeCompleteJoin(group));
         } else {
-            records.addAll(prepareRebalance(group));
+            records.addAll(rebalances.prepareRebalance(group));
         }
     }
 
@@ -202,7 +204,7 @@ public final class ClassicGroups {
             member.joinFuture.complete(ClassicResponses.joinError(member.memberId, Errors.UNKNOWN_MEMBER_ID)); // superseded by a retry
         }
         member.joinFuture = response;
-        scheduleHeartbeat(group, member);
+        rebalances.scheduleHeartbeat(group, member);
     }
 
     /** KIP-345: a static member rejoined without its member id; the new id replaces (and fences) the old one. */
@@ -210,7 +212,7 @@ public final class ClassicGroups {
                                      short version, List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response,
                                      List<CoordinatorRecord> records) {
         ClassicMember old = group.members.remove(oldMemberId);
-        timer.cancel(heartbeatKey(group.groupId(), oldMemberId));
+        timer.cancel(ClassicRebalances.heartbeatKey(group.groupId(), oldMemberId));
         if (old.joinFuture != null) {
             old.joinFuture.complete(ClassicResponses.joinError(oldMemberId, Errors.FENCED_INSTANCE_ID));
         }
@@ -228,7 +230,7 @@ public final class ClassicGroups {
         if (group.pendingSync.remove(oldMemberId)) {
             group.pendingSync.add(newMemberId);
         }
-        scheduleHeartbeat(group, member);
+        rebalances.scheduleHeartbeat(group, member);
         if (group.state == ClassicGroupState.STABLE && old.sameProtocols(protocols)) {
             // Nothing changed for the group: the member gets its generation back and keeps its
             // assignment. A static leader gets the members; from v9 it is told to skip assigning
@@ -239,8 +241,8 @@ public final class ClassicGroups {
                     .setSkipAssignment(leader && version >= 9));
         } else {
             member.joinFuture = response;
-            records.addAll(group.state == ClassicGroupState.PREPARING_REBALANCE ? maybeCompleteJoin(group)
-                    : prepareRebalance(group));
+            records.addAll(group.state == ClassicGroupState.PREPARING_REBALANCE ? rebalances.maybeCompleteJoin(group)
+                    : rebalances.prepareRebalance(group));
         }
     }
 
@@ -269,12 +271,12 @@ public final class ClassicGroups {
             }
             case STABLE -> {
                 group.pendingSync.remove(member.memberId);
-                scheduleHeartbeat(group, member);
+                rebalances.scheduleHeartbeat(group, member);
                 return answer(response, ClassicResponses.syncResponse(group, member));
             }
             case COMPLETING_REBALANCE -> {
                 group.pendingSync.remove(member.memberId);
-                scheduleHeartbeat(group, member);
+                rebalances.scheduleHeartbeat(group, member);
                 member.syncFuture = response;
                 if (!member.memberId.equals(group.leaderId)) {
                     return new CoordinatorResult<>(List.of(), NOTHING);
@@ -321,10 +323,10 @@ public final class ClassicGroups {
                 switch (group.state) {
                     case EMPTY -> error = Errors.UNKNOWN_MEMBER_ID;
                     case PREPARING_REBALANCE -> {
-                        scheduleHeartbeat(group, group.members.get(request.memberId()));
+                        rebalances.scheduleHeartbeat(group, group.members.get(request.memberId()));
                         error = Errors.REBALANCE_IN_PROGRESS;
                     }
-                    default -> scheduleHeartbeat(group, group.members.get(request.memberId()));
+                    default -> rebalances.scheduleHeartbeat(group, group.members.get(request.memberId()));
                 }
             }
         }
@@ -365,161 +367,15 @@ public final class ClassicGroups {
             }
             memberId = current;
         } else if (group.pendingMembers.remove(memberId)) {
-            timer.cancel(pendingKey(group.groupId(), memberId));
-            records.addAll(maybeCompleteJoin(group));
+            timer.cancel(ClassicRebalances.pendingKey(group.groupId(), memberId));
+            records.addAll(rebalances.maybeCompleteJoin(group));
             return Errors.NONE;
         }
         if (!group.members.containsKey(memberId)) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        records.addAll(removeMember(group, memberId, Errors.UNKNOWN_MEMBER_ID));
+        records.addAll(rebalances.removeMember(group, memberId, Errors.UNKNOWN_MEMBER_ID));
         return Errors.NONE;
-    }
-
-    /** Removes a member (it left or its session expired) and rebalances what remains. */
-    private List<CoordinatorRecord> removeMember(ClassicGroup group, String memberId, Errors answerPending) {
-        ClassicMember member = group.members.remove(memberId);
-        timer.cancel(heartbeatKey(group.groupId(), memberId));
-        if (member.isStatic()) {
-            group.staticMembers.remove(member.groupInstanceId);
-        }
-        group.pendingSync.remove(memberId);
-        if (member.joinFuture != null) {
-            member.joinFuture.complete(ClassicResponses.joinError(memberId, answerPending));
-        }
-        if (member.syncFuture != null) {
-            member.syncFuture.complete(ClassicResponses.syncError(answerPending));
-        }
-        return switch (group.state) {
-            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group);
-            case PREPARING_REBALANCE -> maybeCompleteJoin(group);
-            default -> List.of();
-        };
-    }
-
-    private List<CoordinatorRecord> prepareRebalance(ClassicGroup group) {
-        if (group.state == ClassicGroupState.COMPLETING_REBALANCE) {
-            for (ClassicMember m : group.members.values()) {
-                m.assignment = new byte[0];
-                if (m.syncFuture != null) {
-                    m.syncFuture.complete(ClassicResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
-                    m.syncFuture = null;
-                }
-            }
-        }
-        timer.cancel(syncKey(group.groupId()));
-        group.pendingSync.clear();
-        boolean initial = group.state == ClassicGroupState.EMPTY && config.initialRebalanceDelayMs() > 0;
-        group.transitionTo(ClassicGroupState.PREPARING_REBALANCE, time.milliseconds());
-        int rebalanceTimeout = group.rebalanceTimeoutMs();
-        if (initial) {
-            group.initialDelayRemainingMs = Math.max(0, rebalanceTimeout - config.initialRebalanceDelayMs());
-            group.newMemberJoinedDuringDelay = false;
-            timer.schedule(joinKey(group.groupId()), Math.min(config.initialRebalanceDelayMs(), rebalanceTimeout),
-                    () -> new CoordinatorResult<>(onInitialDelayExpired(group), null));
-            return List.of();
-        }
-        group.initialDelayRemainingMs = -1;
-        timer.schedule(joinKey(group.groupId()), rebalanceTimeout, () -> new CoordinatorResult<>(completeJoin(group), null));
-        return maybeCompleteJoin(group);
-    }
-
-    /** Kafka's InitialDelayedJoin: keep waiting while members keep arriving, up to the rebalance timeout. */
-    private List<CoordinatorRecord> onInitialDelayExpired(ClassicGroup group) {
-        if (group.newMemberJoinedDuringDelay && group.initialDelayRemainingMs > 0) {
-            long delay = Math.min(config.initialRebalanceDelayMs(), group.initialDelayRemainingMs);
-            group.initialDelayRemainingMs -= delay;
-            group.newMemberJoinedDuringDelay = false;
-            timer.schedule(joinKey(group.groupId()), delay, () -> new CoordinatorResult<>(onInitialDelayExpired(group), null));
-            return List.of();
-        }
-        group.initialDelayRemainingMs = -1;
-        return completeJoin(group);
-    }
-
-    private List<CoordinatorRecord> maybeCompleteJoin(ClassicGroup group) {
-        if (group.state != ClassicGroupState.PREPARING_REBALANCE || group.initialDelayRemainingMs >= 0
-                || !group.pendingMembers.isEmpty()) {
-            return List.of();
-        }
-        for (ClassicMember m : group.members.values()) {
-            if (!m.isAwaitingJoin()) {
-                return List.of();
-            }
-        }
-        timer.cancel(joinKey(group.groupId()));
-        return completeJoin(group);
-    }
-
-    /** Ends the join phase: members that did not rejoin are dropped and the next generation starts. */
-    private List<CoordinatorRecord> completeJoin(ClassicGroup group) {
-        if (group.state != ClassicGroupState.PREPARING_REBALANCE) {
-            return List.of();
-        }
-        for (ClassicMember m : List.copyOf(group.members.values())) {
-            if (!m.isAwaitingJoin()) {
-                group.members.remove(m.memberId);
-                timer.cancel(heartbeatKey(group.groupId(), m.memberId));
-                if (m.isStatic()) {
-                    group.staticMembers.remove(m.groupInstanceId);
-                }
-            }
-        }
-        group.pendingMembers.forEach(id -> timer.cancel(pendingKey(group.groupId(), id)));
-        group.pendingMembers.clear();
-        group.generationId++;
-        long now = time.milliseconds();
-        if (group.members.isEmpty()) {
-            group.protocolName = null;
-            group.leaderId = null;
-            group.transitionTo(ClassicGroupState.EMPTY, now);
-            return List.of(ClassicGroupRecords.snapshot(group));
-        }
-        group.protocolName = group.selectProtocol();
-        if (group.leaderId == null || !group.members.containsKey(group.leaderId)) {
-            group.leaderId = group.members.keySet().iterator().next();
-        }
-        group.transitionTo(ClassicGroupState.COMPLETING_REBALANCE, now);
-        for (ClassicMember m : group.members.values()) {
-            CompletableFuture<JoinGroupResponseData> future = m.joinFuture;
-            m.joinFuture = null;
-            group.pendingSync.add(m.memberId);
-            scheduleHeartbeat(group, m);
-            future.complete(ClassicResponses.joinResponse(group, m, m.memberId.equals(group.leaderId)));
-        }
-        int generation = group.generationId;
-        timer.schedule(syncKey(group.groupId()), group.rebalanceTimeoutMs(), () -> onSyncExpired(group, generation));
-        return List.of();
-    }
-
-    /** Members that did not send SyncGroup within the rebalance timeout are removed (KIP-814). */
-    private CoordinatorResult<Void> onSyncExpired(ClassicGroup group, int generation) {
-        if (group.generationId != generation || group.pendingSync.isEmpty()
-                || group.state != ClassicGroupState.COMPLETING_REBALANCE && group.state != ClassicGroupState.STABLE) {
-            return CoordinatorResult.of(null);
-        }
-        List<CoordinatorRecord> records = new ArrayList<>();
-        for (String memberId : List.copyOf(group.pendingSync)) {
-            if (group.members.containsKey(memberId)) {
-                records.addAll(removeMember(group, memberId, Errors.REBALANCE_IN_PROGRESS));
-            }
-        }
-        return new CoordinatorResult<>(records, null);
-    }
-
-    private void scheduleHeartbeat(ClassicGroup group, ClassicMember member) {
-        String memberId = member.memberId;
-        timer.schedule(heartbeatKey(group.groupId(), memberId), member.sessionTimeoutMs, () -> {
-            ClassicMember current = group.members.get(memberId);
-            if (current == null || registry.get(group.groupId()) != group) {
-                return CoordinatorResult.of(null);
-            }
-            if (current.isAwaitingJoin()) {
-                scheduleHeartbeat(group, current); // a member parked in JoinGroup is alive
-                return CoordinatorResult.of(null);
-            }
-            return new CoordinatorResult<>(removeMember(group, memberId, Errors.UNKNOWN_MEMBER_ID), null);
-        });
     }
 
     /** Restarts session timers after a load: loaded members get a full session to heartbeat. */
@@ -527,7 +383,7 @@ public final class ClassicGroups {
         loaded = true;
         for (Group g : registry.all()) {
             if (g instanceof ClassicGroup group) {
-                group.members.values().forEach(m -> scheduleHeartbeat(group, m));
+                group.members.values().forEach(m -> rebalances.scheduleHeartbeat(group, m));
             }
         }
     }
@@ -579,21 +435,5 @@ public final class ClassicGroups {
 
     private static <T> CoordinatorResult<Runnable> answer(CompletableFuture<T> future, T response) {
         return new CoordinatorResult<>(List.of(), () -> future.complete(response));
-    }
-
-    private static String joinKey(String groupId) {
-        return "join-" + groupId;
-    }
-
-    private static String syncKey(String groupId) {
-        return "sync-" + groupId;
-    }
-
-    private static String heartbeatKey(String groupId, String memberId) {
-        return "heartbeat-" + groupId + "-" + memberId;
-    }
-
-    private static String pendingKey(String groupId, String memberId) {
-        return "pending-" + groupId + "-" + memberId;
     }
 }
