@@ -106,7 +106,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     public CoordinatorResult<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request) {
         Errors groupError;
         Group group = registry.get(request.groupId());
-        if (!isValidGroupId(request.groupId())) {
+        if (!Group.isValidGroupId(request.groupId())) {
             groupError = Errors.INVALID_GROUP_ID;
         } else if (group == null) {
             // An unknown group accepts commits from outside a group only; it is created by the commit's replay.
@@ -130,7 +130,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     }
 
     public CoordinatorResult<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
-        if (!isValidGroupId(request.groupId())) {
+        if (!Group.isValidGroupId(request.groupId())) {
             return CoordinatorResult.of(new OffsetDeleteResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code()));
         }
         Group group = registry.get(request.groupId());
@@ -146,7 +146,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         List<DeletableGroupResult> results = new ArrayList<>();
         for (String groupId : groupIds) {
             Group group = registry.get(groupId);
-            Errors error = !isValidGroupId(groupId) ? Errors.INVALID_GROUP_ID
+            Errors error = !Group.isValidGroupId(groupId) ? Errors.INVALID_GROUP_ID
                     : group == null ? Errors.GROUP_ID_NOT_FOUND : group.validateDeleteGroup();
             if (error == Errors.NONE) {
                 records.addAll(offsets.deleteAll(groupId));
@@ -176,11 +176,6 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     /** The group under {@code groupId} if it is a classic group, else null. */
     public ClassicGroup classicGroup(String groupId) {
         return registry.get(groupId, ClassicGroup.class);
-    }
-
-    /** Kafka's rule: a non-empty group id (its record keys carry it as an int16-length string). */
-    public static boolean isValidGroupId(String groupId) {
-        return groupId != null && !groupId.isEmpty() && groupId.length() <= Short.MAX_VALUE / 4;
     }
 
     private void scheduleExpiry() {

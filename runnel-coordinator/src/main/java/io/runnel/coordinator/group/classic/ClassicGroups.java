@@ -66,7 +66,7 @@ public final class ClassicGroups {
                                             CompletableFuture<JoinGroupResponseData> response) {
         String groupId = request.groupId();
         String memberId = request.memberId();
-        if (groupId == null || groupId.isEmpty()) {
+        if (!Group.isValidGroupId(groupId)) {
             return answer(response, ClassicResponses.joinError(memberId, Errors.INVALID_GROUP_ID));
         }
         if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()

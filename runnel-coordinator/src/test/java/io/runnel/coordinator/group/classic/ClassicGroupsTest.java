@@ -130,6 +130,7 @@ class ClassicGroupsTest {
     @Test
     void badJoinsGetKafkasErrors() {
         assertThat(error(joinRequest("", "", null, "range").setGroupId(""))).isEqualTo(Errors.INVALID_GROUP_ID);
+        assertThat(error(joinRequest("g".repeat(9000), "", null, "range"))).isEqualTo(Errors.INVALID_GROUP_ID);
         assertThat(error(joinRequest("g", "", null, "range").setSessionTimeoutMs(10))).isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
         assertThat(error(joinRequest("g", "unknown", null, "range"))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         stableMember();
