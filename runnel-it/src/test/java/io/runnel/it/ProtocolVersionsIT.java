@@ -8,6 +8,17 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
+import org.apache.kafka.common.message.DeleteGroupsRequestData;
+import org.apache.kafka.common.message.DescribeGroupsRequestData;
+import org.apache.kafka.common.message.FindCoordinatorRequestData;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.ListGroupsRequestData;
+import org.apache.kafka.common.message.OffsetCommitRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetFetchRequestData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.ApiVersionsResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -164,6 +175,47 @@ class ProtocolVersionsIT {
             return data;
         });
         r.put(ApiKeys.INIT_PRODUCER_ID, v -> new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60000));
+        groupRequests(r);
         return r;
+    }
+
+    /** Group APIs; unknown members keep JoinGroup from waiting for a rebalance. */
+    private static void groupRequests(Map<ApiKeys, Function<Short, ApiMessage>> r) {
+        r.put(ApiKeys.FIND_COORDINATOR, v -> v >= 4
+                ? new FindCoordinatorRequestData().setCoordinatorKeys(List.of("pv"))
+                : new FindCoordinatorRequestData().setKey("pv"));
+        r.put(ApiKeys.OFFSET_COMMIT, v -> new OffsetCommitRequestData().setGroupId("pv").setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("").setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(v >= 10 ? "" : TOPIC).setTopicId(v >= 10 ? topicId : Uuid.ZERO_UUID)
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(0).setCommittedOffset(0))))));
+        r.put(ApiKeys.OFFSET_FETCH, v -> v >= 8
+                ? new OffsetFetchRequestData().setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup()
+                        .setGroupId("pv").setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                                .setName(v >= 10 ? "" : TOPIC).setTopicId(v >= 10 ? topicId : Uuid.ZERO_UUID)
+                                .setPartitionIndexes(List.of(0))))))
+                : new OffsetFetchRequestData().setGroupId("pv").setTopics(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestTopic().setName(TOPIC).setPartitionIndexes(List.of(0)))));
+        r.put(ApiKeys.OFFSET_DELETE, v -> {
+            OffsetDeleteRequestData data = new OffsetDeleteRequestData().setGroupId("pv");
+            data.topics().add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(TOPIC).setPartitions(List.of(
+                    new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
+            return data;
+        });
+        r.put(ApiKeys.JOIN_GROUP, v -> {
+            JoinGroupRequestData data = new JoinGroupRequestData().setGroupId("pv-join").setMemberId("unknown")
+                    .setProtocolType("consumer").setSessionTimeoutMs(10000).setRebalanceTimeoutMs(10000);
+            data.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
+            return data;
+        });
+        r.put(ApiKeys.SYNC_GROUP, v -> new SyncGroupRequestData().setGroupId("pv").setMemberId("m").setGenerationId(1));
+        r.put(ApiKeys.HEARTBEAT, v -> new HeartbeatRequestData().setGroupId("pv").setMemberId("m").setGenerationId(1));
+        r.put(ApiKeys.LEAVE_GROUP, v -> v >= 3
+                ? new LeaveGroupRequestData().setGroupId("pv").setMembers(List.of(
+                        new LeaveGroupRequestData.MemberIdentity().setMemberId("m")))
+                : new LeaveGroupRequestData().setGroupId("pv").setMemberId("m"));
+        r.put(ApiKeys.LIST_GROUPS, v -> new ListGroupsRequestData());
+        r.put(ApiKeys.DESCRIBE_GROUPS, v -> new DescribeGroupsRequestData().setGroups(List.of("pv", "absent")));
+        r.put(ApiKeys.DELETE_GROUPS, v -> new DeleteGroupsRequestData().setGroupsNames(List.of("absent")));
     }
 }

@@ -1,7 +1,7 @@
 package io.runnel.coordinator.group;
 
 import io.runnel.coordinator.group.classic.ClassicGroup;
-import io.runnel.coordinator.group.classic.ClassicGroups;
+import io.runnel.coordinator.group.classic.ClassicResponses;
 import io.runnel.coordinator.runtime.CoordinatorErrors;
 import io.runnel.coordinator.runtime.CoordinatorLog;
 import io.runnel.coordinator.runtime.CoordinatorResult;
@@ -45,6 +45,9 @@ import java.util.function.Function;
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class GroupCoordinator implements AutoCloseable {
+    /** How often shard timers are checked: the precision of session and rebalance timeouts. */
+    private static final long TIMER_TICK_MS = 20;
+
     private final int numPartitions;
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
 
@@ -54,7 +57,7 @@ public final class GroupCoordinator implements AutoCloseable {
      */
     public GroupCoordinator(GroupConfig config, int numPartitions, int numThreads, CoordinatorLog log, Time time) {
         this.numPartitions = numPartitions;
-        this.runtime = new CoordinatorRuntime<>("group", numThreads, 10, log,
+        this.runtime = new CoordinatorRuntime<>("group", numThreads, TIMER_TICK_MS, log,
                 (partition, timer) -> new GroupCoordinatorShard(config, time, timer), time);
     }
 
@@ -87,7 +90,7 @@ public final class GroupCoordinator implements AutoCloseable {
         write(request.groupId(), s -> s.classic().join(request, version, clientId, clientHost, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
-                        response.complete(ClassicGroups.joinError(request.memberId(), CoordinatorErrors.toError(e)));
+                        response.complete(ClassicResponses.joinError(request.memberId(), CoordinatorErrors.toError(e)));
                     } else {
                         completion.run();
                     }
@@ -100,7 +103,7 @@ public final class GroupCoordinator implements AutoCloseable {
         write(request.groupId(), s -> s.classic().sync(request, version, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
-                        response.complete(ClassicGroups.syncError(CoordinatorErrors.toError(e)));
+                        response.complete(ClassicResponses.syncError(CoordinatorErrors.toError(e)));
                     } else {
                         completion.run();
                     }
