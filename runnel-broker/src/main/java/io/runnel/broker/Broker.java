@@ -103,7 +103,8 @@ public final class Broker implements AutoCloseable {
                     config.logFlushSchedulerIntervalMs(),
                     config.logFlushOffsetCheckpointIntervalMs(),
                     config.producerIdExpirationMs(),
-                    config.producerIdExpirationCheckIntervalMs()), time);
+                    config.producerIdExpirationCheckIntervalMs(),
+                    config.cleanerSettings()), time);
             started.add(logs);
             long t1 = System.nanoTime();
             MetadataQuorum quorum = MetadataQuorum.start(new QuorumSettings(config.nodeId(), config.quorumVoters(),

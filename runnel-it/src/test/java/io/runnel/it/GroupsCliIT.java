@@ -98,7 +98,7 @@ class GroupsCliIT {
         broker.kill9();
         broker.restart();
 
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions()
+        await().atMost(Duration.ofSeconds(60))
                 .untilAsserted(() -> assertThat(runnelLag()).isEqualTo(expected));
         assertThat(kafkaToolLag()).isEqualTo(expected);
         ChildJvm.Result listed = kafkaTool("--list", "--state");

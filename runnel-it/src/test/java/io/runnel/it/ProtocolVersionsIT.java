@@ -68,7 +68,7 @@ class ProtocolVersionsIT {
 
     @BeforeAll
     static void start() throws Exception {
-        broker = InProcessBroker.start(Map.of("group.initial.rebalance.delay.ms", "0"));
+        broker = InProcessBroker.start();
         try (Admin admin = broker.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, 1, (short) 1))).all().get();
             topicId = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC).topicId();
@@ -181,55 +181,48 @@ class ProtocolVersionsIT {
         return r;
     }
 
-    /** The group coordinator's APIs; each version uses its own group so no answer waits on another. */
+    /** Group APIs; unknown members keep JoinGroup from waiting for a rebalance. */
     private static void groupRequests(Map<ApiKeys, Function<Short, ApiMessage>> r) {
-        r.put(ApiKeys.FIND_COORDINATOR, v -> v < 4 ? new FindCoordinatorRequestData().setKey("pv-g")
-                : new FindCoordinatorRequestData().setCoordinatorKeys(List.of("pv-g")));
-        r.put(ApiKeys.OFFSET_COMMIT, v -> {
-            OffsetCommitRequestData.OffsetCommitRequestTopic topic = new OffsetCommitRequestData.OffsetCommitRequestTopic()
-                    .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
-                            .setPartitionIndex(0).setCommittedOffset(0)));
-            if (v < 10) {
-                topic.setName(TOPIC);
-            } else {
-                topic.setTopicId(topicId);
-            }
-            return new OffsetCommitRequestData().setGroupId("pv-g").setGenerationIdOrMemberEpoch(-1)
-                    .setTopics(List.of(topic));
-        });
-        r.put(ApiKeys.OFFSET_FETCH, v -> v < 8
-                ? new OffsetFetchRequestData().setGroupId("pv-g").setTopics(List.of(
-                        new OffsetFetchRequestData.OffsetFetchRequestTopic().setName(TOPIC).setPartitionIndexes(List.of(0))))
-                : new OffsetFetchRequestData().setGroups(List.of(
-                        new OffsetFetchRequestData.OffsetFetchRequestGroup().setGroupId("pv-g").setTopics(null))));
+        r.put(ApiKeys.FIND_COORDINATOR, v -> v >= 4
+                ? new FindCoordinatorRequestData().setCoordinatorKeys(List.of("pv"))
+                : new FindCoordinatorRequestData().setKey("pv"));
+        r.put(ApiKeys.OFFSET_COMMIT, v -> new OffsetCommitRequestData().setGroupId("pv").setGenerationIdOrMemberEpoch(-1)
+                .setMemberId("").setTopics(List.of(new OffsetCommitRequestData.OffsetCommitRequestTopic()
+                        .setName(v >= 10 ? "" : TOPIC).setTopicId(v >= 10 ? topicId : Uuid.ZERO_UUID)
+                        .setPartitions(List.of(new OffsetCommitRequestData.OffsetCommitRequestPartition()
+                                .setPartitionIndex(0).setCommittedOffset(0))))));
+        r.put(ApiKeys.OFFSET_FETCH, v -> v >= 8
+                ? new OffsetFetchRequestData().setGroups(List.of(new OffsetFetchRequestData.OffsetFetchRequestGroup()
+                        .setGroupId("pv").setTopics(List.of(new OffsetFetchRequestData.OffsetFetchRequestTopics()
+                                .setName(v >= 10 ? "" : TOPIC).setTopicId(v >= 10 ? topicId : Uuid.ZERO_UUID)
+                                .setPartitionIndexes(List.of(0))))))
+                : new OffsetFetchRequestData().setGroupId("pv").setTopics(List.of(
+                        new OffsetFetchRequestData.OffsetFetchRequestTopic().setName(TOPIC).setPartitionIndexes(List.of(0)))));
         r.put(ApiKeys.OFFSET_DELETE, v -> {
-            OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection topics =
-                    new OffsetDeleteRequestData.OffsetDeleteRequestTopicCollection();
-            topics.add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(TOPIC).setPartitions(List.of(
+            OffsetDeleteRequestData data = new OffsetDeleteRequestData().setGroupId("pv");
+            data.topics().add(new OffsetDeleteRequestData.OffsetDeleteRequestTopic().setName(TOPIC).setPartitions(List.of(
                     new OffsetDeleteRequestData.OffsetDeleteRequestPartition().setPartitionIndex(0))));
-            return new OffsetDeleteRequestData().setGroupId("pv-g").setTopics(topics);
+            return data;
         });
         r.put(ApiKeys.JOIN_GROUP, v -> {
-            JoinGroupRequestData.JoinGroupRequestProtocolCollection protocols =
-                    new JoinGroupRequestData.JoinGroupRequestProtocolCollection();
-            protocols.add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
-            return new JoinGroupRequestData().setGroupId("pv-join-" + v).setSessionTimeoutMs(10_000)
-                    .setRebalanceTimeoutMs(10_000).setMemberId("").setProtocolType("consumer").setProtocols(protocols);
+            JoinGroupRequestData data = new JoinGroupRequestData().setGroupId("pv-join").setMemberId("unknown")
+                    .setProtocolType("consumer").setSessionTimeoutMs(10000).setRebalanceTimeoutMs(10000);
+            data.protocols().add(new JoinGroupRequestData.JoinGroupRequestProtocol().setName("range").setMetadata(new byte[0]));
+            return data;
         });
-        r.put(ApiKeys.SYNC_GROUP, v -> new SyncGroupRequestData().setGroupId("pv-sync").setGenerationId(1)
-                .setMemberId("unknown"));
-        r.put(ApiKeys.HEARTBEAT, v -> new HeartbeatRequestData().setGroupId("pv-sync").setGenerationId(1)
-                .setMemberId("unknown"));
-        r.put(ApiKeys.LEAVE_GROUP, v -> v < 3 ? new LeaveGroupRequestData().setGroupId("pv-sync").setMemberId("unknown")
-                : new LeaveGroupRequestData().setGroupId("pv-sync").setMembers(List.of(
-                        new LeaveGroupRequestData.MemberIdentity().setMemberId("unknown"))));
+        r.put(ApiKeys.SYNC_GROUP, v -> new SyncGroupRequestData().setGroupId("pv").setMemberId("m").setGenerationId(1));
+        r.put(ApiKeys.HEARTBEAT, v -> new HeartbeatRequestData().setGroupId("pv").setMemberId("m").setGenerationId(1));
+        r.put(ApiKeys.LEAVE_GROUP, v -> v >= 3
+                ? new LeaveGroupRequestData().setGroupId("pv").setMembers(List.of(
+                        new LeaveGroupRequestData.MemberIdentity().setMemberId("m")))
+                : new LeaveGroupRequestData().setGroupId("pv").setMemberId("m"));
         r.put(ApiKeys.LIST_GROUPS, v -> new ListGroupsRequestData());
-        r.put(ApiKeys.DESCRIBE_GROUPS, v -> new DescribeGroupsRequestData().setGroups(List.of("pv-g")));
-        r.put(ApiKeys.DELETE_GROUPS, v -> new DeleteGroupsRequestData().setGroupsNames(List.of("pv-none")));
+        r.put(ApiKeys.DESCRIBE_GROUPS, v -> new DescribeGroupsRequestData().setGroups(List.of("pv", "absent")));
+        r.put(ApiKeys.DELETE_GROUPS, v -> new DeleteGroupsRequestData().setGroupsNames(List.of("absent")));
         r.put(ApiKeys.CONSUMER_GROUP_HEARTBEAT, v -> new ConsumerGroupHeartbeatRequestData().setGroupId("pv-consumer")
                 .setMemberId("pv-member-" + v).setMemberEpoch(0).setRebalanceTimeoutMs(10_000)
                 .setSubscribedTopicNames(List.of(TOPIC)).setTopicPartitions(List.of()));
         r.put(ApiKeys.CONSUMER_GROUP_DESCRIBE, v -> new ConsumerGroupDescribeRequestData()
-                .setGroupIds(List.of("pv-consumer", "pv-none")));
+                .setGroupIds(List.of("pv-consumer", "absent")));
     }
 }

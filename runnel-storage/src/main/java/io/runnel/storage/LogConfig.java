@@ -243,6 +243,21 @@ public final class LogConfig {
         return (Long) values.get(TopicConfig.DELETE_RETENTION_MS_CONFIG);
     }
 
+    /** {@code min.cleanable.dirty.ratio}: dirty bytes over all cleanable bytes before the cleaner runs. */
+    public double minCleanableDirtyRatio() {
+        return (Double) values.get(TopicConfig.MIN_CLEANABLE_DIRTY_RATIO_CONFIG);
+    }
+
+    /** {@code min.compaction.lag.ms}: records younger than this stay uncompacted. */
+    public long minCompactionLagMs() {
+        return (Long) values.get(TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG);
+    }
+
+    /** {@code max.compaction.lag.ms}: a dirty record older than this makes the log cleanable regardless of ratio. */
+    public long maxCompactionLagMs() {
+        return (Long) values.get(TopicConfig.MAX_COMPACTION_LAG_MS_CONFIG);
+    }
+
     @SuppressWarnings("unchecked")
     private List<String> cleanupPolicy() {
         return (List<String>) values.get(TopicConfig.CLEANUP_POLICY_CONFIG);

@@ -1,5 +1,8 @@
 package io.runnel.storage;
 
+import io.runnel.storage.cleaner.Cleaner;
+import io.runnel.storage.cleaner.CleanerStats;
+import io.runnel.storage.cleaner.LogCleaner;
 import io.runnel.storage.checkpoint.OffsetCheckpointFile;
 import io.runnel.storage.checkpoint.PartitionMetadataFile;
 import io.runnel.storage.log.FileIo;
@@ -43,12 +46,14 @@ import java.util.stream.Stream;
  * torn or corrupt tail is truncated and logged, indexes rebuilt, producer state restored from
  * its snapshot plus the scanned tail). It then runs retention, periodic flush ({@code flush.ms}),
  * offset checkpoints, producer id expiry and delayed file deletion on its own scheduler thread,
- * and group-commit fsyncs on a flusher thread. {@link #close} flushes every log, writes
+ * group-commit fsyncs on a flusher thread, and log compaction on the cleaner's threads
+ * ({@link LogCleaner}, for logs whose {@code cleanup.policy} contains {@code compact}). {@link #close} flushes every log, writes
  * checkpoints and the clean-shutdown marker.
  *
  * <p>A log directory holds partition directories ({@code <topic>-<partition>}) and the files
  * {@code .kafka_cleanshutdown}, {@code recovery-point-offset-checkpoint},
- * {@code replication-offset-checkpoint} and {@code log-start-offset-checkpoint}; anything else
+ * {@code replication-offset-checkpoint}, {@code log-start-offset-checkpoint} and
+ * {@code cleaner-offset-checkpoint}; anything else
  * ({@code meta.properties}, the Raft directory {@code __cluster_metadata-0}) is left alone.
  *
  * <p>Thread-safe.
@@ -73,20 +78,23 @@ public final class LogManager implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private final ExecutorService flusher;
     private final boolean hadCleanShutdown;
+    private final LogCleaner cleaner;
     private boolean closed;
 
-    private LogManager(List<Path> logDirs, StorageSettings settings, Time time, FileIo io) throws IOException {
+    private LogManager(List<Path> logDirs, StorageSettings settings, Time time, FileIo io,
+                       Cleaner.StepListener cleanerSteps) throws IOException {
         this.logDirs = List.copyOf(logDirs);
         this.settings = settings;
         this.time = time;
         this.scheduler = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "runnel-log-scheduler"));
         this.flusher = Executors.newSingleThreadExecutor(r -> daemon(r, "runnel-log-flusher"));
-        this.services = new LogServices(time, io, flusher, this::deleteLater);
+        this.services = new LogServices(time, io, flusher, this::deleteLater, this::truncated);
         boolean allClean = true;
         for (Path dir : this.logDirs) {
             allClean &= loadLogDir(dir);
         }
         this.hadCleanShutdown = allClean;
+        this.cleaner = new LogCleaner(settings.cleaner(), time, this.logDirs, logs::values, cleanerSteps);
     }
 
     /**
@@ -99,13 +107,20 @@ public final class LogManager implements AutoCloseable {
 
     /** As {@link #start(List, StorageSettings, Time)}, writing segment files through {@code io} (tests). */
     public static LogManager start(List<Path> logDirs, StorageSettings settings, Time time, FileIo io) {
+        return start(logDirs, settings, time, io, Cleaner.StepListener.NONE);
+    }
+
+    /** As {@link #start(List, StorageSettings, Time, FileIo)}, telling {@code cleanerSteps} each step of a clean (tests). */
+    static LogManager start(List<Path> logDirs, StorageSettings settings, Time time, FileIo io,
+                            Cleaner.StepListener cleanerSteps) {
         LogManager manager;
         try {
-            manager = new LogManager(logDirs, settings, time, io);
+            manager = new LogManager(logDirs, settings, time, io, cleanerSteps);
         } catch (IOException e) {
             throw new KafkaStorageException("Cannot load log directories " + logDirs, e);
         }
         manager.schedulePeriodicTasks();
+        manager.cleaner.startup();
         return manager;
     }
 
@@ -161,6 +176,7 @@ public final class LogManager implements AutoCloseable {
             if (log == null) {
                 return;
             }
+            cleaner.forget(tp);
             List<LogSegment> segments = log.closeForDeletion();
             Path renamed = log.dir().resolveSibling(log.dir().getFileName() + "." + Uuid.randomUuid() + DELETE_DIR_SUFFIX);
             try {
@@ -174,6 +190,28 @@ public final class LogManager implements AutoCloseable {
                 }
                 deleteRecursively(renamed);
             }));
+        }
+    }
+
+    /**
+     * Compacts the log of {@code tp} now, whatever its dirty ratio (after any clean of it in
+     * progress): tests and tools. The dirty section still ends at the active segment, the high
+     * watermark and {@code min.compaction.lag.ms}.
+     *
+     * @return what the clean did; empty when there is no such log or it does not compact
+     */
+    public Optional<CleanerStats> cleanLog(TopicPartition tp) {
+        SegmentedLog log = logs.get(tp);
+        if (log == null) {
+            return Optional.empty();
+        }
+        try {
+            return cleaner.cleanNow(log);
+        } catch (IOException e) {
+            throw new KafkaStorageException("Cleaning the log of " + tp + " failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
         }
     }
 
@@ -268,6 +306,7 @@ public final class LogManager implements AutoCloseable {
             }
             closed = true;
         }
+        cleaner.close();
         stopThreads();
         boolean allClosed = true;
         for (SegmentedLog log : logs.values()) {
@@ -300,6 +339,7 @@ public final class LogManager implements AutoCloseable {
         synchronized (this) {
             closed = true;
         }
+        cleaner.close();
         stopThreads();
         for (SegmentedLog log : logs.values()) {
             log.abandon();
@@ -395,6 +435,11 @@ public final class LogManager implements AutoCloseable {
                 LOG.error("Log manager task '{}' failed", name, e);
             }
         }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** A log was truncated (never during load, so the cleaner exists by then). */
+    private void truncated(TopicPartition tp, long newLogEndOffset) {
+        cleaner.truncated(tp, newLogEndOffset);
     }
 
     private void deleteLater(LogSegment segment, long delayMs) {

@@ -14,8 +14,8 @@ import java.util.concurrent.CompletableFuture;
  *   <li>v0: the rebalance timeout is the session timeout.</li>
  *   <li>v4+: a first join without a member id gets MEMBER_ID_REQUIRED and a member id (KIP-394).</li>
  *   <li>v5+: group.instance.id (static membership, KIP-345).</li>
- *   <li>v7+: protocol type in the answer; v8+: a reason (logged nowhere); v9: skipAssignment is
- *       never set (the leader always assigns).</li>
+ *   <li>v7+: protocol type in the answer; v8+: a reason (not kept); v9+: skipAssignment for a
+ *       static leader that rejoined a stable group unchanged.</li>
  * </ul>
  */
 public final class JoinGroupHandler implements ApiHandler<JoinGroupRequestData> {

@@ -1,5 +1,6 @@
 package io.runnel.broker.config;
 
+import io.runnel.storage.CleanerSettings;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
 
@@ -341,6 +342,13 @@ public final class BrokerConfig {
 
     public long logFlushOffsetCheckpointIntervalMs() {
         return longValue("log.flush.offset.checkpoint.interval.ms");
+    }
+
+    /** The {@code log.cleaner.*} keys (the topic-level ones go through {@code LogConfig.defaultsFromBroker}). */
+    public CleanerSettings cleanerSettings() {
+        return new CleanerSettings(booleanValue("log.cleaner.enable"), intValue("log.cleaner.threads"),
+                longValue("log.cleaner.backoff.ms"), longValue("log.cleaner.dedupe.buffer.size"),
+                intValue("log.cleaner.io.buffer.size"), (Double) values.get("log.cleaner.io.max.bytes.per.second"));
     }
 
     public int groupInitialRebalanceDelayMs() {

@@ -6,13 +6,16 @@ import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.coordinator.runtime.CoordinatorLog;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.storage.AppendInfo;
+import io.runnel.storage.FileSlice;
 import io.runnel.storage.LogReadInfo;
 import io.runnel.storage.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.internals.Topic;
+import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -20,6 +23,7 @@ import org.apache.kafka.common.record.internal.Records;
 import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.utils.Time;
 
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -76,7 +80,7 @@ public final class OffsetsTopicLog implements CoordinatorLog {
         long offset = log.logStartOffset();
         while (offset < end) {
             LogReadInfo read = log.read(offset, LOAD_READ_BYTES, end, true);
-            Records batches = (Records) read.records();
+            Records batches = inMemory(read.records());
             long next = offset;
             for (RecordBatch batch : batches.batches()) {
                 if (batch.isControlBatch()) {
@@ -95,6 +99,26 @@ public final class OffsetsTopicLog implements CoordinatorLog {
             }
             offset = next;
         }
+    }
+
+    /** Loading reads each chunk once, so the file slice the log hands out is copied to the heap. */
+    private static Records inMemory(BaseRecords records) {
+        if (records instanceof Records r) {
+            return r;
+        }
+        FileSlice slice = (FileSlice) records;
+        ByteBuffer buffer = ByteBuffer.allocate(slice.sizeInBytes());
+        try {
+            while (buffer.hasRemaining()) {
+                if (slice.channel().read(buffer, slice.position() + buffer.position()) < 0) {
+                    break;
+                }
+            }
+        } catch (IOException e) {
+            throw new KafkaStorageException("cannot read " + Topic.GROUP_METADATA_TOPIC_NAME + ": " + e.getMessage(), e);
+        }
+        buffer.flip();
+        return MemoryRecords.readableRecords(buffer);
     }
 
     private Partition leaderOf(int partitionIndex, int leaderEpoch) {

@@ -35,6 +35,9 @@ public final class Partition {
         this.topicId = topicId;
         this.log = log;
         this.registration = registration;
+        // After an unclean stop the checkpointed high watermark lags the recovered log; a leader
+        // alone in its ISR has every record it holds, so the high watermark is its log end.
+        maybeIncrementHighWatermark();
     }
 
     public TopicPartition topicPartition() {

@@ -1,5 +1,6 @@
 package io.runnel.broker.config;
 
+import io.runnel.storage.CleanerSettings;
 import io.runnel.broker.config.BrokerConfig.Listener;
 import org.apache.kafka.common.config.ConfigException;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,15 @@ class BrokerConfigTest {
                 .containsEntry("log.cleanup.policy", List.of("delete"))
                 .containsEntry("log.dirs", List.of("./data"))
                 .containsEntry("compression.type", "producer");
+    }
+
+    @Test
+    void logCleanerKeysReachTheStorageSettings() {
+        assertThat(BrokerConfig.parse(Map.of()).cleanerSettings()).isEqualTo(CleanerSettings.DEFAULTS);
+        CleanerSettings custom = BrokerConfig.parse(Map.of("log.cleaner.enable", "false", "log.cleaner.threads", "2",
+                "log.cleaner.backoff.ms", "100", "log.cleaner.dedupe.buffer.size", "1048576",
+                "log.cleaner.io.buffer.size", "65536", "log.cleaner.io.max.bytes.per.second", "1000000")).cleanerSettings();
+        assertThat(custom).isEqualTo(new CleanerSettings(false, 2, 100, 1 << 20, 1 << 16, 1_000_000));
     }
 
     @Test

@@ -4,11 +4,11 @@ import io.runnel.cli.ClientOptions;
 import io.runnel.cli.CommandContext;
 import io.runnel.cli.UsageError;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -90,15 +90,16 @@ final class ResetOffsetsCommand implements Callable<Integer> {
         }
         OffsetReset reset = strategy();
         try (Admin admin = context.clients().admin(client.properties())) {
-            ConsumerGroupDescription description = admin.describeConsumerGroups(List.of(group)).all().get().get(group);
-            if (!INACTIVE.contains(description.groupState())) {
-                throw new IllegalStateException("group '" + group + "' is " + description.groupState()
+            GroupState state = stateOf(admin);
+            if (!INACTIVE.contains(state)) {
+                throw new IllegalStateException("group '" + group + "' is " + state
                         + ": offsets can be reset only while it has no active members");
             }
             Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>(
                     admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get());
             committed.values().removeIf(v -> v == null);
-            Set<TopicPartition> partitions = allTopics ? new TreeSet<>(committed.keySet()) : partitionsOf(admin);
+            Set<TopicPartition> partitions = new TreeSet<>(ORDER);
+            partitions.addAll(allTopics ? committed.keySet() : partitionsOf(admin));
             Map<TopicPartition, Long> newOffsets = plan(admin, reset, partitions, committed);
             TextTable table = new TextTable("GROUP", "TOPIC", "PARTITION", "NEW-OFFSET");
             newOffsets.forEach((tp, offset) -> table.add(group, tp.topic(), tp.partition(), offset));
@@ -112,6 +113,18 @@ final class ResetOffsetsCommand implements Callable<Integer> {
             }
         }
         return 0;
+    }
+
+    /** The group's state; a group that does not exist yet is Dead (resetting creates its offsets). */
+    private GroupState stateOf(Admin admin) throws ExecutionException, InterruptedException {
+        try {
+            return admin.describeConsumerGroups(List.of(group)).all().get().get(group).groupState();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof GroupIdNotFoundException) {
+                return GroupState.DEAD;
+            }
+            throw e;
+        }
     }
 
     private OffsetReset strategy() {

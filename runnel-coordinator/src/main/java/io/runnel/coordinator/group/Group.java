@@ -14,6 +14,14 @@ import java.util.List;
  */
 public interface Group {
 
+    /**
+     * A usable group id: not empty (Kafka's INVALID_GROUP_ID), and short enough for the int16
+     * length of a record key string even when every character takes 4 UTF-8 bytes.
+     */
+    static boolean isValidGroupId(String groupId) {
+        return groupId != null && !groupId.isEmpty() && groupId.length() <= Short.MAX_VALUE / 4;
+    }
+
     String groupId();
 
     GroupType type();

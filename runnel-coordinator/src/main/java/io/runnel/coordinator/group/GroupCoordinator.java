@@ -1,7 +1,7 @@
 package io.runnel.coordinator.group;
 
 import io.runnel.coordinator.group.classic.ClassicGroup;
-import io.runnel.coordinator.group.classic.ClassicGroups;
+import io.runnel.coordinator.group.classic.ClassicResponses;
 import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
 import io.runnel.coordinator.group.consumer.HeartbeatContext;
 import io.runnel.coordinator.runtime.CoordinatorErrors;
@@ -55,6 +55,9 @@ import java.util.function.Function;
  * <p>Thread-safety: safe for concurrent use.
  */
 public final class GroupCoordinator implements AutoCloseable {
+    /** How often shard timers are checked: the precision of session and rebalance timeouts. */
+    private static final long TIMER_TICK_MS = 20;
+
     private final int numPartitions;
     private final CoordinatorRuntime<GroupCoordinatorShard> runtime;
     private final AtomicReference<MetadataImage> metadata = new AtomicReference<>(MetadataImage.empty(""));
@@ -67,7 +70,7 @@ public final class GroupCoordinator implements AutoCloseable {
     public GroupCoordinator(GroupConfig config, ConsumerGroupSettings consumerSettings, int numPartitions,
                             int numThreads, CoordinatorLog log, Time time) {
         this.numPartitions = numPartitions;
-        this.runtime = new CoordinatorRuntime<>("group", numThreads, 10, log,
+        this.runtime = new CoordinatorRuntime<>("group", numThreads, TIMER_TICK_MS, log,
                 (partition, timer) -> new GroupCoordinatorShard(config, consumerSettings, metadata::get, time, timer),
                 time);
     }
@@ -101,7 +104,7 @@ public final class GroupCoordinator implements AutoCloseable {
         write(request.groupId(), s -> s.joinGroup(request, version, clientId, clientHost, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
-                        response.complete(ClassicGroups.joinError(request.memberId(), CoordinatorErrors.toError(e)));
+                        response.complete(ClassicResponses.joinError(request.memberId(), CoordinatorErrors.toError(e)));
                     } else {
                         completion.run();
                     }
@@ -114,7 +117,7 @@ public final class GroupCoordinator implements AutoCloseable {
         write(request.groupId(), s -> s.classic().sync(request, version, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
-                        response.complete(ClassicGroups.syncError(CoordinatorErrors.toError(e)));
+                        response.complete(ClassicResponses.syncError(CoordinatorErrors.toError(e)));
                     } else {
                         completion.run();
                     }

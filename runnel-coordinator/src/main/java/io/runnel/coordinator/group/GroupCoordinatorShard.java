@@ -141,6 +141,11 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         scheduleExpiry();
     }
 
+    @Override
+    public void onUnloaded() {
+        classic.onUnloaded();
+    }
+
     /**
      * JoinGroup (classic protocol). An empty consumer group under the id is deleted first (its
      * tombstones lead the records) so the classic group can take the id; a consumer group with
@@ -164,7 +169,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     public CoordinatorResult<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request) {
         Errors groupError;
         Group group = registry.get(request.groupId());
-        if (!isValidGroupId(request.groupId())) {
+        if (!Group.isValidGroupId(request.groupId())) {
             groupError = Errors.INVALID_GROUP_ID;
         } else if (group == null) {
             // An unknown group accepts commits from outside a group only; it is created by the commit's replay.
@@ -188,7 +193,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     }
 
     public CoordinatorResult<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
-        if (!isValidGroupId(request.groupId())) {
+        if (!Group.isValidGroupId(request.groupId())) {
             return CoordinatorResult.of(new OffsetDeleteResponseData().setErrorCode(Errors.INVALID_GROUP_ID.code()));
         }
         Group group = registry.get(request.groupId());
@@ -204,7 +209,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         List<DeletableGroupResult> results = new ArrayList<>();
         for (String groupId : groupIds) {
             Group group = registry.get(groupId);
-            Errors error = !isValidGroupId(groupId) ? Errors.INVALID_GROUP_ID
+            Errors error = !Group.isValidGroupId(groupId) ? Errors.INVALID_GROUP_ID
                     : group == null ? Errors.GROUP_ID_NOT_FOUND : group.validateDeleteGroup();
             if (error == Errors.NONE) {
                 records.addAll(offsets.deleteAll(groupId));
@@ -236,11 +241,6 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         return registry.get(groupId, ClassicGroup.class);
     }
 
-    /** Kafka's rule: a non-empty group id (its record keys carry it as an int16-length string). */
-    public static boolean isValidGroupId(String groupId) {
-        return groupId != null && !groupId.isEmpty() && groupId.length() <= Short.MAX_VALUE / 4;
-    }
-
     private void scheduleExpiry() {
         timer.schedule(EXPIRY_TIMER, config.offsetsRetentionCheckMs(), () -> {
             scheduleExpiry();
@@ -248,14 +248,22 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         });
     }
 
-    /** Tombstones for expired offsets, and for empty groups left without offsets by them. */
+    /**
+     * Tombstones for expired offsets, and for empty groups left without offsets (Kafka's
+     * cleanup: a group with no members and no offsets is deleted).
+     */
     List<CoordinatorRecord> expiredOffsetRecords() {
         List<CoordinatorRecord> records = new ArrayList<>();
         for (String groupId : offsets.groupIds()) {
             Group group = registry.get(groupId);
             OffsetStore.ExpiredOffsets expired = offsets.expire(groupId, group);
             records.addAll(expired.tombstones());
-            if (expired.allExpired() && group != null && group.isEmpty() && group.validateDeleteGroup() == Errors.NONE) {
+            if (expired.allExpired() && group != null && deletable(group)) {
+                records.addAll(group.deletionRecords());
+            }
+        }
+        for (Group group : registry.all()) {
+            if (!offsets.hasOffsets(group.groupId()) && deletable(group)) {
                 records.addAll(group.deletionRecords());
             }
         }
@@ -263,6 +271,10 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             log.info("Expiring {} committed offsets and groups", records.size());
         }
         return records;
+    }
+
+    private static boolean deletable(Group group) {
+        return group.isEmpty() && group.validateDeleteGroup() == Errors.NONE;
     }
 
     private static boolean matches(Set<String> filter, String value) {

@@ -1,6 +1,18 @@
 package io.runnel.coordinator.group;
 
+import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
+import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.JoinGroupRequestData;
+import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;
+import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocolCollection;
+import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestPartition;
+import org.apache.kafka.common.message.OffsetDeleteRequestData.OffsetDeleteRequestTopic;
+import org.apache.kafka.common.message.OffsetDeleteResponseData;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestPartition;
 import org.apache.kafka.common.message.OffsetCommitRequestData.OffsetCommitRequestTopic;
@@ -9,14 +21,16 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestTopics;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Utils;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 class OffsetStoreTest {
-    private static final GroupConfig CONFIG = new GroupConfig(60_000, 1_000, 10, 10, 30_000, 0, 3);
+    private static final GroupConfig CONFIG = new GroupConfig(60_000, 1_000, 10, 10, 60_000, 0, 3);
     private final ShardHarness h = new ShardHarness(CONFIG);
 
     @Test
@@ -62,6 +76,55 @@ class OffsetStoreTest {
         h.reload();
         assertThat(h.shard.registry().get("g")).isNull();
         assertThat(h.shard.offsets().hasOffsets("g")).isFalse();
+    }
+
+    @Test
+    void offsetsOfATopicALiveMemberConsumesCannotBeDeleted() {
+        h.write(s -> s.commitOffsets(commit("g", -1, "", 1, "")));
+        joinAndSync("g", "t");
+        OffsetDeleteResponseData subscribed = h.write(s -> s.deleteOffsets(delete("g")));
+        assertThat(subscribed.topics().find("t").partitions().find(0).errorCode())
+                .isEqualTo(Errors.GROUP_SUBSCRIBED_TO_TOPIC.code());
+        assertThat(h.write(s -> s.deleteOffsets(delete("missing"))).errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
+        assertThat(h.write(s -> s.deleteGroups(List.of("g"))).get(0).errorCode()).isEqualTo(Errors.NON_EMPTY_GROUP.code());
+    }
+
+    @Test
+    void anEmptyGroupWithoutOffsetsIsCleanedUp() {
+        CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
+        h.writeAndComplete(s -> s.classic().join(joinRequest("lonely", "", "t"), (short) 9, "c", "h", response));
+        assertThat(response.join().errorCode()).isEqualTo(Errors.MEMBER_ID_REQUIRED.code());
+        h.advance(30_000); // the pending member never came back
+        assertThat(h.shard.registry().get("lonely")).isNotNull();
+        h.advance(1_000); // the next cleanup
+        assertThat(h.shard.registry().get("lonely")).isNull();
+    }
+
+    private void joinAndSync(String group, String topic) {
+        CompletableFuture<JoinGroupResponseData> first = new CompletableFuture<>();
+        h.writeAndComplete(s -> s.classic().join(joinRequest(group, "", topic), (short) 9, "c", "h", first));
+        CompletableFuture<JoinGroupResponseData> joined = new CompletableFuture<>();
+        h.writeAndComplete(s -> s.classic().join(joinRequest(group, first.join().memberId(), topic), (short) 9, "c", "h", joined));
+        CompletableFuture<SyncGroupResponseData> synced = new CompletableFuture<>();
+        h.writeAndComplete(s -> s.classic().sync(new SyncGroupRequestData().setGroupId(group)
+                .setMemberId(joined.join().memberId()).setGenerationId(joined.join().generationId()), (short) 5, synced));
+        assertThat(synced.join().errorCode()).isZero();
+    }
+
+    private static JoinGroupRequestData joinRequest(String group, String memberId, String topic) {
+        byte[] subscription = Utils.toArray(ConsumerProtocol.serializeSubscription(
+                new ConsumerPartitionAssignor.Subscription(List.of(topic))));
+        JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestProtocolCollection();
+        protocols.add(new JoinGroupRequestProtocol().setName("range").setMetadata(subscription));
+        return new JoinGroupRequestData().setGroupId(group).setMemberId(memberId).setProtocolType("consumer")
+                .setSessionTimeoutMs(30_000).setRebalanceTimeoutMs(30_000).setProtocols(protocols);
+    }
+
+    private static OffsetDeleteRequestData delete(String group) {
+        OffsetDeleteRequestData data = new OffsetDeleteRequestData().setGroupId(group);
+        data.topics().add(new OffsetDeleteRequestTopic().setName("t").setPartitions(List.of(
+                new OffsetDeleteRequestPartition().setPartitionIndex(0))));
+        return data;
     }
 
     static OffsetCommitRequestData commit(String group, int generation, String member, long offset, String metadata) {

@@ -7,6 +7,7 @@ import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 
 /**
  * A memory-mapped file of fixed-size entries sorted by key, appended at the end.
@@ -93,7 +94,7 @@ abstract class MappedIndex implements AutoCloseable {
 
     public void renameTo(Path target) throws IOException {
         if (Files.exists(file)) {
-            Files.move(file, target);
+            Files.move(file, target, StandardCopyOption.REPLACE_EXISTING);
         }
         file = target;
     }

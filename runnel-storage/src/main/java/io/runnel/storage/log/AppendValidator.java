@@ -10,13 +10,19 @@ import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.record.internal.DefaultRecordBatch;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
+import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.utils.internals.BufferSupplier;
+import org.apache.kafka.common.utils.internals.CloseableIterator;
 
 /**
  * Checks a produce request's batches from their headers alone (no decompression, no record
  * iteration): magic v2, whole batches, CRC32C, size against {@code max.message.bytes}, record
  * count against the offset delta, no control batches from clients, and CreateTime timestamps
  * (the header's base and max timestamps) within {@code message.timestamp.before/after.max.ms}.
+ * The one exception: in a compacted topic every record must carry a key, so there the records'
+ * headers are read (key and value skipped; a compressed batch is decompressed for that, as
+ * Kafka does for compacted topics).
  *
  * <p>Stateless and thread-safe.
  */
@@ -52,6 +58,9 @@ final class AppendValidator {
             }
             if (batch.isTransactional() && !batch.hasProducerId()) {
                 throw new InvalidRecordException("A transactional batch must carry a producer id");
+            }
+            if (config.compactEnabled() && batch instanceof DefaultRecordBatch v2) {
+                checkKeys(v2);
             }
             if (createTime) {
                 if (batch instanceof DefaultRecordBatch v2) {
@@ -101,6 +110,17 @@ final class AppendValidator {
                     + " bytes that are not a whole record batch");
         }
         return maxTimestamp;
+    }
+
+    /** Compacted topics cannot hold records without a key: the cleaner would have nothing to keep them by. */
+    private static void checkKeys(DefaultRecordBatch batch) {
+        try (CloseableIterator<Record> records = batch.skipKeyValueIterator(BufferSupplier.NO_CACHING)) {
+            while (records.hasNext()) {
+                if (!records.next().hasKey()) {
+                    throw new InvalidRecordException("Compacted topic cannot accept message without key");
+                }
+            }
+        }
     }
 
     private static void checkTimestamp(long timestamp, LogConfig config, long nowMs) {

@@ -10,7 +10,10 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.channels.FileChannel;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -25,7 +28,8 @@ import java.util.stream.Stream;
  * truncated (one WARN line names the partition, offset and bytes dropped), their indexes are
  * rebuilt, the leader epoch cache is re-derived for them, and the recovered tail is fsynced.
  * Producer state comes from the newest snapshot at or below the log end offset plus the batch
- * headers after it.
+ * headers after it. Before any of this, a log cleaner swap cut short by a crash is completed
+ * ({@code .swap} files) and half-written cleaned segments ({@code .cleaned}) are deleted.
  */
 public final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
@@ -46,6 +50,7 @@ public final class LogLoader {
     public static SegmentedLog load(TopicPartition tp, Uuid topicId, Path dir, LogConfig config, LogServices services,
                                     boolean cleanShutdown, Checkpoints checkpoints) throws IOException {
         deleteLeftovers(dir);
+        completeSwaps(dir, tp);
         List<Long> bases = segmentBaseOffsets(dir);
         long now = services.time().milliseconds();
         ConcurrentSkipListMap<Long, LogSegment> segments = new ConcurrentSkipListMap<>();
@@ -145,6 +150,50 @@ public final class LogLoader {
                     Files.deleteIfExists(file);
                 }
             }
+        }
+    }
+
+    /**
+     * Finishes a cleaner swap cut short by a crash (Kafka's rule): a {@code <base>.log.swap}
+     * file is complete (it was fsynced before it got that name), so every segment whose base
+     * offset lies in the swap's offset range (from {@code base} to its last offset, at least
+     * {@code base} itself) is deleted with its indexes, and the swap becomes {@code <base>.log}.
+     * Old segments wholly past that range hold only records the swap superseded; they stay.
+     */
+    private static void completeSwaps(Path dir, TopicPartition tp) throws IOException {
+        List<Path> swaps;
+        try (Stream<Path> files = Files.list(dir)) {
+            swaps = files.filter(f -> SegmentFiles.swapOffsetOf(f) >= 0).sorted().toList();
+        }
+        for (Path swap : swaps) {
+            long base = SegmentFiles.swapOffsetOf(swap);
+            long next = Math.max(base + 1, nextOffsetOf(swap));
+            for (long old : segmentBaseOffsets(dir)) {
+                if (old >= base && old < next) {
+                    Files.deleteIfExists(SegmentFiles.file(dir, old, SegmentFiles.LOG));
+                    Files.deleteIfExists(SegmentFiles.file(dir, old, SegmentFiles.INDEX));
+                    Files.deleteIfExists(SegmentFiles.file(dir, old, SegmentFiles.TIME_INDEX));
+                }
+            }
+            Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.INDEX));
+            Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.TIME_INDEX));
+            Files.move(swap, SegmentFiles.file(dir, base, SegmentFiles.LOG), StandardCopyOption.ATOMIC_MOVE);
+            LOG.info("Partition {}: completed the swap of cleaned segment {} after a crash", tp, base);
+        }
+    }
+
+    /** One past the last offset of a segment file's valid batches, or -1 when it has none. */
+    private static long nextOffsetOf(Path file) throws IOException {
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ)) {
+            BatchCursor cursor = new BatchCursor();
+            long size = channel.size();
+            long position = 0;
+            long next = -1;
+            while (cursor.readAt(channel, position, size) && cursor.looksValid()) {
+                next = cursor.lastOffset() + 1;
+                position += cursor.sizeInBytes();
+            }
+            return next;
         }
     }
 

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -112,6 +113,12 @@ public final class LogSegment {
 
     public FileChannel channel() {
         return channel;
+    }
+
+    /** Max timestamp of the first batch (the cleaner's {@code max.compaction.lag.ms} rule), or -1 when empty. */
+    public long firstBatchTimestamp() throws IOException {
+        BatchCursor cursor = new BatchCursor();
+        return cursor.readAt(channel, 0, size) ? cursor.maxTimestamp() : RecordBatch.NO_TIMESTAMP;
     }
 
     /** Timestamp retention compares against: the largest record timestamp, else the file's mtime. */
@@ -300,10 +307,14 @@ public final class LogSegment {
         timeIndex.trim();
     }
 
-    /** Renames every file to {@code <name>.deleted}; the channel stays open. */
+    /**
+     * Renames every file to {@code <name>.deleted}; the channel stays open. A leftover of the
+     * same name (a segment the cleaner replaced earlier, still waiting for its delayed deletion)
+     * is replaced: both are garbage, and their open channels are unaffected.
+     */
     public void markDeleted() throws IOException {
         Path target = logFile.resolveSibling(logFile.getFileName() + SegmentFiles.DELETED);
-        Files.move(logFile, target);
+        Files.move(logFile, target, StandardCopyOption.REPLACE_EXISTING);
         logFile = target;
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + SegmentFiles.DELETED));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + SegmentFiles.DELETED));

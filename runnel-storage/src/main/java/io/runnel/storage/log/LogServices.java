@@ -1,5 +1,6 @@
 package io.runnel.storage.log;
 
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
 
 import java.util.concurrent.Executor;
@@ -11,8 +12,22 @@ import java.util.concurrent.Executor;
  * @param io segment file writes; tests substitute a failing one
  * @param flusher runs group-commit fsyncs ({@link io.runnel.storage.PartitionLog#flushAsync()})
  * @param deleter deletes the files of removed segments after {@code file.delete.delay.ms}
+ * @param truncations told after a log is truncated (the cleaner's first dirty offset follows)
  */
-public record LogServices(Time time, FileIo io, Executor flusher, SegmentDeleter deleter) {
+public record LogServices(Time time, FileIo io, Executor flusher, SegmentDeleter deleter,
+                          TruncationListener truncations) {
+
+    /** Without a truncation listener. */
+    public LogServices(Time time, FileIo io, Executor flusher, SegmentDeleter deleter) {
+        this(time, io, flusher, deleter, (tp, logEndOffset) -> { });
+    }
+
+    /** Hears of truncations ({@code truncateTo}, {@code truncateFullyAndStartAt}). */
+    @FunctionalInterface
+    public interface TruncationListener {
+        /** Called under the log's lock: must not block or call back into the log. */
+        void truncated(TopicPartition tp, long newLogEndOffset);
+    }
 
     /** Closes and deletes a removed segment's files once no in-flight read can need them. */
     @FunctionalInterface

@@ -12,6 +12,10 @@ public final class SegmentFiles {
     public static final String LOG = ".log";
     public static final String INDEX = ".index";
     public static final String TIME_INDEX = ".timeindex";
+    /** A segment file the cleaner is still writing (deleted on load). */
+    public static final String CLEANED = ".cleaned";
+    /** A cleaned segment, complete and fsynced, waiting to replace the segments it was cleaned from. */
+    public static final String SWAP = ".swap";
     /** Appended to the files of a segment waiting for {@code file.delete.delay.ms}. */
     public static final String DELETED = ".deleted";
 
@@ -30,9 +34,21 @@ public final class SegmentFiles {
         return m.matches() && m.group(2).equals(suffix) && m.group(3) == null ? Long.parseLong(m.group(1)) : -1;
     }
 
-    /** True for leftovers of a previous run that are deleted on load ({@code .deleted}, {@code .cleaned}, {@code .swap}). */
+    /**
+     * True for leftovers of a previous run that are deleted on load: {@code .deleted},
+     * {@code .cleaned}, and {@code .swap} files other than a segment's {@code .log.swap} (which
+     * the loader completes instead).
+     */
     public static boolean isLeftover(Path file) {
         String name = file.getFileName().toString();
-        return name.endsWith(DELETED) || name.endsWith(".cleaned") || name.endsWith(".swap");
+        return name.endsWith(DELETED) || name.endsWith(CLEANED) || name.endsWith(SWAP) && swapOffsetOf(file) < 0;
+    }
+
+    /** The base offset of a {@code <offset>.log.swap} file, else -1. */
+    public static long swapOffsetOf(Path file) {
+        String name = file.getFileName().toString();
+        String suffix = LOG + SWAP;
+        return name.length() == 20 + suffix.length() && name.endsWith(suffix) && name.substring(0, 20).chars()
+                .allMatch(Character::isDigit) ? Long.parseLong(name.substring(0, 20)) : -1;
     }
 }

@@ -26,7 +26,9 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.channels.ClosedChannelException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -39,7 +41,9 @@ import java.util.function.BiPredicate;
  * A partition log on local disk: segments ordered by base offset, the last one active.
  *
  * <p>Thread-safety: appends, rolls, retention, log start offset moves and config changes hold
- * {@code lock}. Reads take no lock: they see the segment map (concurrent) and each segment's
+ * {@code lock}, and so does the log cleaner's swap of cleaned segments ({@link #replaceSegments}),
+ * which replaces map entries so a reader sees either the old or the new segment, both readable.
+ * Reads take no lock: they see the segment map (concurrent) and each segment's
  * committed size, both published after the bytes are written, and the offsets, which are
  * volatile. Flushes are serialized by {@code flushLock} and fsync outside {@code lock}, so an
  * fsync never blocks appends; truncation holds {@code flushLock} too, so a flush never
@@ -263,6 +267,7 @@ public final class SegmentedLog implements PartitionLog {
             } catch (IOException e) {
                 throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
             }
+            services.truncations().truncated(topicPartition, logEndOffset);
             assert offsetsInOrder() : offsets();
             return logEndOffset;
         }
@@ -296,6 +301,7 @@ public final class SegmentedLog implements PartitionLog {
             } catch (IOException e) {
                 throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
             }
+            services.truncations().truncated(topicPartition, newOffset);
         }
     }
 
@@ -462,6 +468,58 @@ public final class SegmentedLog implements PartitionLog {
     /** Base offsets of the segments, oldest first. */
     public List<Long> segmentBaseOffsets() {
         return new ArrayList<>(segments.keySet());
+    }
+
+    /** The segments, oldest first, the active one last (a snapshot: later rolls and swaps are not seen). */
+    public List<LogSegment> segments() {
+        return new ArrayList<>(segments.values());
+    }
+
+    /** Last offset of each producer's last data batch (see {@link ProducerStateManager#lastDataOffsets()}). */
+    public Map<Long, Long> producerLastDataOffsets() {
+        synchronized (lock) {
+            return producers.lastDataOffsets();
+        }
+    }
+
+    /**
+     * Swaps a cleaned segment in for the segments it was cleaned from. {@code swapFile} is a
+     * complete, fsynced {@code <base>.log.swap} whose base is the first old segment's. Under the
+     * log lock: the old segments' files are renamed {@code .deleted} (their channels stay open,
+     * so in-flight reads finish), the swap file becomes {@code <base>.log}, its indexes are built
+     * and fsynced, the map entry of {@code base} is replaced in one step and the other old entries
+     * removed; the old files go to the delayed deleter. A crash at any point leaves either the old
+     * segments or the swap file, which {@link LogLoader} completes.
+     *
+     * @return false (and the swap file deleted) when the log changed meanwhile: closed, or one of
+     *     {@code old} no longer in it (retention or truncation removed it)
+     */
+    public boolean replaceSegments(List<LogSegment> old, Path swapFile) throws IOException {
+        synchronized (lock) {
+            boolean current = !closed;
+            for (LogSegment segment : old) {
+                current &= segments.get(segment.baseOffset()) == segment && segment != segments.lastEntry().getValue();
+            }
+            if (!current) {
+                Files.deleteIfExists(swapFile);
+                return false;
+            }
+            long base = old.get(0).baseOffset();
+            for (LogSegment segment : old) {
+                segment.markDeleted();
+            }
+            Files.move(swapFile, SegmentFiles.file(dir, base, SegmentFiles.LOG), StandardCopyOption.ATOMIC_MOVE);
+            LogSegment cleaned = LogSegment.open(dir, base, config, services.time().milliseconds(), services.io(), false);
+            cleaned.flush();
+            segments.put(base, cleaned);
+            for (LogSegment segment : old.subList(1, old.size())) {
+                segments.remove(segment.baseOffset());
+            }
+            for (LogSegment segment : old) {
+                services.deleter().deleteLater(segment, config.fileDeleteDelayMs());
+            }
+            return true;
+        }
     }
 
     /** Rolls a new active segment at the log end offset unless the active one is empty. */

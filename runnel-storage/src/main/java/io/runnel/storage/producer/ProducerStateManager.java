@@ -71,6 +71,20 @@ public final class ProducerStateManager {
         producers.values().removeIf(e -> e.currentTxnFirstOffset < 0 && nowMs - e.lastTimestamp >= expirationMs);
     }
 
+    /**
+     * Last offset of each producer's last data batch, by producer id: the log cleaner keeps
+     * those batches (empty if need be) so producer state survives cleaning and a restart.
+     */
+    public Map<Long, Long> lastDataOffsets() {
+        Map<Long, Long> result = new HashMap<>();
+        for (ProducerEntry e : producers.values()) {
+            if (!e.batches.isEmpty()) {
+                result.put(e.producerId, e.batches.peekLast().lastOffset());
+            }
+        }
+        return result;
+    }
+
     public List<ActiveProducer> activeProducers() {
         List<ActiveProducer> result = new ArrayList<>(producers.size());
         for (ProducerEntry e : producers.values()) {

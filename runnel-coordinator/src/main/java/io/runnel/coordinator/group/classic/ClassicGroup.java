@@ -10,6 +10,7 @@ import org.apache.kafka.common.message.DescribeGroupsResponseData.DescribedGroup
 import org.apache.kafka.common.protocol.Errors;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -89,7 +90,7 @@ public final class ClassicGroup implements Group {
 
     @Override
     public boolean isEmpty() {
-        return members.isEmpty();
+        return members.isEmpty() && pendingMembers.isEmpty();
     }
 
     /** The static member id for {@code groupInstanceId}, or null. */
@@ -172,6 +173,58 @@ public final class ClassicGroup implements Group {
     @Override
     public List<CoordinatorRecord> deletionRecords() {
         return List.of(ClassicGroupRecords.tombstone(groupId));
+    }
+
+    /** Whether a member with these protocols may join: same protocol type, and one protocol every member supports. */
+    boolean supportsProtocols(String protocolType, List<ClassicMember.Protocol> protocols) {
+        if (protocolType == null || protocolType.isEmpty() || protocols.isEmpty()) {
+            return false;
+        }
+        if (members.isEmpty()) {
+            return true;
+        }
+        if (!protocolType.equals(protocolType)) {
+            return false;
+        }
+        for (ClassicMember.Protocol p : protocols) {
+            boolean allSupport = members.values().stream().allMatch(m -> m.metadata(p.name()) != null);
+            if (allSupport) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The protocol every member supports that most members prefer (Kafka's vote). */
+    String selectProtocol() {
+        List<String> candidates = new ArrayList<>();
+        ClassicMember first = members.values().iterator().next();
+        for (ClassicMember.Protocol p : first.protocols) {
+            if (members.values().stream().allMatch(m -> m.metadata(p.name()) != null)) {
+                candidates.add(p.name());
+            }
+        }
+        Map<String, Integer> votes = new HashMap<>();
+        for (ClassicMember m : members.values()) {
+            m.protocols.stream().map(ClassicMember.Protocol::name).filter(candidates::contains).findFirst()
+                    .ifPresent(name -> votes.merge(name, 1, Integer::sum));
+        }
+        String best = candidates.get(0);
+        for (String c : candidates) {
+            if (votes.getOrDefault(c, 0) > votes.getOrDefault(best, 0)) {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    /** The longest rebalance timeout of the members, in milliseconds. */
+    int rebalanceTimeoutMs() {
+        int max = 0;
+        for (ClassicMember m : members.values()) {
+            max = Math.max(max, m.rebalanceTimeoutMs);
+        }
+        return max;
     }
 
     /** DescribeGroups' answer: members with metadata and assignment only once the group is Stable. */

@@ -11,7 +11,6 @@ import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
-import org.apache.kafka.common.message.JoinGroupResponseData.JoinGroupResponseMember;
 import org.apache.kafka.common.message.LeaveGroupRequestData;
 import org.apache.kafka.common.message.LeaveGroupRequestData.MemberIdentity;
 import org.apache.kafka.common.message.LeaveGroupResponseData;
@@ -47,6 +46,7 @@ public final class ClassicGroups {
     private final GroupConfig config;
     private final Time time;
     private final CoordinatorTimer timer;
+    private final ClassicRebalances rebalances;
     /** False while the partition is replayed on election; snapshots then replace groups. */
     private boolean loaded;
 
@@ -55,6 +55,7 @@ public final class ClassicGroups {
         this.config = config;
         this.time = time;
         this.timer = timer;
+        this.rebalances = new ClassicRebalances(registry, config, time, timer);
     }
 
     /**
@@ -65,32 +66,32 @@ public final class ClassicGroups {
                                             CompletableFuture<JoinGroupResponseData> response) {
         String groupId = request.groupId();
         String memberId = request.memberId();
-        if (groupId == null || groupId.isEmpty()) {
-            return answer(response, joinError(memberId, Errors.INVALID_GROUP_ID));
+        if (!Group.isValidGroupId(groupId)) {
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INVALID_GROUP_ID));
         }
         if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
                 || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            return answer(response, joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
         }
         Group existing = registry.get(groupId);
         if (existing != null && !(existing instanceof ClassicGroup)) {
-            return answer(response, joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         ClassicGroup group = (ClassicGroup) existing;
         if (group == null) {
             if (!memberId.isEmpty()) {
-                return answer(response, joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
+                return answer(response, ClassicResponses.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
             }
             group = new ClassicGroup(groupId, time.milliseconds());
             registry.put(group);
         }
         if (group.state == ClassicGroupState.DEAD) {
-            return answer(response, joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
+            return answer(response, ClassicResponses.joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
         }
         List<ClassicMember.Protocol> protocols = new ArrayList<>();
         request.protocols().forEach(p -> protocols.add(new ClassicMember.Protocol(p.name(), p.metadata())));
-        if (!supportsProtocols(group, request.protocolType(), protocols)) {
-            return answer(response, joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
+        if (!group.supportsProtocols(request.protocolType(), protocols)) {
+            return answer(response, ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         List<CoordinatorRecord> records = new ArrayList<>();
         if (memberId.isEmpty()) {
@@ -112,21 +113,21 @@ public final class ClassicGroups {
         String newMemberId = (instanceId != null ? instanceId : clientId) + "-" + Uuid.randomUuid();
         String oldStaticId = group.staticMemberId(instanceId);
         if (oldStaticId != null) {
-            replaceStaticMember(group, oldStaticId, newMemberId, request, protocols, response, records);
+            replaceStaticMember(group, oldStaticId, newMemberId, request, version, protocols, response, records);
             return;
         }
         if (group.members.size() + group.pendingMembers.size() >= config.maxGroupSize()) {
-            response.complete(joinError("", Errors.GROUP_MAX_SIZE_REACHED));
+            response.complete(ClassicResponses.joinError("", Errors.GROUP_MAX_SIZE_REACHED));
             return;
         }
         if (instanceId == null && version >= 4) {
             group.pendingMembers.add(newMemberId);
-            String pendingKey = pendingKey(group.groupId(), newMemberId);
+            String pendingKey = ClassicRebalances.pendingKey(group.groupId(), newMemberId);
             timer.schedule(pendingKey, request.sessionTimeoutMs(), () -> {
                 group.pendingMembers.remove(newMemberId);
-                return new CoordinatorResult<>(maybeCompleteJoin(group), null);
+                return new CoordinatorResult<>(rebalances.maybeCompleteJoin(group), null);
             });
-            response.complete(joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
+            response.complete(ClassicResponses.joinError(newMemberId, Errors.MEMBER_ID_REQUIRED));
             return;
         }
         addMemberAndRebalance(group, newMemberId, request, clientId, clientHost, protocols, response, records);
@@ -137,9 +138,9 @@ public final class ClassicGroups {
                                  List<CoordinatorRecord> records) {
         String memberId = request.memberId();
         if (group.pendingMembers.remove(memberId)) {
-            timer.cancel(pendingKey(group.groupId(), memberId));
+            timer.cancel(ClassicRebalances.pendingKey(group.groupId(), memberId));
             if (group.members.size() >= config.maxGroupSize()) {
-                response.complete(joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
+                response.complete(ClassicResponses.joinError(memberId, Errors.GROUP_MAX_SIZE_REACHED));
                 return;
             }
             addMemberAndRebalance(group, memberId, request, clientId, clientHost,
@@ -148,27 +149,27 @@ public final class ClassicGroups {
         }
         Errors memberError = group.validateMember(memberId, request.groupInstanceId());
         if (memberError != Errors.NONE) {
-            response.complete(joinError(memberId, memberError));
+            response.complete(ClassicResponses.joinError(memberId, memberError));
             return;
         }
         ClassicMember member = group.members.get(memberId);
         switch (group.state) {
             case PREPARING_REBALANCE -> {
                 updateMember(group, member, request, protocols, response);
-                records.addAll(maybeCompleteJoin(group));
+                records.addAll(rebalances.maybeCompleteJoin(group));
             }
             case COMPLETING_REBALANCE, STABLE -> {
                 boolean unchanged = member.sameProtocols(protocols);
                 boolean leaderInStable = group.state == ClassicGroupState.STABLE && memberId.equals(group.leaderId);
                 if (unchanged && !leaderInStable) {
-                    response.complete(joinResponse(group, member, group.state == ClassicGroupState.COMPLETING_REBALANCE
+                    response.complete(ClassicResponses.joinResponse(group, member, group.state == ClassicGroupState.COMPLETING_REBALANCE
                             && memberId.equals(group.leaderId)));
                 } else {
                     updateMember(group, member, request, protocols, response);
-                    records.addAll(prepareRebalance(group));
+                    records.addAll(rebalances.prepareRebalance(group));
                 }
             }
-            default -> response.complete(joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
+            default -> response.complete(ClassicResponses.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
         }
     }
 
@@ -186,11 +187,11 @@ public final class ClassicGroups {
             group.protocolType = request.protocolType();
         }
         group.newMemberJoinedDuringDelay = true;
-        scheduleHeartbeat(group, member);
+        rebalances.scheduleHeartbeat(group, member);
         if (group.state == ClassicGroupState.PREPARING_REBALANCE) {
-            records.addAll(maybeCompleteJoin(group));
+            records.addAll(rebalances.maybeCompleteJoin(group));
         } else {
-            records.addAll(prepareRebalance(group));
+            records.addAll(rebalances.prepareRebalance(group));
         }
     }
 
@@ -200,23 +201,23 @@ public final class ClassicGroups {
         member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
         member.sessionTimeoutMs = request.sessionTimeoutMs();
         if (member.joinFuture != null && member.joinFuture != response) {
-            member.joinFuture.complete(joinError(member.memberId, Errors.UNKNOWN_MEMBER_ID)); // superseded by a retry
+            member.joinFuture.complete(ClassicResponses.joinError(member.memberId, Errors.UNKNOWN_MEMBER_ID)); // superseded by a retry
         }
         member.joinFuture = response;
-        scheduleHeartbeat(group, member);
+        rebalances.scheduleHeartbeat(group, member);
     }
 
     /** KIP-345: a static member rejoined without its member id; the new id replaces (and fences) the old one. */
     private void replaceStaticMember(ClassicGroup group, String oldMemberId, String newMemberId, JoinGroupRequestData request,
-                                     List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response,
+                                     short version, List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response,
                                      List<CoordinatorRecord> records) {
         ClassicMember old = group.members.remove(oldMemberId);
-        timer.cancel(heartbeatKey(group.groupId(), oldMemberId));
+        timer.cancel(ClassicRebalances.heartbeatKey(group.groupId(), oldMemberId));
         if (old.joinFuture != null) {
-            old.joinFuture.complete(joinError(oldMemberId, Errors.FENCED_INSTANCE_ID));
+            old.joinFuture.complete(ClassicResponses.joinError(oldMemberId, Errors.FENCED_INSTANCE_ID));
         }
         if (old.syncFuture != null) {
-            old.syncFuture.complete(syncError(Errors.FENCED_INSTANCE_ID));
+            old.syncFuture.complete(ClassicResponses.syncError(Errors.FENCED_INSTANCE_ID));
         }
         ClassicMember member = new ClassicMember(newMemberId, old.groupInstanceId, old.clientId, old.clientHost,
                 request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), protocols);
@@ -229,15 +230,19 @@ public final class ClassicGroups {
         if (group.pendingSync.remove(oldMemberId)) {
             group.pendingSync.add(newMemberId);
         }
-        scheduleHeartbeat(group, member);
+        rebalances.scheduleHeartbeat(group, member);
         if (group.state == ClassicGroupState.STABLE && old.sameProtocols(protocols)) {
-            // Nothing changed for the group: the member gets its generation back and keeps its assignment.
+            // Nothing changed for the group: the member gets its generation back and keeps its
+            // assignment. A static leader gets the members; from v9 it is told to skip assigning
+            // (before, whatever it sends in SyncGroup is ignored: the group is Stable).
             records.add(ClassicGroupRecords.snapshot(group));
-            response.complete(joinResponse(group, member, false));
+            boolean leader = newMemberId.equals(group.leaderId);
+            response.complete(ClassicResponses.joinResponse(group, member, leader)
+                    .setSkipAssignment(leader && version >= 9));
         } else {
             member.joinFuture = response;
-            records.addAll(group.state == ClassicGroupState.PREPARING_REBALANCE ? maybeCompleteJoin(group)
-                    : prepareRebalance(group));
+            records.addAll(group.state == ClassicGroupState.PREPARING_REBALANCE ? rebalances.maybeCompleteJoin(group)
+                    : rebalances.prepareRebalance(group));
         }
     }
 
@@ -246,7 +251,7 @@ public final class ClassicGroups {
                                             CompletableFuture<SyncGroupResponseData> response) {
         ClassicGroup group = registry.get(request.groupId(), ClassicGroup.class);
         if (group == null || group.state == ClassicGroupState.DEAD) {
-            return answer(response, syncError(Errors.UNKNOWN_MEMBER_ID));
+            return answer(response, ClassicResponses.syncError(Errors.UNKNOWN_MEMBER_ID));
         }
         Errors error = group.validateMember(request.memberId(), request.groupInstanceId());
         if (error == Errors.NONE && request.generationId() != group.generationId) {
@@ -257,21 +262,21 @@ public final class ClassicGroups {
             error = Errors.INCONSISTENT_GROUP_PROTOCOL;
         }
         if (error != Errors.NONE) {
-            return answer(response, syncError(error));
+            return answer(response, ClassicResponses.syncError(error));
         }
         ClassicMember member = group.members.get(request.memberId());
         switch (group.state) {
             case PREPARING_REBALANCE -> {
-                return answer(response, syncError(Errors.REBALANCE_IN_PROGRESS));
+                return answer(response, ClassicResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
             }
             case STABLE -> {
                 group.pendingSync.remove(member.memberId);
-                scheduleHeartbeat(group, member);
-                return answer(response, syncResponse(group, member));
+                rebalances.scheduleHeartbeat(group, member);
+                return answer(response, ClassicResponses.syncResponse(group, member));
             }
             case COMPLETING_REBALANCE -> {
                 group.pendingSync.remove(member.memberId);
-                scheduleHeartbeat(group, member);
+                rebalances.scheduleHeartbeat(group, member);
                 member.syncFuture = response;
                 if (!member.memberId.equals(group.leaderId)) {
                     return new CoordinatorResult<>(List.of(), NOTHING);
@@ -279,7 +284,7 @@ public final class ClassicGroups {
                 return completeSync(group, request);
             }
             default -> {
-                return answer(response, syncError(Errors.UNKNOWN_MEMBER_ID));
+                return answer(response, ClassicResponses.syncError(Errors.UNKNOWN_MEMBER_ID));
             }
         }
     }
@@ -296,7 +301,7 @@ public final class ClassicGroups {
         for (ClassicMember m : group.members.values()) {
             if (m.syncFuture != null) {
                 CompletableFuture<SyncGroupResponseData> future = m.syncFuture;
-                SyncGroupResponseData answer = syncResponse(group, m);
+                SyncGroupResponseData answer = ClassicResponses.syncResponse(group, m);
                 answers.add(() -> future.complete(answer));
                 m.syncFuture = null;
             }
@@ -318,10 +323,10 @@ public final class ClassicGroups {
                 switch (group.state) {
                     case EMPTY -> error = Errors.UNKNOWN_MEMBER_ID;
                     case PREPARING_REBALANCE -> {
-                        scheduleHeartbeat(group, group.members.get(request.memberId()));
+                        rebalances.scheduleHeartbeat(group, group.members.get(request.memberId()));
                         error = Errors.REBALANCE_IN_PROGRESS;
                     }
-                    default -> scheduleHeartbeat(group, group.members.get(request.memberId()));
+                    default -> rebalances.scheduleHeartbeat(group, group.members.get(request.memberId()));
                 }
             }
         }
@@ -362,161 +367,15 @@ public final class ClassicGroups {
             }
             memberId = current;
         } else if (group.pendingMembers.remove(memberId)) {
-            timer.cancel(pendingKey(group.groupId(), memberId));
-            records.addAll(maybeCompleteJoin(group));
+            timer.cancel(ClassicRebalances.pendingKey(group.groupId(), memberId));
+            records.addAll(rebalances.maybeCompleteJoin(group));
             return Errors.NONE;
         }
         if (!group.members.containsKey(memberId)) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        records.addAll(removeMember(group, memberId, Errors.UNKNOWN_MEMBER_ID));
+        records.addAll(rebalances.removeMember(group, memberId, Errors.UNKNOWN_MEMBER_ID));
         return Errors.NONE;
-    }
-
-    /** Removes a member (it left or its session expired) and rebalances what remains. */
-    private List<CoordinatorRecord> removeMember(ClassicGroup group, String memberId, Errors answerPending) {
-        ClassicMember member = group.members.remove(memberId);
-        timer.cancel(heartbeatKey(group.groupId(), memberId));
-        if (member.isStatic()) {
-            group.staticMembers.remove(member.groupInstanceId);
-        }
-        group.pendingSync.remove(memberId);
-        if (member.joinFuture != null) {
-            member.joinFuture.complete(joinError(memberId, answerPending));
-        }
-        if (member.syncFuture != null) {
-            member.syncFuture.complete(syncError(answerPending));
-        }
-        return switch (group.state) {
-            case STABLE, COMPLETING_REBALANCE -> prepareRebalance(group);
-            case PREPARING_REBALANCE -> maybeCompleteJoin(group);
-            default -> List.of();
-        };
-    }
-
-    private List<CoordinatorRecord> prepareRebalance(ClassicGroup group) {
-        if (group.state == ClassicGroupState.COMPLETING_REBALANCE) {
-            for (ClassicMember m : group.members.values()) {
-                m.assignment = new byte[0];
-                if (m.syncFuture != null) {
-                    m.syncFuture.complete(syncError(Errors.REBALANCE_IN_PROGRESS));
-                    m.syncFuture = null;
-                }
-            }
-        }
-        timer.cancel(syncKey(group.groupId()));
-        group.pendingSync.clear();
-        boolean initial = group.state == ClassicGroupState.EMPTY && config.initialRebalanceDelayMs() > 0;
-        group.transitionTo(ClassicGroupState.PREPARING_REBALANCE, time.milliseconds());
-        int rebalanceTimeout = rebalanceTimeoutMs(group);
-        if (initial) {
-            group.initialDelayRemainingMs = Math.max(0, rebalanceTimeout - config.initialRebalanceDelayMs());
-            group.newMemberJoinedDuringDelay = false;
-            timer.schedule(joinKey(group.groupId()), Math.min(config.initialRebalanceDelayMs(), rebalanceTimeout),
-                    () -> new CoordinatorResult<>(onInitialDelayExpired(group), null));
-            return List.of();
-        }
-        group.initialDelayRemainingMs = -1;
-        timer.schedule(joinKey(group.groupId()), rebalanceTimeout, () -> new CoordinatorResult<>(completeJoin(group), null));
-        return maybeCompleteJoin(group);
-    }
-
-    /** Kafka's InitialDelayedJoin: keep waiting while members keep arriving, up to the rebalance timeout. */
-    private List<CoordinatorRecord> onInitialDelayExpired(ClassicGroup group) {
-        if (group.newMemberJoinedDuringDelay && group.initialDelayRemainingMs > 0) {
-            long delay = Math.min(config.initialRebalanceDelayMs(), group.initialDelayRemainingMs);
-            group.initialDelayRemainingMs -= delay;
-            group.newMemberJoinedDuringDelay = false;
-            timer.schedule(joinKey(group.groupId()), delay, () -> new CoordinatorResult<>(onInitialDelayExpired(group), null));
-            return List.of();
-        }
-        group.initialDelayRemainingMs = -1;
-        return completeJoin(group);
-    }
-
-    private List<CoordinatorRecord> maybeCompleteJoin(ClassicGroup group) {
-        if (group.state != ClassicGroupState.PREPARING_REBALANCE || group.initialDelayRemainingMs >= 0
-                || !group.pendingMembers.isEmpty()) {
-            return List.of();
-        }
-        for (ClassicMember m : group.members.values()) {
-            if (!m.isAwaitingJoin()) {
-                return List.of();
-            }
-        }
-        timer.cancel(joinKey(group.groupId()));
-        return completeJoin(group);
-    }
-
-    /** Ends the join phase: members that did not rejoin are dropped and the next generation starts. */
-    private List<CoordinatorRecord> completeJoin(ClassicGroup group) {
-        if (group.state != ClassicGroupState.PREPARING_REBALANCE) {
-            return List.of();
-        }
-        for (ClassicMember m : List.copyOf(group.members.values())) {
-            if (!m.isAwaitingJoin()) {
-                group.members.remove(m.memberId);
-                timer.cancel(heartbeatKey(group.groupId(), m.memberId));
-                if (m.isStatic()) {
-                    group.staticMembers.remove(m.groupInstanceId);
-                }
-            }
-        }
-        group.pendingMembers.forEach(id -> timer.cancel(pendingKey(group.groupId(), id)));
-        group.pendingMembers.clear();
-        group.generationId++;
-        long now = time.milliseconds();
-        if (group.members.isEmpty()) {
-            group.protocolName = null;
-            group.leaderId = null;
-            group.transitionTo(ClassicGroupState.EMPTY, now);
-            return List.of(ClassicGroupRecords.snapshot(group));
-        }
-        group.protocolName = selectProtocol(group);
-        if (group.leaderId == null || !group.members.containsKey(group.leaderId)) {
-            group.leaderId = group.members.keySet().iterator().next();
-        }
-        group.transitionTo(ClassicGroupState.COMPLETING_REBALANCE, now);
-        for (ClassicMember m : group.members.values()) {
-            CompletableFuture<JoinGroupResponseData> future = m.joinFuture;
-            m.joinFuture = null;
-            group.pendingSync.add(m.memberId);
-            scheduleHeartbeat(group, m);
-            future.complete(joinResponse(group, m, m.memberId.equals(group.leaderId)));
-        }
-        int generation = group.generationId;
-        timer.schedule(syncKey(group.groupId()), rebalanceTimeoutMs(group), () -> onSyncExpired(group, generation));
-        return List.of();
-    }
-
-    /** Members that did not send SyncGroup within the rebalance timeout are removed (KIP-814). */
-    private CoordinatorResult<Void> onSyncExpired(ClassicGroup group, int generation) {
-        if (group.generationId != generation || group.pendingSync.isEmpty()
-                || group.state != ClassicGroupState.COMPLETING_REBALANCE && group.state != ClassicGroupState.STABLE) {
-            return CoordinatorResult.of(null);
-        }
-        List<CoordinatorRecord> records = new ArrayList<>();
-        for (String memberId : List.copyOf(group.pendingSync)) {
-            if (group.members.containsKey(memberId)) {
-                records.addAll(removeMember(group, memberId, Errors.REBALANCE_IN_PROGRESS));
-            }
-        }
-        return new CoordinatorResult<>(records, null);
-    }
-
-    private void scheduleHeartbeat(ClassicGroup group, ClassicMember member) {
-        String memberId = member.memberId;
-        timer.schedule(heartbeatKey(group.groupId(), memberId), member.sessionTimeoutMs, () -> {
-            ClassicMember current = group.members.get(memberId);
-            if (current == null || registry.get(group.groupId()) != group) {
-                return CoordinatorResult.of(null);
-            }
-            if (current.isAwaitingJoin()) {
-                scheduleHeartbeat(group, current); // a member parked in JoinGroup is alive
-                return CoordinatorResult.of(null);
-            }
-            return new CoordinatorResult<>(removeMember(group, memberId, Errors.UNKNOWN_MEMBER_ID), null);
-        });
     }
 
     /** Restarts session timers after a load: loaded members get a full session to heartbeat. */
@@ -524,7 +383,23 @@ public final class ClassicGroups {
         loaded = true;
         for (Group g : registry.all()) {
             if (g instanceof ClassicGroup group) {
-                group.members.values().forEach(m -> scheduleHeartbeat(group, m));
+                group.members.values().forEach(m -> rebalances.scheduleHeartbeat(group, m));
+            }
+        }
+    }
+
+    /** The partition moved away: members waiting for an answer are told to find the new coordinator. */
+    public void onUnloaded() {
+        for (Group g : registry.all()) {
+            if (g instanceof ClassicGroup group) {
+                for (ClassicMember m : group.members.values()) {
+                    if (m.joinFuture != null) {
+                        m.joinFuture.complete(ClassicResponses.joinError(m.memberId, Errors.NOT_COORDINATOR));
+                    }
+                    if (m.syncFuture != null) {
+                        m.syncFuture.complete(ClassicResponses.syncError(Errors.NOT_COORDINATOR));
+                    }
+                }
             }
         }
     }
@@ -558,100 +433,7 @@ public final class ClassicGroups {
         return requested != null && !requested.equals(actual);
     }
 
-    private static boolean supportsProtocols(ClassicGroup group, String protocolType, List<ClassicMember.Protocol> protocols) {
-        if (protocolType == null || protocolType.isEmpty() || protocols.isEmpty()) {
-            return false;
-        }
-        if (group.members.isEmpty()) {
-            return true;
-        }
-        if (!protocolType.equals(group.protocolType)) {
-            return false;
-        }
-        for (ClassicMember.Protocol p : protocols) {
-            boolean allSupport = group.members.values().stream().allMatch(m -> m.metadata(p.name()) != null);
-            if (allSupport) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /** The protocol every member supports that most members prefer (Kafka's vote). */
-    private static String selectProtocol(ClassicGroup group) {
-        List<String> candidates = new ArrayList<>();
-        ClassicMember first = group.members.values().iterator().next();
-        for (ClassicMember.Protocol p : first.protocols) {
-            if (group.members.values().stream().allMatch(m -> m.metadata(p.name()) != null)) {
-                candidates.add(p.name());
-            }
-        }
-        Map<String, Integer> votes = new HashMap<>();
-        for (ClassicMember m : group.members.values()) {
-            m.protocols.stream().map(ClassicMember.Protocol::name).filter(candidates::contains).findFirst()
-                    .ifPresent(name -> votes.merge(name, 1, Integer::sum));
-        }
-        String best = candidates.get(0);
-        for (String c : candidates) {
-            if (votes.getOrDefault(c, 0) > votes.getOrDefault(best, 0)) {
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    private static int rebalanceTimeoutMs(ClassicGroup group) {
-        int max = 0;
-        for (ClassicMember m : group.members.values()) {
-            max = Math.max(max, m.rebalanceTimeoutMs);
-        }
-        return max;
-    }
-
-    private static JoinGroupResponseData joinResponse(ClassicGroup group, ClassicMember member, boolean withMembers) {
-        JoinGroupResponseData response = new JoinGroupResponseData().setGenerationId(group.generationId)
-                .setProtocolType(group.protocolType).setProtocolName(group.protocolName)
-                .setLeader(group.leaderId).setMemberId(member.memberId);
-        if (withMembers) {
-            for (ClassicMember m : group.members.values()) {
-                response.members().add(new JoinGroupResponseMember().setMemberId(m.memberId)
-                        .setGroupInstanceId(m.groupInstanceId).setMetadata(m.metadata(group.protocolName)));
-            }
-        }
-        return response;
-    }
-
-    public static JoinGroupResponseData joinError(String memberId, Errors error) {
-        return new JoinGroupResponseData().setErrorCode(error.code()).setGenerationId(-1).setMemberId(memberId)
-                .setProtocolName(null).setProtocolType(null).setLeader("");
-    }
-
-    private static SyncGroupResponseData syncResponse(ClassicGroup group, ClassicMember member) {
-        return new SyncGroupResponseData().setProtocolType(group.protocolType).setProtocolName(group.protocolName)
-                .setAssignment(member.assignment);
-    }
-
-    public static SyncGroupResponseData syncError(Errors error) {
-        return new SyncGroupResponseData().setErrorCode(error.code()).setAssignment(new byte[0]);
-    }
-
     private static <T> CoordinatorResult<Runnable> answer(CompletableFuture<T> future, T response) {
         return new CoordinatorResult<>(List.of(), () -> future.complete(response));
-    }
-
-    private static String joinKey(String groupId) {
-        return "join-" + groupId;
-    }
-
-    private static String syncKey(String groupId) {
-        return "sync-" + groupId;
-    }
-
-    private static String heartbeatKey(String groupId, String memberId) {
-        return "heartbeat-" + groupId + "-" + memberId;
-    }
-
-    private static String pendingKey(String groupId, String memberId) {
-        return "pending-" + groupId + "-" + memberId;
     }
 }

@@ -1,6 +1,6 @@
 package io.runnel.coordinator.group.consumer;
 
-import io.runnel.coordinator.group.GroupCoordinatorShard;
+import io.runnel.coordinator.group.Group;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -21,7 +21,7 @@ final class HeartbeatValidation {
     static void validate(ConsumerGroupHeartbeatRequestData request, HeartbeatContext context,
                          Set<String> assignors, TopicSubscriptions subscriptions) {
         throwIfEmpty(request.groupId(), "GroupId can't be empty.");
-        if (!GroupCoordinatorShard.isValidGroupId(request.groupId())) {
+        if (!Group.isValidGroupId(request.groupId())) {
             throw invalid("GroupId is too long.");
         }
         throwIfEmpty(request.instanceId(), "InstanceId can't be empty.");

@@ -108,6 +108,8 @@ class ClassicGroupsTest {
         assertThat(group().state()).isEqualTo(ClassicGroupState.STABLE);
         assertThat(heartbeat(old, 1, "instance-1")).isEqualTo(Errors.FENCED_INSTANCE_ID);
         assertThat(sync(again.memberId(), 1, Map.of()).join().assignment()).containsExactly(5);
+        assertThat(again.leader()).isEqualTo(again.memberId());
+        assertThat(again.skipAssignment()).isTrue(); // the static leader keeps the group's assignment
     }
 
     @Test
@@ -128,6 +130,7 @@ class ClassicGroupsTest {
     @Test
     void badJoinsGetKafkasErrors() {
         assertThat(error(joinRequest("", "", null, "range").setGroupId(""))).isEqualTo(Errors.INVALID_GROUP_ID);
+        assertThat(error(joinRequest("g".repeat(9000), "", null, "range"))).isEqualTo(Errors.INVALID_GROUP_ID);
         assertThat(error(joinRequest("g", "", null, "range").setSessionTimeoutMs(10))).isEqualTo(Errors.INVALID_SESSION_TIMEOUT);
         assertThat(error(joinRequest("g", "unknown", null, "range"))).isEqualTo(Errors.UNKNOWN_MEMBER_ID);
         stableMember();
