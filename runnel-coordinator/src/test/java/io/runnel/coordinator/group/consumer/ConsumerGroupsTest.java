@@ -66,6 +66,24 @@ class ConsumerGroupsTest {
     }
 
     @Test
+    void thirdMemberTakesOnePartitionFromEachOfTheOthers() {
+        Uuid t = shard.topic("t", 6);
+        TestMember m1 = new TestMember(shard, GROUP, "m1");
+        TestMember m2 = new TestMember(shard, GROUP, "m2");
+        stabilize(List.of(m1, m2), List.of("t"));
+        Set<Integer> before1 = m1.ownedOf(t);
+        Set<Integer> before2 = m2.ownedOf(t);
+
+        TestMember m3 = new TestMember(shard, GROUP, "m3");
+        stabilize(List.of(m1, m2, m3), List.of("t"));
+
+        assertThat(before1).containsAll(m1.ownedOf(t)).hasSize(3);
+        assertThat(before2).containsAll(m2.ownedOf(t)).hasSize(3);
+        assertThat(List.of(m1.ownedCount(), m2.ownedCount(), m3.ownedCount())).containsExactly(2, 2, 2);
+        assertThat(shard.state(GROUP)).isEqualTo(GroupState.STABLE);
+    }
+
+    @Test
     void leavingMemberPartitionsGoToTheOthers() {
         Uuid t = shard.topic("t", 4);
         TestMember m1 = new TestMember(shard, GROUP, "m1");
