@@ -59,6 +59,7 @@ class RangeAssignorProperties {
 
         Map<String, Map<Uuid, Set<Integer>>> result = assignor.assign(new AssignmentSpec(members, counts));
 
-        result.values().forEach(assignment -> assertThat(new HashSet<>(assignment.values())).hasSizeLessThanOrEqualTo(1));
+        result.values().forEach(assignment ->
+                assertThat(new HashSet<>(assignment.values())).hasSizeLessThanOrEqualTo(1));
     }
 }
