@@ -78,7 +78,8 @@ public final class ClassicGroups {
             return answer(response, ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         ClassicGroup group = (ClassicGroup) existing;
-        if (group == null) {
+        boolean created = group == null;
+        if (created) {
             if (!memberId.isEmpty()) {
                 return answer(response, ClassicResponses.joinError(memberId, Errors.UNKNOWN_MEMBER_ID));
             }
@@ -91,6 +92,9 @@ public final class ClassicGroups {
         List<ClassicMember.Protocol> protocols = new ArrayList<>();
         request.protocols().forEach(p -> protocols.add(new ClassicMember.Protocol(p.name(), p.metadata())));
         if (!group.supportsProtocols(request.protocolType(), protocols)) {
+            if (created) {
+                registry.remove(groupId);
+            }
             return answer(response, ClassicResponses.joinError(memberId, Errors.INCONSISTENT_GROUP_PROTOCOL));
         }
         List<CoordinatorRecord> records = new ArrayList<>();
@@ -99,8 +103,7 @@ public final class ClassicGroups {
         } else {
             joinKnownMember(group, request, clientId, clientHost, protocols, response, records);
         }
-        if (group.members.isEmpty() && group.pendingMembers.isEmpty() && group.state == ClassicGroupState.EMPTY
-                && group.generationId == 0 && group.protocolType == null) {
+        if (created && group.isEmpty() && group.state == ClassicGroupState.EMPTY) {
             registry.remove(groupId); // a first join that failed leaves nothing behind
         }
         return new CoordinatorResult<>(records, NOTHING);
