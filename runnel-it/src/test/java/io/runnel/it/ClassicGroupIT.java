@@ -1,5 +1,7 @@
 package io.runnel.it;
 
+import io.runnel.it.harness.ChildGroupMember;
+import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
@@ -78,12 +80,10 @@ class ClassicGroupIT {
             consumers.remove(0).close(); // leaves the group
             awaitSplit(consumers);
 
-            child = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx128m",
-                    "-cp", System.getProperty("java.class.path"), ChildConsumer.class.getName(), broker.bootstrap(),
-                    group, topic, assignor.getName())
-                    .redirectErrorStream(true).redirectOutput(workDir.resolve(group + ".child.log").toFile()).start();
-            Path childLog = workDir.resolve(group + ".child.log");
-            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(childLog).lines()
+            Path childDir = Files.createTempDirectory(workDir, group);
+            child = ChildJvm.start(childDir, ChildGroupMember.class.getName(),
+                    List.of(broker.bootstrap(), group, topic, "classic", assignor.getName()));
+            await().atMost(Duration.ofSeconds(60)).until(() -> Files.readString(childDir.resolve("stdout")).lines()
                     .anyMatch(l -> l.startsWith("assigned ") && !l.equals("assigned 0")));
             await().atMost(Duration.ofSeconds(30)).until(() -> covered(consumers).size() < PARTITIONS);
             assertThat(members(group)).isEqualTo(3);

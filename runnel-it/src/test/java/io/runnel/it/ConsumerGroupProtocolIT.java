@@ -1,5 +1,6 @@
 package io.runnel.it;
 
+import io.runnel.it.harness.ChildGroupMember;
 import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
@@ -107,12 +108,12 @@ class ConsumerGroupProtocolIT {
     @Test
     void consumerKilledWithoutLeavingLosesItsPartitionsAfterTheSessionTimeout() throws Exception {
         Path dir = Files.createTempDirectory(workDir, "member-");
-        Process child = ChildJvm.start(dir, ConsumerProtocolMember.class.getName(),
-                List.of(broker.bootstrap(), "kill-g", "kill"));
+        Process child = ChildJvm.start(dir, ChildGroupMember.class.getName(),
+                List.of(broker.bootstrap(), "kill-g", "kill", "consumer"));
         try (KafkaConsumer<String, String> survivor = subscribed("kill-g", "kill")) {
             Set<String> read = new HashSet<>();
             pollUntil(List.of(survivor), read, sizes -> sizes.equals(List.of(2))
-                    && Files.readString(dir.resolve("stdout")).contains("ASSIGNED 2"));
+                    && Files.readString(dir.resolve("stdout")).contains("assigned 2"));
 
             child.destroyForcibly().waitFor();
             long killedAt = System.nanoTime();

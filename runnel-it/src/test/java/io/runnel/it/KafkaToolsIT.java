@@ -25,7 +25,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Kafka's own command-line tools (kafka-tools) against Runnel. Each tool runs as a separate JVM on
+ * Kafka's own command-line and performance tools (kafka-tools) against Runnel. Each tool runs as a separate JVM on
  * the test classpath, because their public entry points call System.exit.
  */
 class KafkaToolsIT {
@@ -34,7 +34,7 @@ class KafkaToolsIT {
 
     @BeforeAll
     static void start() {
-        broker = InProcessBroker.start();
+        broker = InProcessBroker.start(Map.of("group.initial.rebalance.delay.ms", "0", "offsets.topic.num.partitions", "5"));
         workDir = TempDirs.create("runnel-tools-");
     }
 
@@ -136,14 +136,42 @@ class KafkaToolsIT {
     }
 
     private static void createTopic(String name) throws Exception {
+        createTopic(name, 1);
+    }
+
+    private static void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = broker.admin()) {
-            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
         }
     }
 
     private static KafkaProducer<String, String> producer() {
         return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()),
                 new StringSerializer(), new StringSerializer());
+    }
+
+    @Test
+    void consumerPerformanceReadsATopicThroughAGroup() throws Exception {
+        createTopic("tools-perf", 3);
+        try (KafkaProducer<String, String> producer = producer()) {
+            for (int i = 0; i < 20_000; i++) {
+                producer.send(new ProducerRecord<>("tools-perf", "record-" + i));
+            }
+        }
+        ChildJvm.Result result = tool("org.apache.kafka.tools.ConsumerPerformance", "", "--topic", "tools-perf",
+                "--num-records", "20000", "--group", "perf-group", "--timeout", "30000");
+        assertThat(result.code()).as(result.err()).isZero();
+        // The data line: start, end, MB, MB/s, records, records/s, ...
+        assertThat(result.lines().stream().filter(l -> l.contains(", 20000,"))).hasSize(1);
+    }
+
+    @Test
+    void endToEndLatencyCompletes() throws Exception {
+        createTopic("tools-latency", 1);
+        ChildJvm.Result result = tool("org.apache.kafka.tools.EndToEndLatency", "", "--topic", "tools-latency",
+                "--num-records", "500", "--producer-acks", "1", "--record-size", "100");
+        assertThat(result.code()).as(result.err()).isZero();
+        assertThat(result.out()).contains("Avg latency:", "Percentiles: 50th =");
     }
 
     /** Runs {@code mainClass} in a new JVM with --bootstrap-server added; waits at most a minute. */
