@@ -15,6 +15,7 @@
 #      REPS N_SMALL N_1K N_WARMUP N_E2E FIXED_RATE N_FIXED   counts (defaults below)
 #      BROKERS="kafka runnel" (or just one)   PHASE_TIMEOUT_S (180)   START_TIMEOUT_S (120)
 #      UPDATE_DOCS=0|1 (default 1, 0 with QUICK)   KEEP_WORK=1 keeps bench/work/ for a look
+#      PRINT_METRICS=1 makes ConsumerPerformance (g) print its client metrics (fetch latency, fetch size) into the .log
 # Needs java 17, mvn and python3. Exit code 0 when every phase of every broker ran ok, else 1.
 set -uo pipefail
 
@@ -247,7 +248,7 @@ consume() {  # consume BROKER TOPIC N
 }
 consume_group() {  # consume_group BROKER TOPIC N: Kafka's ConsumerPerformance, one consumer in a fresh group
   kjava org.apache.kafka.tools.ConsumerPerformance --bootstrap-server "127.0.0.1:${PORT[$1]}" \
-    --topic "$(topic "$2")" --num-records "$3" --group "bench-$RUNID-$2-$1" --timeout 30000
+    --topic "$(topic "$2")" --num-records "$3" --group "bench-$RUNID-$2-$1" --timeout 30000 ${PRINT_METRICS:+--print-metrics}
 }
 e2e_kafka_tool() {  # e2e_kafka_tool BROKER TOPIC N
   kjava org.apache.kafka.tools.EndToEndLatency --bootstrap-server "127.0.0.1:${PORT[$1]}" \
