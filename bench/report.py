@@ -408,7 +408,8 @@ def history_row(run, run_file):
             f"| {ratio('b produce')} | {ratio('c produce 1 KiB acks=1, rec')} | {ratio('d consume 100 B (assign), rec')} "
             f"| {ratio('broker CPU per record, a-d')} | {pair('f_fixed_rate_linger5.latency_p99_ms')} "
             f"| {pair('f0_fixed_rate_linger0.latency_p99_ms')} | {ratio('broker RSS peak')} "
-            f"| {fmt(get(run['kafka'], 'startup_ms'), 'ms')} / {fmt(get(run['runnel'], 'startup_ms'), 'ms')} |")
+            f"| {fmt(get(run['kafka'], 'startup_ms'), 'ms')} / {fmt(get(run['runnel'], 'startup_ms'), 'ms')} "
+            f"| {ratio('g consume 100 B (group')} | {pair('e_end_to_end_latency_kafka_tool.latency_p99_ms')} |")
 
 
 def cmd_markdown(run_path, doc_path):
