@@ -1,5 +1,8 @@
 package io.runnel.it.harness;
 
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.common.Node;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
@@ -20,12 +23,16 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+/** The proxy's controls against an echo server on 127.0.0.1, and a Kafka bootstrap through it to a real broker. */
 class TcpProxyTest {
     private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -117,7 +124,7 @@ class TcpProxyTest {
     }
 
     @Test
-    void kafkaClientBootstrapsThroughTheProxy() {
+    void kafkaClientBootstrapsThroughTheProxy() throws Exception {
         try (InProcessBroker broker = InProcessBroker.start();
              TcpProxy toBroker = TcpProxy.start("127.0.0.1", broker.spec().port());
              RawKafkaClient client = new RawKafkaClient("127.0.0.1", toBroker.port())) {
@@ -125,6 +132,13 @@ class TcpProxyTest {
                     new ApiVersionsRequestData().setClientSoftwareName("it").setClientSoftwareVersion("1"), (short) 3, (short) 3));
             assertThat(versions.data().errorCode()).isEqualTo(Errors.NONE.code());
             assertThat(versions.data().apiKeys().find(ApiKeys.METADATA.id)).isNotNull();
+
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, toBroker.address()))) {
+                Collection<Node> nodes = admin.describeCluster().nodes().get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                assertThat(nodes).extracting(Node::port)
+                        .as("metadata names the broker's advertised address, not the proxy's")
+                        .containsExactly(broker.spec().port());
+            }
 
             toBroker.cut();
             assertThat(client.isClosedByPeer()).isTrue();
