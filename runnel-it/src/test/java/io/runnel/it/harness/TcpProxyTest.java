@@ -105,6 +105,11 @@ class TcpProxyTest {
         long start = System.nanoTime();
         assertThat(roundTrip(client, "slow")).isEqualTo("slow");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(300));
+        for (String part : List.of("a", "b", "c", "d")) {
+            write(client, part);
+        }
+        assertThat(new String(client.getInputStream().readNBytes(4), StandardCharsets.UTF_8))
+                .as("delayed chunks keep their order").isEqualTo("abcd");
 
         proxy.delay(Duration.ZERO);
         assertThat(roundTrip(client, "fast")).isEqualTo("fast");
