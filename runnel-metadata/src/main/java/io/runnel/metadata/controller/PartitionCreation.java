@@ -18,7 +18,8 @@ import java.util.Set;
 
 /**
  * CreatePartitions: grows a topic to {@code count} partitions, placing the new ones like topic
- * creation does (or as assigned), with the topic's replication factor. A count not above the
+ * creation does (or as assigned), with the topic's replication factor; the placer continues the
+ * topic's leader order so that the whole topic's leaders stay balanced. A count not above the
  * current one is INVALID_PARTITIONS; assignments must cover exactly the new partitions with that
  * many replicas on registered brokers (INVALID_REPLICA_ASSIGNMENT).
  *
@@ -126,8 +127,7 @@ final class PartitionCreation {
             if (problem != null) {
                 return new Outcome(Errors.INVALID_REPLICATION_FACTOR, problem);
             }
-            assignment = placer.place(brokers, currentReplicas(topic), added,
-                    replicationFactor);
+            assignment = placer.place(brokers, currentReplicas(topic), added, replicationFactor);
         }
         for (int i = 0; i < added; i++) {
             records.add(Placement.newPartition(topic.id(), current + i, assignment.get(i)));
