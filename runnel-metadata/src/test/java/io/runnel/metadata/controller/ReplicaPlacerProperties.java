@@ -68,6 +68,30 @@ class ReplicaPlacerProperties {
         assertLeadersBalanced(brokers, placement, BrokerRegistration::rack);
     }
 
+    /**
+     * With racks of equal size (or none), a ring rotated by one position is the same ring with racks
+     * renamed, so each block of n partitions places every replica offset once per broker.
+     */
+    @Property
+    void replicasSpreadEvenlyOverBrokersWhenRacksHaveEqualSize(@ForAll @IntRange(min = 0, max = 4) int rackCount,
+                                                               @ForAll @IntRange(min = 1, max = 3) int brokersPerRack,
+                                                               @ForAll @IntRange(min = 1, max = 4) int blocks,
+                                                               @ForAll @IntRange(min = 1, max = 12) int replicationFactor,
+                                                               @ForAll long seed) {
+        int n = Math.max(rackCount, 1) * brokersPerRack;
+        List<BrokerRegistration> brokers = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            brokers.add(broker(i, rackCount == 0 ? null : "rack-" + i % rackCount));
+        }
+        int rf = Math.min(replicationFactor, n);
+        List<List<Integer>> placement = new ReplicaPlacer(new Random(seed)).place(brokers, List.of(), blocks * n, rf);
+
+        Map<Integer, Integer> replicasPerBroker = new HashMap<>();
+        placement.forEach(replicas -> replicas.forEach(b -> replicasPerBroker.merge(b, 1, Integer::sum)));
+        assertThat(replicasPerBroker).hasSize(n);
+        assertThat(new HashSet<>(replicasPerBroker.values())).containsExactly(blocks * rf);
+    }
+
     /** Without racks the placer is Kafka's rack-unaware round robin, draw for draw. */
     @Property
     void withoutRacksPlacementIsKafkasRackUnawareRoundRobin(@ForAll @IntRange(min = 1, max = 12) int brokerCount,
