@@ -1,5 +1,6 @@
 package io.runnel.metadata.controller;
 
+import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.record.MetadataRecord;
@@ -17,7 +18,8 @@ import java.util.Set;
 
 /**
  * CreatePartitions: grows a topic to {@code count} partitions, placing the new ones like topic
- * creation does (or as assigned), with the topic's replication factor. A count not above the
+ * creation does (or as assigned), with the topic's replication factor; the placer continues the
+ * topic's leader order so that the whole topic's leaders stay balanced. A count not above the
  * current one is INVALID_PARTITIONS; assignments must cover exactly the new partitions with that
  * many replicas on registered brokers (INVALID_REPLICA_ASSIGNMENT).
  *
@@ -73,6 +75,15 @@ final class PartitionCreation {
         return new ControllerResult<>(records, response);
     }
 
+    /** The replicas of the topic's partitions 0..n-1, in partition order. */
+    private static List<List<Integer>> currentReplicas(TopicImage topic) {
+        List<List<Integer>> replicas = new ArrayList<>(topic.partitions().size());
+        for (int p = 0; p < topic.partitions().size(); p++) {
+            replicas.add(topic.partitions().get(p).replicas());
+        }
+        return replicas;
+    }
+
     private record Outcome(Errors error, String message) {
         static final Outcome OK = new Outcome(Errors.NONE, null);
     }
@@ -111,12 +122,12 @@ final class PartitionCreation {
                 assignment.add(replicas);
             }
         } else {
-            List<Integer> brokers = Placement.usableBrokers(image);
+            List<BrokerRegistration> brokers = Placement.usableBrokers(image);
             String problem = Placement.replicationFactorProblem(replicationFactor, brokers.size());
             if (problem != null) {
                 return new Outcome(Errors.INVALID_REPLICATION_FACTOR, problem);
             }
-            assignment = placer.place(brokers, current, added, replicationFactor);
+            assignment = placer.place(brokers, currentReplicas(topic), added, replicationFactor);
         }
         for (int i = 0; i < added; i++) {
             records.add(Placement.newPartition(topic.id(), current + i, assignment.get(i)));

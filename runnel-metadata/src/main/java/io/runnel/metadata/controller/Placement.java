@@ -5,6 +5,7 @@ import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.record.PartitionRecord;
 import org.apache.kafka.common.Uuid;
 
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -14,12 +15,11 @@ final class Placement {
     private Placement() {
     }
 
-    /** Ids of registered, unfenced brokers, sorted: where new replicas may be placed. */
-    static List<Integer> usableBrokers(MetadataImage image) {
+    /** Registered, unfenced brokers, sorted by id: where new replicas may be placed. */
+    static List<BrokerRegistration> usableBrokers(MetadataImage image) {
         return image.brokers().values().stream()
                 .filter(b -> !b.fenced())
-                .map(BrokerRegistration::id)
-                .sorted()
+                .sorted(Comparator.comparingInt(BrokerRegistration::id))
                 .toList();
     }
 

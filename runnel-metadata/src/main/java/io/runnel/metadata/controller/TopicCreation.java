@@ -1,5 +1,6 @@
 package io.runnel.metadata.controller;
 
+import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.MetadataRecord;
@@ -126,12 +127,12 @@ final class TopicCreation {
                 return failed(result, Errors.INVALID_REPLICATION_FACTOR,
                         "Replication factor must be larger than 0, or -1 to use the default value.");
             }
-            List<Integer> brokers = Placement.usableBrokers(image);
+            List<BrokerRegistration> brokers = Placement.usableBrokers(image);
             String problem = Placement.replicationFactorProblem(replicationFactor, brokers.size());
             if (problem != null) {
                 return failed(result, Errors.INVALID_REPLICATION_FACTOR, problem);
             }
-            assignment = placer.place(brokers, 0, partitions, replicationFactor);
+            assignment = placer.place(brokers, List.of(), partitions, replicationFactor);
         }
         Uuid topicId = Uuid.randomUuid();
         records.add(new TopicRecord(name, topicId));

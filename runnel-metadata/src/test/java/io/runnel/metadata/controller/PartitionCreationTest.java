@@ -45,6 +45,14 @@ class PartitionCreationTest {
     }
 
     @Test
+    void newLeadersContinueTheRingFromPartitionZerosLeader() {
+        // Partitions 0 and 1 are led by brokers 0 and 1, so partitions 2, 3, 4 go to 2, 0, 1.
+        var result = grow(new CreatePartitionsTopic().setName("a").setCount(5), false);
+        var partitions = Images.apply(image, result.records()).topicsByName().get("a").partitions();
+        assertThat(List.of(2, 3, 4).stream().map(p -> partitions.get(p).leader())).containsExactly(2, 0, 1);
+    }
+
+    @Test
     void validateOnlyWritesNothing() {
         var result = grow(new CreatePartitionsTopic().setName("a").setCount(5), true);
         assertThat(error(result)).isEqualTo(Errors.NONE.code());
