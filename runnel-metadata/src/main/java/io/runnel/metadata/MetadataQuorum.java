@@ -16,18 +16,29 @@ import java.security.SecureRandom;
  * This node's member of the metadata quorum: the Ratis server, the replay of committed records
  * into images, and, while this node leads, the active {@link Controller}.
  *
- * <p>Lifecycle: {@link #start} formats the metadata directory on first start, recovers the log,
- * and returns once a leader is known and this node has replayed everything committed before it
- * started (if this node leads, its controller is active by then). It throws
- * {@link StartupException} when the log dirs belong to another node or cluster, this node is not
- * a voter, or no leader emerges within 60 s. {@link #close} stops the controller and the Ratis
- * server, in about a second.
+ * <p>Lifecycle: {@link #start} formats the metadata directory on first start, starts the Ratis
+ * server (recovering its log) and returns once this node has replayed every record its log says
+ * was committed. It does not wait for the other voters: Ratis elects a leader once a majority of
+ * {@code controller.quorum.voters} runs. A one-voter quorum is its own majority, so there
+ * {@code start} also waits until this node leads and its controller is active.
+ *
+ * <p>Before a leader exists a node serves its last replayed {@link #image()} (possibly stale,
+ * never uncommitted) and calls its listeners; {@link #activeControllerId()} is -1 and every
+ * {@link #controller()} call fails with {@code NotControllerException} ({@code NOT_CONTROLLER}).
+ * Once elected, the leader replays all earlier terms before its controller accepts writes; on
+ * every other voter controller calls keep failing fast with {@code NotControllerException}, and
+ * committed records are replayed into its image as the leader reports them.
+ *
+ * <p>{@link #start} throws {@link StartupException} when the log dirs belong to another node or
+ * cluster, this node is not a voter, the Ratis server cannot start, or the replay (or, for one
+ * voter, the self-election) takes more than 60 s. {@link #close} stops the controller and the
+ * Ratis server, in about a second.
  *
  * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class MetadataQuorum implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataQuorum.class);
-    /** How long {@link #start} waits for a leader and catching up before giving up. */
+    /** How long {@link #start} waits for the replay (and, for one voter, its election) before giving up. */
     private static final long STARTUP_TIMEOUT_MS = 60_000;
 
     private final int nodeId;
@@ -60,9 +71,9 @@ public final class MetadataQuorum implements AutoCloseable {
         try {
             quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), settings.metadataDir(), clusterId,
                     quorum.publisher, quorum.events(), tuning);
-            quorum.awaitCaughtUp();
-            log.info("Joined metadata quorum of cluster {} in {} ms; active controller is {}", clusterId,
-                    time.milliseconds() - startMs, quorum.activeControllerId);
+            quorum.awaitStarted(settings.voters().size() == 1);
+            log.info("Joined metadata quorum of cluster {} in {} ms at offset {}; active controller is {}", clusterId,
+                    time.milliseconds() - startMs, quorum.image().offset(), quorum.activeControllerId);
             return quorum;
         } catch (RuntimeException e) {
             quorum.close();
@@ -127,14 +138,15 @@ public final class MetadataQuorum implements AutoCloseable {
         };
     }
 
-    private void awaitCaughtUp() {
+    /** Waits for the local replay and, if {@code selfElect}, for this node to lead with its controller active. */
+    private void awaitStarted(boolean selfElect) {
         long deadline = time.milliseconds() + STARTUP_TIMEOUT_MS;
         synchronized (progress) {
-            while (!raftNode.isCaughtUp() || (activeControllerId == nodeId && !controllerActivated)) {
+            while (!raftNode.hasReplayedCommitted() || (selfElect && !controllerActivated)) {
                 long remaining = deadline - time.milliseconds();
                 if (remaining <= 0) {
-                    throw new StartupException("No metadata quorum leader within " + STARTUP_TIMEOUT_MS
-                            + " ms: are a majority of controller.quorum.voters running?");
+                    throw new StartupException((selfElect ? "Not elected leader of the one-voter metadata quorum"
+                            : "Metadata log not replayed") + " within " + STARTUP_TIMEOUT_MS + " ms");
                 }
                 try {
                     // Bounded so a missed notification costs at most 50 ms.

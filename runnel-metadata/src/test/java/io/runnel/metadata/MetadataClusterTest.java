@@ -11,57 +11,77 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
-/** Three voters in one JVM: replication of records to every image, and controller failover. */
+/**
+ * Three voters in one JVM on free 127.0.0.1 ports: election, replication of records to every
+ * image, controller failover, catching up after a restart (from the log or a snapshot), and
+ * starting without a majority.
+ */
 class MetadataClusterTest {
+    /** Bound on electing a new leader once the old one is gone (election timeouts are 300-600 ms). */
+    private static final Duration FAILOVER_BOUND = Duration.ofSeconds(10);
+
     @TempDir
     Path dir;
 
     private final Map<Integer, MetadataQuorum> nodes = new HashMap<>();
     private final Map<Integer, QuorumSettings> settings = new HashMap<>();
+    private long snapshotThreshold = 10_000;
 
     @AfterEach
     void closeAll() {
         nodes.values().forEach(MetadataQuorum::close);
     }
 
-    private void startCluster() {
-        startCluster(10_000);
-    }
-
-    private void startCluster(long snapshotThreshold) {
+    private void configure(long threshold) {
+        snapshotThreshold = threshold;
         Map<Integer, InetSocketAddress> voters = new HashMap<>();
         for (int id = 1; id <= 3; id++) {
             voters.put(id, new InetSocketAddress("127.0.0.1", QuorumFixture.freePort()));
         }
-        List<CompletableFuture<MetadataQuorum>> starts = new ArrayList<>();
         for (int id = 1; id <= 3; id++) {
             Path home = dir.resolve("node" + id);
-            QuorumSettings node = new QuorumSettings(id, voters, home.resolve("meta"), List.of(home.resolve("logs")),
-                    1, (short) 3, Map.of());
-            settings.put(id, node);
-            starts.add(CompletableFuture.supplyAsync(() -> MetadataQuorum.start(node, Time.SYSTEM, QuorumFixture.tuning(snapshotThreshold))));
+            settings.put(id, new QuorumSettings(id, voters, home.resolve("meta"), List.of(home.resolve("logs")),
+                    1, (short) 3, Map.of()));
+        }
+    }
+
+    private MetadataQuorum startNode(int id) {
+        MetadataQuorum node = MetadataQuorum.start(settings.get(id), Time.SYSTEM, QuorumFixture.tuning(snapshotThreshold));
+        nodes.put(id, node);
+        return node;
+    }
+
+    private void startCluster(long threshold) {
+        configure(threshold);
+        List<CompletableFuture<MetadataQuorum>> starts = new ArrayList<>();
+        for (int id = 1; id <= 3; id++) {
+            int node = id;
+            starts.add(CompletableFuture.supplyAsync(() -> MetadataQuorum.start(settings.get(node), Time.SYSTEM,
+                    QuorumFixture.tuning(threshold))));
         }
         for (int id = 1; id <= 3; id++) {
             nodes.put(id, starts.get(id - 1).join());
         }
     }
 
-    private int awaitAgreedLeader(List<Integer> alive) {
-        await().atMost(15, TimeUnit.SECONDS).until(() -> {
+    /** Waits until every node in {@code alive} names the same leader among them. */
+    private int awaitAgreedLeader(List<Integer> alive, Duration bound) {
+        await().atMost(bound).until(() -> {
             int leader = nodes.get(alive.get(0)).activeControllerId();
-            return leader != -1 && alive.contains(leader)
-                    && alive.stream().allMatch(id -> nodes.get(id).activeControllerId() == leader);
+            return alive.contains(leader) && alive.stream().allMatch(id -> nodes.get(id).activeControllerId() == leader);
         });
         return nodes.get(alive.get(0)).activeControllerId();
     }
@@ -73,60 +93,104 @@ class MetadataClusterTest {
         return request;
     }
 
-    /** Retries while the new leader's controller is not yet active (NotControllerException). */
-    private static CreateTopicsResponseData createOn(MetadataQuorum leader, String name) {
-        return await().atMost(10, TimeUnit.SECONDS).ignoreExceptionsInstanceOf(java.util.concurrent.ExecutionException.class)
+    /** Creates through the leader, retrying while its controller is not active yet (it replays earlier terms first). */
+    private static Errors createOn(MetadataQuorum leader, String name) {
+        CreateTopicsResponseData response = await().atMost(10, TimeUnit.SECONDS).ignoreExceptionsInstanceOf(ExecutionException.class)
                 .until(() -> leader.controller().createTopics(createTopic(name)).get(5, TimeUnit.SECONDS), r -> true);
+        return Errors.forCode(response.topics().find(name).errorCode());
     }
 
-    @Test
-    void recordsReachEveryVoterAndTheControllerFailsOver() throws Exception {
-        startCluster();
-        int leader = awaitAgreedLeader(List.of(1, 2, 3));
-        assertThat(nodes.values()).extracting(q -> q.image().clusterId()).containsOnly(nodes.get(1).image().clusterId());
-
+    private void registerBrokers(MetadataQuorum leader) {
         for (int id = 1; id <= 3; id++) {
             BrokerRegistration broker = MetadataQuorumTest.broker(id);
             await().atMost(10, TimeUnit.SECONDS).ignoreExceptions()
-                    .until(() -> nodes.get(leader).controller().registerBroker(broker).get(5, TimeUnit.SECONDS) == null);
+                    .until(() -> leader.controller().registerBroker(broker).get(5, TimeUnit.SECONDS) == null);
         }
-        CreateTopicsResponseData created = createOn(nodes.get(leader), "replicated");
-        assertThat(created.topics().find("replicated").errorCode()).isEqualTo(Errors.NONE.code());
-        assertThat(created.topics().find("replicated").replicationFactor()).isEqualTo((short) 3);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> nodes.values().stream()
-                .allMatch(q -> q.image().topicsByName().containsKey("replicated")));
-        assertThat(nodes.values()).extracting(q -> q.image().topicsByName().get("replicated"))
-                .containsOnly(nodes.get(leader).image().topicsByName().get("replicated"));
+    }
 
-        int follower = leader == 1 ? 2 : 1;
-        assertThatThrownBy(() -> nodes.get(follower).controller().createTopics(createTopic("x")).get(5, TimeUnit.SECONDS))
-                .hasCauseInstanceOf(NotControllerException.class);
+    private static Errors writeError(MetadataQuorum node) {
+        Throwable failure = catchThrowable(() -> node.controller().createTopics(createTopic("refused")).get(5, TimeUnit.SECONDS));
+        assertThat(failure).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NotControllerException.class);
+        return Errors.forException(failure.getCause());
+    }
+
+    private boolean allHave(String topic) {
+        return nodes.values().stream().allMatch(q -> q.image().topicsByName().containsKey(topic));
+    }
+
+    @Test
+    void electsOneLeaderReplicatesEverywhereAndFailsOverWithoutLosingRecords() {
+        startCluster(10_000);
+        int leader = awaitAgreedLeader(List.of(1, 2, 3), Duration.ofSeconds(15));
+        assertThat(nodes.values()).extracting(q -> q.image().clusterId()).containsOnly(nodes.get(1).image().clusterId());
+
+        registerBrokers(nodes.get(leader));
+        assertThat(createOn(nodes.get(leader), "before")).isEqualTo(Errors.NONE);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> allHave("before"));
+        TopicImage before = nodes.get(leader).image().topicsByName().get("before");
+        assertThat(before.partitions()).hasSize(3);
+        assertThat(nodes.values()).extracting(q -> q.image().topicsByName().get("before")).containsOnly(before);
+        for (int id : nodes.keySet()) {
+            if (id != leader) {
+                assertThat(writeError(nodes.get(id))).isEqualTo(Errors.NOT_CONTROLLER);
+            }
+        }
 
         nodes.remove(leader).close();
         List<Integer> alive = new ArrayList<>(nodes.keySet());
-        int newLeader = awaitAgreedLeader(alive);
+        int newLeader = awaitAgreedLeader(alive, FAILOVER_BOUND);
         assertThat(newLeader).isNotEqualTo(leader);
-        CreateTopicsResponseData after = createOn(nodes.get(newLeader), "after-failover");
-        assertThat(after.topics().find("after-failover").errorCode()).isEqualTo(Errors.NONE.code());
-        await().atMost(10, TimeUnit.SECONDS).until(() -> nodes.values().stream()
-                .allMatch(q -> q.image().topicsByName().containsKey("after-failover")));
+        assertThat(nodes.values()).allSatisfy(q -> assertThat(q.image().topicsByName()).containsEntry("before", before));
+        // The new controller knows the earlier record, not just the image.
+        assertThat(createOn(nodes.get(newLeader), "before")).isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
+        assertThat(createOn(nodes.get(newLeader), "after")).isEqualTo(Errors.NONE);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> allHave("after"));
+
+        MetadataQuorum restarted = startNode(leader);
+        await().atMost(15, TimeUnit.SECONDS).until(() -> allHave("before") && allHave("after")
+                && restarted.activeControllerId() == newLeader);
+        assertThat(restarted.image().topicsByName()).containsEntry("before", before);
+        assertThat(writeError(restarted)).isEqualTo(Errors.NOT_CONTROLLER);
+    }
+
+    @Test
+    void aVoterStartsWithoutAMajorityAndReplaysItsLogBeforeALeaderExists() {
+        startCluster(10_000);
+        int leader = awaitAgreedLeader(List.of(1, 2, 3), Duration.ofSeconds(15));
+        registerBrokers(nodes.get(leader));
+        assertThat(createOn(nodes.get(leader), "kept")).isEqualTo(Errors.NONE);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> allHave("kept"));
+        TopicImage kept = nodes.get(leader).image().topicsByName().get("kept");
+        List<Integer> ids = List.copyOf(nodes.keySet());
+        ids.forEach(id -> nodes.remove(id).close());
+
+        MetadataQuorum alone = startNode(1);
+        assertThat(alone.activeControllerId()).isEqualTo(-1);
+        assertThat(alone.image().topicsByName()).containsEntry("kept", kept);
+        assertThat(writeError(alone)).isEqualTo(Errors.NOT_CONTROLLER);
+
+        startNode(2);
+        int elected = awaitAgreedLeader(List.of(1, 2), FAILOVER_BOUND);
+        assertThat(createOn(nodes.get(elected), "later")).isEqualTo(Errors.NONE);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> allHave("later"));
     }
 
     @Test
     void aFollowerThatFellBehindTheLogCatchesUpFromASnapshot() throws Exception {
         startCluster(5);
-        int leader = awaitAgreedLeader(List.of(1, 2, 3));
+        int leader = awaitAgreedLeader(List.of(1, 2, 3), Duration.ofSeconds(15));
         int follower = leader == 3 ? 2 : 3;
         nodes.remove(follower).close();
 
         Controller controller = nodes.get(leader).controller();
         for (int i = 0; i < 30; i++) {
-            controller.allocateProducerIds(leader, 10).get(5, TimeUnit.SECONDS);
+            await().atMost(10, TimeUnit.SECONDS).ignoreExceptionsInstanceOf(ExecutionException.class)
+                    .until(() -> controller.allocateProducerIds(leader, 10).get(5, TimeUnit.SECONDS), r -> true);
         }
         long expected = nodes.get(leader).image().nextProducerId();
         assertThat(expected).isEqualTo(300);
 
-        nodes.put(follower, MetadataQuorum.start(settings.get(follower), Time.SYSTEM, QuorumFixture.tuning(5)));
-        await().atMost(15, TimeUnit.SECONDS).until(() -> nodes.get(follower).image().nextProducerId() == expected);
+        MetadataQuorum restarted = startNode(follower);
+        await().atMost(15, TimeUnit.SECONDS).until(() -> restarted.image().nextProducerId() == expected);
     }
 }

@@ -136,18 +136,17 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     }
 
     /**
-     * Whether a leader is known and this node has replayed what it knows to be committed (as
-     * the leader: its leadership is ready, so everything from earlier terms is replayed).
+     * Whether this node has replayed every entry it knows to be committed: at start, those its
+     * log says were committed (Ratis persists the commit index in the log); later, those its
+     * leader reported. As the leader, also that its leadership is ready, so every entry of
+     * earlier terms is replayed.
      */
-    public boolean isCaughtUp() {
+    public boolean hasReplayedCommitted() {
         try {
             RaftServer.Division division = server.getDivision(groupId);
             DivisionInfo info = division.getInfo();
-            if (info.getLeaderId() == null) {
+            if (info.isLeader() && !info.isLeaderReady()) {
                 return false;
-            }
-            if (info.isLeader()) {
-                return info.isLeaderReady();
             }
             return info.getLastAppliedIndex() >= division.getRaftLog().getLastCommittedIndex();
         } catch (IOException e) {

@@ -15,7 +15,9 @@ import java.util.concurrent.TimeUnit;
  * Ratis settings for the metadata quorum. Choices (measured on Ratis 3.3.0):
  * <ul>
  *   <li>gRPC transport on the voter's address ({@code controller.quorum.voters});</li>
- *   <li>log metadata (persisted commit index) off, segments on disk, small preallocation;</li>
+ *   <li>log metadata on: the leader logs its commit index (one small entry per commit advance),
+ *       so a restarting node replays what it knew committed before any leader exists;
+ *       segments on disk, small preallocation;</li>
  *   <li>a one-voter quorum elects itself within ~10-30 ms of starting, without pre-vote; larger
  *       quorums use 300-600 ms election timeouts so a GC pause does not depose a leader;</li>
  *   <li>automatic snapshots every {@code tuning.snapshotThreshold} entries, log purged up to the snapshot,
@@ -40,7 +42,7 @@ final class RatisProperties {
         GrpcConfigKeys.Server.setAsyncRequestThreadPoolSize(props, 4);
 
         RaftServerConfigKeys.Log.setUseMemory(props, false);
-        RaftServerConfigKeys.Log.setLogMetadataEnabled(props, false);
+        RaftServerConfigKeys.Log.setLogMetadataEnabled(props, true);
         RaftServerConfigKeys.Log.setPreallocatedSize(props, SizeInBytes.valueOf(Math.min(1L << 20, tuning.segmentBytes())));
         RaftServerConfigKeys.Log.setSegmentSizeMax(props, SizeInBytes.valueOf(tuning.segmentBytes()));
         RaftServerConfigKeys.Log.setPurgeUptoSnapshotIndex(props, true);
