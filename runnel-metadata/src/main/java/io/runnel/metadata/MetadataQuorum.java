@@ -96,7 +96,11 @@ public final class MetadataQuorum implements AutoCloseable {
         return controller;
     }
 
-    /** Node id of the active controller, or -1 if none is known. */
+    /**
+     * Node id of the Raft leader, or -1 while none is known. Its controller becomes active once it
+     * has replayed the earlier terms, so a write sent there right after an election may still get
+     * {@code NotControllerException}.
+     */
     public int activeControllerId() {
         return activeControllerId;
     }
