@@ -48,7 +48,7 @@ class MetadataClusterTest {
         for (int id = 1; id <= 3; id++) {
             Path home = dir.resolve("node" + id);
             QuorumSettings node = new QuorumSettings(id, voters, home.resolve("meta"), List.of(home.resolve("logs")),
-                    1, (short) 3, Map.of());
+                    1, (short) 3, Map.of(), 9000);
             settings.put(id, node);
             starts.add(CompletableFuture.supplyAsync(() -> MetadataQuorum.start(node, Time.SYSTEM, QuorumFixture.tuning(snapshotThreshold))));
         }
@@ -88,7 +88,7 @@ class MetadataClusterTest {
         for (int id = 1; id <= 3; id++) {
             BrokerRegistration broker = MetadataQuorumTest.broker(id);
             await().atMost(10, TimeUnit.SECONDS).ignoreExceptions()
-                    .until(() -> nodes.get(leader).controller().registerBroker(broker).get(5, TimeUnit.SECONDS) == null);
+                    .untilAsserted(() -> MetadataQuorumTest.registerUnfenced(nodes.get(leader), broker));
         }
         CreateTopicsResponseData created = createOn(nodes.get(leader), "replicated");
         assertThat(created.topics().find("replicated").errorCode()).isEqualTo(Errors.NONE.code());
