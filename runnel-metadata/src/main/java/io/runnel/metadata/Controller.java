@@ -22,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Takes and returns Kafka's generated message classes, as Kafka's QuorumController does, so
  * the broker forwards requests without translating them. Futures complete exceptionally only
- * when this node is not (or no longer) the active controller ({@code NotControllerException}).
+ * when this node is not (or no longer) the active controller ({@code NotControllerException}),
+ * and {@link #registerBroker} when the node id is taken by a live incarnation.
  */
 public interface Controller {
 
