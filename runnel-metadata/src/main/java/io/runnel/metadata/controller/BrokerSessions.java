@@ -7,6 +7,7 @@ import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
 
@@ -22,19 +23,27 @@ import java.util.concurrent.TimeUnit;
  * fence and unfence brokers.
  *
  * <p>Contact times live only in memory (monotonic {@link Time#nanoseconds()}); a newly active
- * controller starts every unfenced broker's session afresh ({@link #activate}), so a failover
- * never fences a live broker. A session is valid while the broker is unfenced and was heard from
- * within the session timeout.
+ * controller starts every registered broker's session afresh ({@link #activate}), so a failover
+ * never fences a live broker. One exception: a registration of this node's own id with an
+ * incarnation that was not registered through this controller object belongs to an earlier process
+ * of this node (killed without its shutdown heartbeat), so its session counts as expired and the
+ * restarted broker can register at once instead of waiting out the timeout. A session is valid
+ * while the broker is unfenced and was heard from within the session timeout.
  *
  * <p>Not thread-safe: confined to the controller thread.
  */
 final class BrokerSessions {
     private final Time time;
     private final long sessionTimeoutNs;
+    private final int localNodeId;
     private final Map<Integer, Long> lastContactNs = new HashMap<>();
+    /** The incarnation of {@code localNodeId} last registered through this object; null before. */
+    private Uuid localIncarnationId;
 
-    BrokerSessions(Time time, long sessionTimeoutMs) {
+    /** @param localNodeId the node id of this process (its broker registers through this controller) */
+    BrokerSessions(Time time, long sessionTimeoutMs, int localNodeId) {
         this.time = time;
+        this.localNodeId = localNodeId;
         this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
     }
 
@@ -42,7 +51,10 @@ final class BrokerSessions {
     void activate(MetadataImage image) {
         lastContactNs.clear();
         long now = time.nanoseconds();
-        image.brokers().keySet().forEach(id -> lastContactNs.put(id, now));
+        for (BrokerRegistration broker : image.brokers().values()) {
+            boolean earlierProcess = broker.id() == localNodeId && !broker.incarnationId().equals(localIncarnationId);
+            lastContactNs.put(broker.id(), earlierProcess ? now - sessionTimeoutNs - 1 : now);
+        }
     }
 
     /**
@@ -56,6 +68,9 @@ final class BrokerSessions {
             return new ControllerResult<>(List.of(), Errors.DUPLICATE_BROKER_REGISTRATION);
         }
         lastContactNs.put(registration.id(), time.nanoseconds());
+        if (registration.id() == localNodeId) {
+            localIncarnationId = registration.incarnationId();
+        }
         return new ControllerResult<>(List.of(new RegisterBrokerRecord(registration.withFenced(true))), Errors.NONE);
     }
 

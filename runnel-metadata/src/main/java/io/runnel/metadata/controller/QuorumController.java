@@ -95,7 +95,7 @@ public final class QuorumController implements Controller, AutoCloseable {
                 topicConfigs, placer);
         this.partitionCreation = new PartitionCreation(placer);
         this.configAlteration = new ConfigAlteration(topicConfigs);
-        this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs());
+        this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs(), settings.nodeId());
         this.sessionCheckIntervalMs = Math.max(1, settings.brokerSessionTimeoutMs() / 8);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runnel-controller");

@@ -113,6 +113,22 @@ class BrokerFencingTest {
     }
 
     @Test
+    void aRestartedNodeReplacesItsCrashedIncarnationAtOnce() throws Exception {
+        // Brokers 0 (this node, SETTINGS.nodeId()) and 1 were unfenced when the process died.
+        FakeLog recovered = new FakeLog(Images.withBrokers(2), true);
+        try (QuorumController restarted = new QuorumController(SETTINGS, recovered, recovered::committed,
+                new Random(0), time)) {
+            restarted.becomeActive();
+            BrokerRegistration self = Images.broker(0);
+            restarted.registerBroker(self).get(5, TimeUnit.SECONDS);
+            assertThat(recovered.committed().brokers().get(0).incarnationId()).isEqualTo(self.incarnationId());
+            assertThatThrownBy(() -> restarted.registerBroker(Images.broker(1)).get(5, TimeUnit.SECONDS))
+                    .as("another node may still be alive: its session starts afresh")
+                    .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
+        }
+    }
+
+    @Test
     void aStoppingBrokerIsFencedAtOnceAndCanBeReplaced() throws Exception {
         BrokerRegistration first = Images.broker(1);
         register(first);
