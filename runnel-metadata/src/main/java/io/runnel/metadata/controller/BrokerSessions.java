@@ -24,10 +24,12 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Contact times live only in memory (monotonic {@link Time#nanoseconds()}); a newly active
  * controller starts every registered broker's session afresh ({@link #activate}), so a failover
- * never fences a live broker. One exception: a registration of this node's own id with an
- * incarnation that was not registered through this controller object belongs to an earlier process
- * of this node (killed without its shutdown heartbeat), so its session counts as expired and the
- * restarted broker can register at once instead of waiting out the timeout. A session is valid
+ * never fences a live broker. One exception, for a quorum of one voter: every registration then
+ * goes through this node's controller, so one of this node's own id with an incarnation not
+ * registered through this object belongs to an earlier process of this node (killed without its
+ * shutdown heartbeat); its session counts as expired and the restarted broker can register at
+ * once instead of waiting out the timeout. With several voters the node's broker may have
+ * registered through another controller, so there is no exception. A session is valid
  * while the broker is unfenced and was heard from within the session timeout.
  *
  * <p>Not thread-safe: confined to the controller thread.
@@ -40,7 +42,10 @@ final class BrokerSessions {
     /** The incarnation of {@code localNodeId} last registered through this object; null before. */
     private Uuid localIncarnationId;
 
-    /** @param localNodeId the node id of this process (its broker registers through this controller) */
+    /**
+     * @param localNodeId the node id of this process, when this controller is the only voter of
+     *     the quorum (so this node's broker always registers through it); -1 otherwise
+     */
     BrokerSessions(Time time, long sessionTimeoutMs, int localNodeId) {
         this.time = time;
         this.localNodeId = localNodeId;

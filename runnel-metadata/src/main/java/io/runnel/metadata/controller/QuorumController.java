@@ -95,7 +95,8 @@ public final class QuorumController implements Controller, AutoCloseable {
                 topicConfigs, placer);
         this.partitionCreation = new PartitionCreation(placer);
         this.configAlteration = new ConfigAlteration(topicConfigs);
-        this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs(), settings.nodeId());
+        this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs(),
+                settings.voters().size() <= 1 ? settings.nodeId() : -1);
         this.sessionCheckIntervalMs = Math.max(1, settings.brokerSessionTimeoutMs() / 8);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runnel-controller");

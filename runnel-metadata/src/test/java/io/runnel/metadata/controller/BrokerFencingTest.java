@@ -16,6 +16,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,7 @@ class BrokerFencingTest {
     private static final long SESSION_MS = 9000;
     private static final QuorumSettings SETTINGS = new QuorumSettings(0, Map.of(), Path.of("unused"), List.of(),
             1, (short) 1, Map.of(), SESSION_MS);
+    private static final InetSocketAddress UNUSED = InetSocketAddress.createUnresolved("unused", 1);
 
     private final ManualTime time = new ManualTime();
     private final FakeLog log = new FakeLog(MetadataImage.empty("test-cluster"), true);
@@ -114,7 +116,7 @@ class BrokerFencingTest {
 
     @Test
     void aRestartedNodeReplacesItsCrashedIncarnationAtOnce() throws Exception {
-        // Brokers 0 (this node, SETTINGS.nodeId()) and 1 were unfenced when the process died.
+        // One voter. Brokers 0 (this node, SETTINGS.nodeId()) and 1 were unfenced when the process died.
         FakeLog recovered = new FakeLog(Images.withBrokers(2), true);
         try (QuorumController restarted = new QuorumController(SETTINGS, recovered, recovered::committed,
                 new Random(0), time)) {
@@ -124,6 +126,20 @@ class BrokerFencingTest {
             assertThat(recovered.committed().brokers().get(0).incarnationId()).isEqualTo(self.incarnationId());
             assertThatThrownBy(() -> restarted.registerBroker(Images.broker(1)).get(5, TimeUnit.SECONDS))
                     .as("another node may still be alive: its session starts afresh")
+                    .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
+        }
+    }
+
+    @Test
+    void withSeveralVotersTheOwnNodeWaitsOutItsOldSession() throws Exception {
+        QuorumSettings threeVoters = new QuorumSettings(0, Map.of(0, UNUSED, 1, UNUSED, 2, UNUSED), Path.of("unused"),
+                List.of(), 1, (short) 1, Map.of(), SESSION_MS);
+        FakeLog recovered = new FakeLog(Images.withBrokers(1), true);
+        try (QuorumController failedOver = new QuorumController(threeVoters, recovered, recovered::committed,
+                new Random(0), time)) {
+            failedOver.becomeActive();
+            assertThatThrownBy(() -> failedOver.registerBroker(Images.broker(0)).get(5, TimeUnit.SECONDS))
+                    .as("this node's broker may have registered through the previous controller")
                     .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
         }
     }
