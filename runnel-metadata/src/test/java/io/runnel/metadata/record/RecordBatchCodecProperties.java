@@ -55,8 +55,6 @@ class RecordBatchCodecProperties {
                         new RegisterBrokerRecord(new BrokerRegistration(id, incarnation, endpoints, rack, fenced)));
         Arbitrary<MetadataRecord> producerIds = Combinators.combine(Arbitraries.integers(), Arbitraries.longs())
                 .as(ProducerIdsRecord::new);
-        Arbitrary<MetadataRecord> fencing = Combinators.combine(Arbitraries.integers(), ids, Arbitraries.of(true, false))
-                .as(BrokerFencingRecord::new);
-        return Arbitraries.oneOf(topic, partition, remove, config, broker, producerIds, fencing);
+        return Arbitraries.oneOf(topic, partition, remove, config, broker, producerIds);
     }
 }
