@@ -2,6 +2,7 @@ package io.runnel.coordinator.group.assignor;
 
 import org.apache.kafka.common.Uuid;
 
+import java.util.HashSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,25 @@ final class AssignorChecks {
             ids.add(new Uuid(1, i + 1));
         }
         return ids;
+    }
+
+    /**
+     * Topics with the given partition counts; member "m<i>" subscribes to topic t when bit t of
+     * {@code masks[i]} is set.
+     */
+    static AssignmentSpec maskedSubscriptions(List<Integer> partitionCounts, List<Integer> masks) {
+        List<Uuid> topics = topicIds(partitionCounts.size());
+        Map<String, AssignmentSpec.MemberSpec> members = new HashMap<>();
+        for (int i = 0; i < masks.size(); i++) {
+            Set<Uuid> subscribed = new HashSet<>();
+            for (int t = 0; t < topics.size(); t++) {
+                if ((masks.get(i) & (1 << t)) != 0) {
+                    subscribed.add(topics.get(t));
+                }
+            }
+            members.put("m" + i, new AssignmentSpec.MemberSpec(null, subscribed, Map.of()));
+        }
+        return new AssignmentSpec(members, partitionCounts(partitionCounts));
     }
 
     static Map<Uuid, Integer> partitionCounts(List<Integer> counts) {

@@ -22,18 +22,7 @@ class RangeAssignorProperties {
     void anySubscriptionsGiveValidContiguousRanges(
             @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 1, max = 20) Integer> partitionCounts,
             @ForAll @Size(min = 1, max = 8) List<@IntRange(min = 1, max = 15) Integer> subscriptionMasks) {
-        List<Uuid> topics = AssignorChecks.topicIds(partitionCounts.size());
-        Map<String, AssignmentSpec.MemberSpec> members = new HashMap<>();
-        for (int i = 0; i < subscriptionMasks.size(); i++) {
-            Set<Uuid> subscribed = new HashSet<>();
-            for (int t = 0; t < topics.size(); t++) {
-                if ((subscriptionMasks.get(i) & (1 << t)) != 0) {
-                    subscribed.add(topics.get(t));
-                }
-            }
-            members.put("m" + i, new AssignmentSpec.MemberSpec(null, subscribed, Map.of()));
-        }
-        AssignmentSpec spec = new AssignmentSpec(members, AssignorChecks.partitionCounts(partitionCounts));
+        AssignmentSpec spec = AssignorChecks.maskedSubscriptions(partitionCounts, subscriptionMasks);
 
         Map<String, Map<Uuid, Set<Integer>>> result = assignor.assign(spec);
 
