@@ -36,10 +36,9 @@ final class HeartbeatValidation {
             if (request.topicPartitions() == null || !request.topicPartitions().isEmpty()) {
                 throw invalid("TopicPartitions must be empty when (re-)joining.");
             }
-            boolean hasNames = request.subscribedTopicNames() != null && !request.subscribedTopicNames().isEmpty();
-            boolean hasRegex = request.subscribedTopicRegex() != null && !request.subscribedTopicRegex().isEmpty();
-            if (!hasNames && !hasRegex) {
-                throw invalid("SubscribedTopicNames or SubscribedTopicRegex must be set in first request.");
+            // An empty list joins the group subscribed to nothing: a client-side pattern that matches no topic yet.
+            if (request.subscribedTopicNames() == null && request.subscribedTopicRegex() == null) {
+                throw invalid("Either SubscribedTopicNames or SubscribedTopicRegex must be non-null when (re-)joining.");
             }
         } else if (request.memberEpoch() == ConsumerGroupMember.LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
             if (request.instanceId() == null) {

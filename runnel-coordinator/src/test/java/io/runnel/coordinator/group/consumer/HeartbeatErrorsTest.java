@@ -42,13 +42,23 @@ class HeartbeatErrorsTest {
     void malformedJoinsAreInvalidRequests() {
         assertThat(refusedWithoutRecords(join("m").setRebalanceTimeoutMs(-1))).isEqualTo(Errors.INVALID_REQUEST);
         assertThat(refusedWithoutRecords(join("m").setTopicPartitions(null))).isEqualTo(Errors.INVALID_REQUEST);
-        assertThat(refusedWithoutRecords(join("m").setSubscribedTopicNames(List.of())))
+        assertThat(refusedWithoutRecords(join("m").setSubscribedTopicNames(null)))
                 .isEqualTo(Errors.INVALID_REQUEST);
         assertThat(refusedWithoutRecords(join("m").setGroupId(""))).isEqualTo(Errors.INVALID_REQUEST);
         assertThat(refusedWithoutRecords(join("m").setInstanceId(""))).isEqualTo(Errors.INVALID_REQUEST);
         assertThat(refusedWithoutRecords(join("m").setMemberEpoch(-3))).isEqualTo(Errors.INVALID_REQUEST);
         assertThat(refusedWithoutRecords(join("m").setMemberEpoch(-2))).as("static leave without instance id")
                 .isEqualTo(Errors.INVALID_REQUEST);
+    }
+
+    @Test
+    void anEmptySubscriptionJoinsWithNothingAssigned() {
+        ConsumerGroupHeartbeatResponseData response = shard.heartbeat(join("m").setSubscribedTopicNames(List.of()),
+                TestShard.V1);
+
+        assertThat(response.errorCode()).isZero();
+        assertThat(response.assignment().topicPartitions()).isEmpty();
+        assertThat(shard.groups.group(GROUP).members()).containsOnlyKeys("m");
     }
 
     @Test
