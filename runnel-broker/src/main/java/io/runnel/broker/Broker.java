@@ -36,6 +36,8 @@ import io.runnel.broker.fetch.FetchSessionCache;
 import io.runnel.broker.group.OffsetsTopic;
 import io.runnel.broker.group.OffsetsTopicLeadership;
 import io.runnel.broker.group.OffsetsTopicLog;
+import io.runnel.broker.lifecycle.BrokerLifecycle;
+import io.runnel.broker.lifecycle.ControllerChannel;
 import io.runnel.broker.network.ListenerSpec;
 import io.runnel.broker.network.NetworkServer;
 import io.runnel.broker.network.NetworkSettings;
@@ -69,8 +71,9 @@ import java.util.concurrent.TimeUnit;
  * One Runnel node: storage, metadata quorum member and Kafka protocol server.
  *
  * <p>Lifecycle: {@link #start} formats storage on first start, recovers logs, joins the metadata
- * quorum, registers this broker and opens the listeners; it returns once the node answers
- * requests. {@link #close} shuts down cleanly: listeners first (no new work), then the quorum,
+ * quorum, opens the listeners and registers this broker; it returns once the controller has
+ * unfenced the broker (so Metadata answers list it) and the node answers requests. {@link #close}
+ * shuts down cleanly: the controller is asked to fence the broker, then listeners (no new work), then the quorum,
  * then the logs (flushed, clean-shutdown marker written).
  */
 public final class Broker implements AutoCloseable {
@@ -109,7 +112,7 @@ public final class Broker implements AutoCloseable {
             long t1 = System.nanoTime();
             MetadataQuorum quorum = MetadataQuorum.start(new QuorumSettings(config.nodeId(), config.quorumVoters(),
                     config.metadataLogDir(), config.logDirs(), config.numPartitions(), config.defaultReplicationFactor(),
-                    topicDefaults), time);
+                    topicDefaults, config.brokerSessionTimeoutMs()), time);
             started.add(quorum);
             long t2 = System.nanoTime();
             ReplicaManager replicas = new ReplicaManager(config.nodeId(), logs, config.values());
@@ -168,11 +171,15 @@ public final class Broker implements AutoCloseable {
                     config.socketSendBufferBytes(), config.socketReceiveBufferBytes()));
             started.add(network);
             long t4 = System.nanoTime();
-            controller.registerBroker(registration(config, network)).get(30, TimeUnit.SECONDS);
-            log.info("Broker {} ready in {} ms (storage {} ms, metadata quorum {} ms, handlers {} ms, listeners {} ms, registration {} ms)",
+            BrokerLifecycle lifecycle = new BrokerLifecycle(ControllerChannel.local(controller),
+                    registration(config, network), () -> quorum.image().offset(), config.brokerHeartbeatIntervalMs());
+            started.add(lifecycle);
+            lifecycle.start().get(30, TimeUnit.SECONDS);
+            log.info("Broker {} ready in {} ms (storage {} ms, metadata quorum {} ms, handlers {} ms, listeners {} ms, registration and unfencing {} ms)",
                     config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
                     ms(System.nanoTime() - t4));
-            // Close in reverse start order: listeners, group coordinator, purgatory, quorum, logs.
+            // Close in reverse start order: lifecycle (fences this broker), listeners, group coordinator,
+            // purgatory, quorum, logs.
             List<AutoCloseable> closeOrder = new ArrayList<>(started);
             Collections.reverse(closeOrder);
             return new Broker(closeOrder, network);

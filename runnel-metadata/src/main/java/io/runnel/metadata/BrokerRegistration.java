@@ -10,6 +10,11 @@ import java.util.List;
  */
 public record BrokerRegistration(int id, Uuid incarnationId, List<Endpoint> endpoints, String rack, boolean fenced) {
 
+    /** This registration with another fenced flag. */
+    public BrokerRegistration withFenced(boolean fenced) {
+        return new BrokerRegistration(id, incarnationId, endpoints, rack, fenced);
+    }
+
     /** An advertised listener. */
     public record Endpoint(String listenerName, String host, int port, String securityProtocol) {
     }

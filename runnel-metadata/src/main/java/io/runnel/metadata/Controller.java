@@ -22,7 +22,8 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Takes and returns Kafka's generated message classes, as Kafka's QuorumController does, so
  * the broker forwards requests without translating them. Futures complete exceptionally only
- * when this node is not (or no longer) the active controller ({@code NotControllerException}).
+ * when this node is not (or no longer) the active controller ({@code NotControllerException}),
+ * and {@link #registerBroker} when the node id is taken by a live incarnation.
  */
 public interface Controller {
 
@@ -48,6 +49,20 @@ public interface Controller {
     /** Hands out a block of {@code blockSize} producer ids; completes with the first id of the block. */
     CompletableFuture<Long> allocateProducerIds(int brokerId, int blockSize);
 
-    /** Registers (or re-registers with a new incarnation) a broker and its endpoints. */
+    /**
+     * Registers (or re-registers with a new incarnation) a broker and its endpoints. The broker
+     * starts fenced (its {@code fenced} flag is ignored) until a heartbeat unfences it. Completes
+     * exceptionally with {@code DuplicateBrokerRegistrationException} when another incarnation of
+     * the node id is unfenced and within its session.
+     */
     CompletableFuture<Void> registerBroker(BrokerRegistration registration);
+
+    /**
+     * Records that the broker is alive and updates its fencing: a fenced broker that is caught up
+     * (its metadata offset reached the controller's committed offset) and does not want to be fenced
+     * is unfenced; an unfenced one that asks to be fenced or to shut down is fenced. Completes once
+     * any such change is committed. A broker that stops heartbeating for
+     * {@code broker.session.timeout.ms} is fenced by the controller.
+     */
+    CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(BrokerHeartbeat heartbeat);
 }

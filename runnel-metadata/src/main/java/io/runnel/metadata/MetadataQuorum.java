@@ -56,7 +56,7 @@ public final class MetadataQuorum implements AutoCloseable {
         this.time = time;
         this.publisher = publisher;
         this.controller = new QuorumController(settings, records -> raftNode.append(records), publisher::image,
-                new SecureRandom());
+                new SecureRandom(), time);
     }
 
     public static MetadataQuorum start(QuorumSettings settings, Time time) {

@@ -17,8 +17,10 @@ import java.util.Map;
  * @param defaultReplicationFactor {@code default.replication.factor}
  * @param topicConfigDefaults topic-level config defaults derived from the broker's config
  *     ({@code io.runnel.storage.LogConfig#defaultsFromBroker}), used to validate and describe topic configs
+ * @param brokerSessionTimeoutMs {@code broker.session.timeout.ms}: a broker without a heartbeat for
+ *     this long is fenced
  */
 public record QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, List<Path> logDirs,
                              int defaultNumPartitions, short defaultReplicationFactor,
-                             Map<String, Object> topicConfigDefaults) {
+                             Map<String, Object> topicConfigDefaults, long brokerSessionTimeoutMs) {
 }

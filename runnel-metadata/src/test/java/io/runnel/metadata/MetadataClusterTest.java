@@ -54,7 +54,7 @@ class MetadataClusterTest {
         for (int id = 1; id <= 3; id++) {
             Path home = dir.resolve("node" + id);
             settings.put(id, new QuorumSettings(id, voters, home.resolve("meta"), List.of(home.resolve("logs")),
-                    1, (short) 3, Map.of()));
+                    1, (short) 3, Map.of(), 9000));
         }
     }
 
@@ -104,7 +104,7 @@ class MetadataClusterTest {
         for (int id = 1; id <= 3; id++) {
             BrokerRegistration broker = MetadataQuorumTest.broker(id);
             await().atMost(10, TimeUnit.SECONDS).ignoreExceptions()
-                    .until(() -> leader.controller().registerBroker(broker).get(5, TimeUnit.SECONDS) == null);
+                    .untilAsserted(() -> MetadataQuorumTest.registerUnfenced(leader, broker));
         }
     }
 

@@ -35,6 +35,14 @@ class MetadataQuorumTest {
                 List.of(new BrokerRegistration.Endpoint("PLAINTEXT", "localhost", 9092, "PLAINTEXT")), null, false);
     }
 
+    /** Registers a broker through this node's controller and heartbeats once, so it is unfenced. */
+    static void registerUnfenced(MetadataQuorum quorum, BrokerRegistration broker) throws Exception {
+        quorum.controller().registerBroker(broker).get(5, TimeUnit.SECONDS);
+        BrokerHeartbeatReply reply = quorum.controller().brokerHeartbeat(new BrokerHeartbeat(broker.id(),
+                broker.incarnationId(), quorum.image().offset(), false, false)).get(5, TimeUnit.SECONDS);
+        assertThat(reply.fenced()).isFalse();
+    }
+
     @Test
     void oneVoterQuorumStartsQuicklyAndLeads() throws Exception {
         QuorumSettings settings = QuorumFixture.settings(dir, 1, Map.of());
@@ -75,7 +83,7 @@ class MetadataQuorumTest {
         QuorumSettings settings = QuorumFixture.settings(dir, 1, Map.of());
         MetadataImage before;
         try (MetadataQuorum quorum = QuorumFixture.start(settings, 10_000)) {
-            quorum.controller().registerBroker(broker(1)).get(5, TimeUnit.SECONDS);
+            registerUnfenced(quorum, broker(1));
             quorum.controller().allocateProducerIds(1, 500).get(5, TimeUnit.SECONDS);
             quorum.controller().createTopics(createTopic("orders", 3)).get(5, TimeUnit.SECONDS);
             IncrementalAlterConfigsRequestData alter = new IncrementalAlterConfigsRequestData();
@@ -101,7 +109,7 @@ class MetadataQuorumTest {
         MetadataImage before;
         try (MetadataQuorum quorum = QuorumFixture.start(settings, 5)) {
             Controller controller = quorum.controller();
-            controller.registerBroker(broker(1)).get(5, TimeUnit.SECONDS);
+            registerUnfenced(quorum, broker(1));
             for (int i = 0; i < 12; i++) {
                 CreateTopicsResponseData response = controller.createTopics(createTopic("topic-" + i, 2))
                         .get(5, TimeUnit.SECONDS);
@@ -127,7 +135,7 @@ class MetadataQuorumTest {
         QuorumSettings settings = QuorumFixture.settings(dir, 1, Map.of());
         QuorumFixture.start(settings, 10_000).close();
         QuorumSettings otherNode = new QuorumSettings(2, Map.of(2, settings.voters().get(1)), settings.metadataDir(),
-                settings.logDirs(), 1, (short) 1, Map.of());
+                settings.logDirs(), 1, (short) 1, Map.of(), 9000);
         assertThatThrownBy(() -> QuorumFixture.start(otherNode, 10_000))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("node.id");

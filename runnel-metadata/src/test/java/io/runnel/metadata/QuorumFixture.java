@@ -19,7 +19,7 @@ final class QuorumFixture {
     static QuorumSettings settings(Path dir, int nodeId, Map<String, Object> topicDefaults) {
         return new QuorumSettings(nodeId, Map.of(nodeId, new InetSocketAddress("127.0.0.1", freePort())),
                 dir.resolve("metadata"), List.of(dir.resolve("logs1"), dir.resolve("logs2")), 3, (short) 1,
-                topicDefaults);
+                topicDefaults, 9000);
     }
 
     /** Snapshots every {@code snapshotThreshold} entries; small thresholds also get small log segments. */

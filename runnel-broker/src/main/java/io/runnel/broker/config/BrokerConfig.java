@@ -264,6 +264,16 @@ public final class BrokerConfig {
         return metadataLogDir;
     }
 
+    /** {@code broker.heartbeat.interval.ms}. */
+    public int brokerHeartbeatIntervalMs() {
+        return intValue("broker.heartbeat.interval.ms");
+    }
+
+    /** {@code broker.session.timeout.ms}. */
+    public int brokerSessionTimeoutMs() {
+        return intValue("broker.session.timeout.ms");
+    }
+
     public int numPartitions() {
         return intValue("num.partitions");
     }

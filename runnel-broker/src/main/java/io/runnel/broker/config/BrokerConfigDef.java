@@ -83,6 +83,10 @@ final class BrokerConfigDef {
                 "The listener brokers use to talk to each other. Default: PLAINTEXT.");
         key("broker.rack", Type.STRING, null, null, Importance.MEDIUM,
                 "The rack of this broker, used for rack-aware replica placement.");
+        key("broker.heartbeat.interval.ms", Type.INT, 2000, atLeast(1), Importance.MEDIUM,
+                "Milliseconds between a broker's heartbeats to the active controller.");
+        key("broker.session.timeout.ms", Type.INT, 9000, atLeast(1), Importance.MEDIUM,
+                "Milliseconds without a heartbeat after which the controller fences a broker.");
     }
 
     private static void sockets() {

@@ -1,5 +1,7 @@
 package io.runnel.broker.producer;
 
+import io.runnel.metadata.BrokerHeartbeat;
+import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Controller;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -65,6 +67,11 @@ final class FakeController implements Controller {
 
     @Override
     public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(BrokerHeartbeat heartbeat) {
         throw new UnsupportedOperationException();
     }
 }

@@ -1,5 +1,7 @@
 package io.runnel.metadata.controller;
 
+import io.runnel.metadata.BrokerHeartbeat;
+import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Controller;
 import io.runnel.metadata.MetadataImage;
@@ -7,7 +9,6 @@ import io.runnel.metadata.QuorumSettings;
 import io.runnel.metadata.image.ImageBuilder;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
-import io.runnel.metadata.record.RegisterBrokerRecord;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
@@ -19,6 +20,8 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +49,11 @@ import java.util.function.Supplier;
  * A result without records is answered once the writes before it have committed, so an answer
  * never reflects state that could still be lost.
  *
+ * <p>Broker sessions ({@link BrokerSessions}) are checked by a timer that runs on the controller
+ * thread every eighth of {@code broker.session.timeout.ms}, so an expired broker is fenced at
+ * most that much late; the timer fires on wall-clock time, the expiry itself is judged on the
+ * injected {@link Time}.
+ *
  * <p>Thread-safety: public methods may be called from any thread; all state is confined to the
  * controller thread. Futures complete on that thread (or, once closed, on the thread that
  * reports the write's outcome), so callbacks must not block.
@@ -59,6 +67,8 @@ public final class QuorumController implements Controller, AutoCloseable {
     private final TopicCreation topicCreation;
     private final PartitionCreation partitionCreation;
     private final ConfigAlteration configAlteration;
+    private final BrokerSessions sessions;
+    private final long sessionCheckIntervalMs;
 
     // Confined to the controller thread.
     private boolean active;
@@ -73,9 +83,10 @@ public final class QuorumController implements Controller, AutoCloseable {
      * @param appender appends batches to the metadata log
      * @param committedImage the latest replayed image (thread-safe supplier)
      * @param random placement randomness (seeded in tests)
+     * @param time judges broker sessions
      */
     public QuorumController(QuorumSettings settings, RecordAppender appender, Supplier<MetadataImage> committedImage,
-                            Random random) {
+                            Random random, Time time) {
         this.appender = appender;
         this.committedImage = committedImage;
         TopicConfigs topicConfigs = new TopicConfigs(settings.topicConfigDefaults());
@@ -84,11 +95,15 @@ public final class QuorumController implements Controller, AutoCloseable {
                 topicConfigs, placer);
         this.partitionCreation = new PartitionCreation(placer);
         this.configAlteration = new ConfigAlteration(topicConfigs);
+        this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs(),
+                settings.voters().size() <= 1 ? settings.nodeId() : -1);
+        this.sessionCheckIntervalMs = Math.max(1, settings.brokerSessionTimeoutMs() / 8);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runnel-controller");
             t.setDaemon(true);
             return t;
         });
+        scheduleSessionCheck();
     }
 
     /** This node became the active controller: everything committed before is in the committed image. */
@@ -98,6 +113,7 @@ public final class QuorumController implements Controller, AutoCloseable {
             activeEpoch++;
             pendingWrites.clear();
             speculative = committedImage.get();
+            sessions.activate(speculative);
             log.info("Became active controller at metadata offset {}", speculative.offset());
         });
     }
@@ -154,7 +170,33 @@ public final class QuorumController implements Controller, AutoCloseable {
 
     @Override
     public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
-        return write(image -> new ControllerResult<>(List.of(new RegisterBrokerRecord(registration)), null));
+        return write(image -> sessions.register(image, registration)).thenCompose(error -> error == Errors.NONE
+                ? CompletableFuture.completedFuture(null)
+                : CompletableFuture.failedFuture(error.exception("Another incarnation of broker " + registration.id()
+                        + " is registered and has not missed its session.")));
+    }
+
+    @Override
+    public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(BrokerHeartbeat heartbeat) {
+        return write(image -> sessions.heartbeat(image, heartbeat, committedImage.get().offset()));
+    }
+
+    /** Fences brokers whose session expired (the timer calls this; tests call it after moving the clock). */
+    void checkSessions() {
+        execute(() -> {
+            if (active) {
+                new Request<>(sessions::expire).run();
+            }
+        });
+    }
+
+    private void scheduleSessionCheck() {
+        CompletableFuture.runAsync(() -> {
+            if (!thread.isShutdown()) {
+                checkSessions();
+                scheduleSessionCheck();
+            }
+        }, CompletableFuture.delayedExecutor(sessionCheckIntervalMs, TimeUnit.MILLISECONDS));
     }
 
     /** Stops the controller thread; queued and later calls fail with NotControllerException. */

@@ -4,6 +4,7 @@ import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
+import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.PartitionRecord;
@@ -82,6 +83,11 @@ public final class ImageBuilder {
             brokers().put(r.registration().id(), r.registration());
         } else if (record instanceof ProducerIdsRecord r) {
             nextProducerId = Math.max(nextProducerId, r.nextProducerId());
+        } else if (record instanceof BrokerFencingRecord r) {
+            BrokerRegistration broker = brokers == null ? base.brokers().get(r.brokerId()) : brokers.get(r.brokerId());
+            if (broker != null && broker.incarnationId().equals(r.incarnationId()) && broker.fenced() != r.fenced()) {
+                brokers().put(broker.id(), broker.withFenced(r.fenced()));
+            }
         }
     }
 

@@ -7,5 +7,6 @@ package io.runnel.metadata.record;
  * same state), so a batch replayed again after a snapshot does no harm.
  */
 public sealed interface MetadataRecord
-        permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, RegisterBrokerRecord, ProducerIdsRecord {
+        permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, RegisterBrokerRecord, ProducerIdsRecord,
+        BrokerFencingRecord {
 }

@@ -29,6 +29,7 @@ import java.util.List;
  *   <li>RegisterBrokerRecord: id, incarnationId, rack, fenced, int endpointCount,
  *       then per endpoint listenerName, host, port, securityProtocol</li>
  *   <li>ProducerIdsRecord: brokerId, nextProducerId (int64)</li>
+ *   <li>BrokerFencingRecord: brokerId, incarnationId, fenced</li>
  * </ol>
  * A reader refuses versions it does not know rather than guessing. Stateless and thread-safe.
  */
@@ -41,6 +42,7 @@ public final class RecordBatchCodec {
     private static final byte CONFIG = 4;
     private static final byte REGISTER_BROKER = 5;
     private static final byte PRODUCER_IDS = 6;
+    private static final byte BROKER_FENCING = 7;
 
     private RecordBatchCodec() {
     }
@@ -121,6 +123,11 @@ public final class RecordBatchCodec {
             header(out, PRODUCER_IDS);
             out.writeInt(r.brokerId());
             out.writeLong(r.nextProducerId());
+        } else if (record instanceof BrokerFencingRecord r) {
+            header(out, BROKER_FENCING);
+            out.writeInt(r.brokerId());
+            writeUuid(out, r.incarnationId());
+            out.writeBoolean(r.fenced());
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -147,6 +154,8 @@ public final class RecordBatchCodec {
                 return new RegisterBrokerRecord(readBroker(in));
             case PRODUCER_IDS:
                 return new ProducerIdsRecord(in.getInt(), in.getLong());
+            case BROKER_FENCING:
+                return new BrokerFencingRecord(in.getInt(), readUuid(in), in.get() != 0);
             default:
                 throw new IllegalArgumentException("Unknown metadata record type " + type);
         }

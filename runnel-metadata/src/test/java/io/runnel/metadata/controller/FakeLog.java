@@ -17,6 +17,7 @@ final class FakeLog implements RecordAppender {
     }
 
     private final List<Pending> pending = new ArrayList<>();
+    private final List<List<MetadataRecord>> appended = new ArrayList<>();
     private final boolean autoCommit;
     private volatile MetadataImage committed;
 
@@ -33,10 +34,16 @@ final class FakeLog implements RecordAppender {
     public synchronized CompletableFuture<Long> append(List<MetadataRecord> records) {
         CompletableFuture<Long> future = new CompletableFuture<>();
         pending.add(new Pending(records, future));
+        appended.add(records);
         if (autoCommit) {
             commitAll();
         }
         return future;
+    }
+
+    /** Every batch appended so far, committed or not. */
+    synchronized List<List<MetadataRecord>> appended() {
+        return List.copyOf(appended);
     }
 
     synchronized int pendingCount() {

@@ -6,6 +6,7 @@ import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -23,14 +24,14 @@ import static org.awaitility.Awaitility.await;
 
 class QuorumControllerTest {
     private static final QuorumSettings SETTINGS = new QuorumSettings(0, Map.of(), Path.of("unused"), List.of(),
-            1, (short) 1, Map.of());
+            1, (short) 1, Map.of(), 9000);
 
     private FakeLog log;
     private QuorumController controller;
 
     private void start(boolean autoCommit) {
         log = new FakeLog(Images.withTopic(Images.withBrokers(1), "a", 1, 1), autoCommit);
-        controller = new QuorumController(SETTINGS, log, log::committed, new Random(0));
+        controller = new QuorumController(SETTINGS, log, log::committed, new Random(0), Time.SYSTEM);
     }
 
     @AfterEach

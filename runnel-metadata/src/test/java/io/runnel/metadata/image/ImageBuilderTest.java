@@ -3,10 +3,13 @@ package io.runnel.metadata.image;
 import io.runnel.metadata.Images;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.TopicImage;
+import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.PartitionRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RemoveTopicRecord;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Test;
 
@@ -75,5 +78,19 @@ class ImageBuilderTest {
         MetadataImage image = Images.withTopic(Images.withBrokers(2), "a", 2, 2);
         MetadataImage again = ImageBuilder.apply(image, ImageRecords.of(image), image.offset());
         assertThat(again).isEqualTo(image);
+    }
+
+    @Test
+    void fencingAppliesOnlyToTheIncarnationItNames() {
+        MetadataImage image = Images.withBrokers(2);
+        BrokerRegistration broker = image.brokers().get(1);
+        MetadataImage stale = Images.apply(image, List.of(new BrokerFencingRecord(1, Uuid.randomUuid(), true)));
+        assertThat(stale.brokers().get(1).fenced()).isFalse();
+
+        MetadataImage fenced = Images.apply(image, List.of(new BrokerFencingRecord(1, broker.incarnationId(), true)));
+        assertThat(fenced.brokers().get(1)).isEqualTo(broker.withFenced(true));
+        assertThat(fenced.brokers().get(0)).isSameAs(image.brokers().get(0));
+        MetadataImage unfenced = Images.apply(fenced, List.of(new BrokerFencingRecord(1, broker.incarnationId(), false)));
+        assertThat(unfenced.brokers().get(1)).isEqualTo(broker);
     }
 }

@@ -55,6 +55,8 @@ class RecordBatchCodecProperties {
                         new RegisterBrokerRecord(new BrokerRegistration(id, incarnation, endpoints, rack, fenced)));
         Arbitrary<MetadataRecord> producerIds = Combinators.combine(Arbitraries.integers(), Arbitraries.longs())
                 .as(ProducerIdsRecord::new);
-        return Arbitraries.oneOf(topic, partition, remove, config, broker, producerIds);
+        Arbitrary<MetadataRecord> fencing = Combinators.combine(Arbitraries.integers(), ids, Arbitraries.of(true, false))
+                .as(BrokerFencingRecord::new);
+        return Arbitraries.oneOf(topic, partition, remove, config, broker, producerIds, fencing);
     }
 }

@@ -1,0 +1,115 @@
+package io.runnel.metadata.controller;
+
+import io.runnel.metadata.BrokerHeartbeat;
+import io.runnel.metadata.BrokerHeartbeatReply;
+import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.record.BrokerFencingRecord;
+import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.RegisterBrokerRecord;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.utils.Time;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Broker sessions on the active controller (Kafka's BrokerHeartbeatManager plus the fencing rules
+ * of ClusterControlManager): when each broker was last heard from, and the records that register,
+ * fence and unfence brokers.
+ *
+ * <p>Contact times live only in memory (monotonic {@link Time#nanoseconds()}); a newly active
+ * controller starts every registered broker's session afresh ({@link #activate}), so a failover
+ * never fences a live broker. One exception, for a quorum of one voter: every registration then
+ * goes through this node's controller, so one of this node's own id with an incarnation not
+ * registered through this object belongs to an earlier process of this node (killed without its
+ * shutdown heartbeat); its session counts as expired and the restarted broker can register at
+ * once instead of waiting out the timeout. With several voters the node's broker may have
+ * registered through another controller, so there is no exception. A session is valid
+ * while the broker is unfenced and was heard from within the session timeout.
+ *
+ * <p>Not thread-safe: confined to the controller thread.
+ */
+final class BrokerSessions {
+    private final Time time;
+    private final long sessionTimeoutNs;
+    private final int localNodeId;
+    private final Map<Integer, Long> lastContactNs = new HashMap<>();
+    /** The incarnation of {@code localNodeId} last registered through this object; null before. */
+    private Uuid localIncarnationId;
+
+    /**
+     * @param localNodeId the node id of this process, when this controller is the only voter of
+     *     the quorum (so this node's broker always registers through it); -1 otherwise
+     */
+    BrokerSessions(Time time, long sessionTimeoutMs, int localNodeId) {
+        this.time = time;
+        this.localNodeId = localNodeId;
+        this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
+    }
+
+    /** This controller became active with {@code image}: every registered broker's session starts now. */
+    void activate(MetadataImage image) {
+        lastContactNs.clear();
+        long now = time.nanoseconds();
+        for (BrokerRegistration broker : image.brokers().values()) {
+            boolean earlierProcess = broker.id() == localNodeId && !broker.incarnationId().equals(localIncarnationId);
+            lastContactNs.put(broker.id(), earlierProcess ? now - sessionTimeoutNs - 1 : now);
+        }
+    }
+
+    /**
+     * Registers a broker, fenced; refused (DUPLICATE_BROKER_REGISTRATION) while another
+     * incarnation of its id has a valid session.
+     */
+    ControllerResult<Errors> register(MetadataImage image, BrokerRegistration registration) {
+        BrokerRegistration existing = image.brokers().get(registration.id());
+        if (existing != null && !existing.incarnationId().equals(registration.incarnationId())
+                && hasValidSession(existing)) {
+            return new ControllerResult<>(List.of(), Errors.DUPLICATE_BROKER_REGISTRATION);
+        }
+        lastContactNs.put(registration.id(), time.nanoseconds());
+        if (registration.id() == localNodeId) {
+            localIncarnationId = registration.incarnationId();
+        }
+        return new ControllerResult<>(List.of(new RegisterBrokerRecord(registration.withFenced(true))), Errors.NONE);
+    }
+
+    /** @param committedOffset the controller's last committed metadata offset: "caught up" means reaching it */
+    ControllerResult<BrokerHeartbeatReply> heartbeat(MetadataImage image, BrokerHeartbeat heartbeat,
+                                                     long committedOffset) {
+        BrokerRegistration broker = image.brokers().get(heartbeat.brokerId());
+        if (broker == null || !broker.incarnationId().equals(heartbeat.incarnationId())) {
+            return new ControllerResult<>(List.of(), new BrokerHeartbeatReply(Errors.STALE_BROKER_EPOCH, true, false));
+        }
+        lastContactNs.put(broker.id(), time.nanoseconds());
+        boolean fence = heartbeat.wantFence() || heartbeat.wantShutDown();
+        boolean caughtUp = heartbeat.metadataOffset() >= committedOffset;
+        boolean fenced = fence || (broker.fenced() && !caughtUp);
+        List<MetadataRecord> records = fenced == broker.fenced()
+                ? List.of()
+                : List.of(new BrokerFencingRecord(broker.id(), broker.incarnationId(), fenced));
+        return new ControllerResult<>(records, new BrokerHeartbeatReply(Errors.NONE, fenced, heartbeat.wantShutDown()));
+    }
+
+    /** Fences every unfenced broker whose session expired. */
+    ControllerResult<Void> expire(MetadataImage image) {
+        List<MetadataRecord> records = new ArrayList<>();
+        long now = time.nanoseconds();
+        for (BrokerRegistration broker : image.brokers().values()) {
+            if (!broker.fenced() && now - lastContactNs.computeIfAbsent(broker.id(), id -> now) > sessionTimeoutNs) {
+                records.add(new BrokerFencingRecord(broker.id(), broker.incarnationId(), true));
+            }
+        }
+        return new ControllerResult<>(records, null);
+    }
+
+    private boolean hasValidSession(BrokerRegistration broker) {
+        Long last = lastContactNs.get(broker.id());
+        return !broker.fenced() && last != null && time.nanoseconds() - last <= sessionTimeoutNs;
+    }
+}

@@ -1,0 +1,189 @@
+package io.runnel.metadata.controller;
+
+import io.runnel.metadata.BrokerHeartbeat;
+import io.runnel.metadata.BrokerHeartbeatReply;
+import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.Images;
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.QuorumSettings;
+import io.runnel.metadata.record.BrokerFencingRecord;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
+import org.apache.kafka.common.message.CreateTopicsRequestData;
+import org.apache.kafka.common.message.CreateTopicsResponseData;
+import org.apache.kafka.common.protocol.Errors;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+/** Registration, heartbeats and session expiry on the controller thread, with a manual clock. */
+class BrokerFencingTest {
+    private static final long SESSION_MS = 9000;
+    private static final QuorumSettings SETTINGS = new QuorumSettings(0, Map.of(), Path.of("unused"), List.of(),
+            1, (short) 1, Map.of(), SESSION_MS);
+    private static final InetSocketAddress UNUSED = InetSocketAddress.createUnresolved("unused", 1);
+
+    private final ManualTime time = new ManualTime();
+    private final FakeLog log = new FakeLog(MetadataImage.empty("test-cluster"), true);
+    private QuorumController controller;
+
+    @BeforeEach
+    void start() {
+        controller = new QuorumController(SETTINGS, log, log::committed, new Random(0), time);
+        controller.becomeActive();
+    }
+
+    @AfterEach
+    void close() {
+        controller.close();
+    }
+
+    @Test
+    void aNewBrokerIsFencedUntilItsFirstHeartbeat() throws Exception {
+        BrokerRegistration broker = Images.broker(1);
+        register(broker);
+        assertThat(log.committed().brokers().get(1).fenced()).isTrue();
+
+        BrokerHeartbeatReply reply = heartbeat(broker, false);
+        assertThat(reply).isEqualTo(new BrokerHeartbeatReply(Errors.NONE, false, false));
+        assertThat(log.committed().brokers().get(1).fenced()).isFalse();
+    }
+
+    @Test
+    void aBrokerBehindTheCommittedOffsetStaysFenced() throws Exception {
+        BrokerRegistration broker = Images.broker(1);
+        register(broker);
+        BrokerHeartbeatReply reply = controller.brokerHeartbeat(new BrokerHeartbeat(1, broker.incarnationId(),
+                log.committed().offset() - 1, false, false)).get(5, TimeUnit.SECONDS);
+        assertThat(reply.fenced()).isTrue();
+        assertThat(log.committed().brokers().get(1).fenced()).isTrue();
+    }
+
+    @Test
+    void aBrokerThatMissesItsSessionIsFenced() throws Exception {
+        BrokerRegistration quiet = Images.broker(1);
+        BrokerRegistration chatty = Images.broker(2);
+        register(quiet);
+        register(chatty);
+        heartbeat(quiet, false);
+        heartbeat(chatty, false);
+
+        time.advance(SESSION_MS / 2);
+        heartbeat(chatty, false);
+        time.advance(SESSION_MS / 2);
+        controller.checkSessions();
+        assertThat(log.committed().brokers().get(1).fenced()).as("exactly at the timeout").isFalse();
+
+        time.advance(1);
+        controller.checkSessions();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> log.committed().brokers().get(1).fenced());
+        assertThat(log.committed().brokers().get(2).fenced()).isFalse();
+        assertThat(log.appended()).contains(List.of(new BrokerFencingRecord(1, quiet.incarnationId(), true)));
+
+        assertThat(heartbeat(quiet, false).fenced()).as("a heartbeat unfences it again").isFalse();
+    }
+
+    @Test
+    void aLiveBrokerCannotBeRegisteredByAnotherIncarnation() throws Exception {
+        BrokerRegistration first = Images.broker(1);
+        register(first);
+        heartbeat(first, false);
+        BrokerRegistration second = new BrokerRegistration(1, Uuid.randomUuid(), first.endpoints(), null, false);
+
+        assertThatThrownBy(() -> register(second)).hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
+        assertThat(log.committed().brokers().get(1).incarnationId()).isEqualTo(first.incarnationId());
+
+        time.advance(SESSION_MS + 1);
+        controller.checkSessions();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> log.committed().brokers().get(1).fenced());
+        register(second);
+        assertThat(log.committed().brokers().get(1).incarnationId()).isEqualTo(second.incarnationId());
+        assertThat(heartbeat(first, false).error()).as("the old incarnation is stale")
+                .isEqualTo(Errors.STALE_BROKER_EPOCH);
+        assertThat(heartbeat(second, false).fenced()).isFalse();
+    }
+
+    @Test
+    void aRestartedNodeReplacesItsCrashedIncarnationAtOnce() throws Exception {
+        // One voter. Brokers 0 (this node, SETTINGS.nodeId()) and 1 were unfenced when the process died.
+        FakeLog recovered = new FakeLog(Images.withBrokers(2), true);
+        try (QuorumController restarted = new QuorumController(SETTINGS, recovered, recovered::committed,
+                new Random(0), time)) {
+            restarted.becomeActive();
+            BrokerRegistration self = Images.broker(0);
+            restarted.registerBroker(self).get(5, TimeUnit.SECONDS);
+            assertThat(recovered.committed().brokers().get(0).incarnationId()).isEqualTo(self.incarnationId());
+            assertThatThrownBy(() -> restarted.registerBroker(Images.broker(1)).get(5, TimeUnit.SECONDS))
+                    .as("another node may still be alive: its session starts afresh")
+                    .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
+        }
+    }
+
+    @Test
+    void withSeveralVotersTheOwnNodeWaitsOutItsOldSession() throws Exception {
+        QuorumSettings threeVoters = new QuorumSettings(0, Map.of(0, UNUSED, 1, UNUSED, 2, UNUSED), Path.of("unused"),
+                List.of(), 1, (short) 1, Map.of(), SESSION_MS);
+        FakeLog recovered = new FakeLog(Images.withBrokers(1), true);
+        try (QuorumController failedOver = new QuorumController(threeVoters, recovered, recovered::committed,
+                new Random(0), time)) {
+            failedOver.becomeActive();
+            assertThatThrownBy(() -> failedOver.registerBroker(Images.broker(0)).get(5, TimeUnit.SECONDS))
+                    .as("this node's broker may have registered through the previous controller")
+                    .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
+        }
+    }
+
+    @Test
+    void aStoppingBrokerIsFencedAtOnceAndCanBeReplaced() throws Exception {
+        BrokerRegistration first = Images.broker(1);
+        register(first);
+        heartbeat(first, false);
+
+        BrokerHeartbeatReply reply = heartbeat(first, true);
+        assertThat(reply).isEqualTo(new BrokerHeartbeatReply(Errors.NONE, true, true));
+        assertThat(log.committed().brokers().get(1).fenced()).isTrue();
+        register(new BrokerRegistration(1, Uuid.randomUuid(), first.endpoints(), null, false));
+    }
+
+    @Test
+    void fencedBrokersGetNoNewReplicas() throws Exception {
+        BrokerRegistration live = Images.broker(1);
+        register(live);
+        register(Images.broker(2));
+        heartbeat(live, false);
+
+        CreateTopicsRequestData request = new CreateTopicsRequestData();
+        request.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("t").setNumPartitions(4)
+                .setReplicationFactor((short) 1));
+        CreateTopicsResponseData response = controller.createTopics(request).get(5, TimeUnit.SECONDS);
+        assertThat(response.topics().find("t").errorCode()).isEqualTo(Errors.NONE.code());
+        assertThat(log.committed().topicsByName().get("t").partitions().values())
+                .allSatisfy(p -> assertThat(p.replicas()).containsExactly(1));
+
+        request.topics().clear();
+        request.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("u").setNumPartitions(1)
+                .setReplicationFactor((short) 2));
+        assertThat(controller.createTopics(request).get(5, TimeUnit.SECONDS).topics().find("u").errorCode())
+                .isEqualTo(Errors.INVALID_REPLICATION_FACTOR.code());
+    }
+
+    private void register(BrokerRegistration broker) throws Exception {
+        controller.registerBroker(broker).get(5, TimeUnit.SECONDS);
+    }
+
+    private BrokerHeartbeatReply heartbeat(BrokerRegistration broker, boolean shutDown) throws Exception {
+        return controller.brokerHeartbeat(new BrokerHeartbeat(broker.id(), broker.incarnationId(),
+                log.committed().offset(), false, shutDown)).get(5, TimeUnit.SECONDS);
+    }
+}
