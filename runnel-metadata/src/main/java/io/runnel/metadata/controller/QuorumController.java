@@ -12,6 +12,8 @@ import io.runnel.metadata.record.ProducerIdsRecord;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -179,6 +181,11 @@ public final class QuorumController implements Controller, AutoCloseable {
     @Override
     public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(BrokerHeartbeat heartbeat) {
         return write(image -> sessions.heartbeat(image, heartbeat, committedImage.get().offset()));
+    }
+
+    @Override
+    public CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request) {
+        return write(image -> IsrAlteration.alterPartition(image, request));
     }
 
     /** Fences brokers whose session expired (the timer calls this; tests call it after moving the clock). */
