@@ -98,7 +98,7 @@ public final class QuorumController implements Controller, AutoCloseable {
         this.partitionCreation = new PartitionCreation(placer);
         this.configAlteration = new ConfigAlteration(topicConfigs);
         this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs(),
-                settings.voters().size() <= 1 ? settings.nodeId() : -1);
+                settings.voters().size() <= 1 ? settings.nodeId() : -1, new PartitionLeadership(topicConfigs));
         this.sessionCheckIntervalMs = Math.max(1, settings.brokerSessionTimeoutMs() / 8);
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runnel-controller");
