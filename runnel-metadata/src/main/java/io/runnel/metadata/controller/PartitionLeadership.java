@@ -30,6 +30,8 @@ import java.util.Optional;
  *   <li>Unclean election ({@code unclean.leader.election.enable}, a topic config, default false):
  *       when no ISR member is live, the first live replica becomes leader and the ISR is just it
  *       (records it lacks are lost).</li>
+ *   <li>Preferred-leader election (periodic, {@code auto.leader.rebalance.enable}): a partition
+ *       whose first replica is live and in the ISR gets it back as leader.</li>
  *   <li>Epochs: every change bumps the partition epoch once; a change of leader also bumps the
  *       leader epoch once; an ISR change alone keeps the leader epoch.</li>
  * </ul>
@@ -75,6 +77,45 @@ final class PartitionLeadership {
                 PartitionRegistration p = e.getValue();
                 if (p.leader() == NO_LEADER && p.replicas().contains(brokerId)) {
                     elect(image, topic.id(), e.getKey(), p, p.isr(), unclean).ifPresent(changes::add);
+                }
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * Preferred-leader elections (auto.leader.rebalance.enable): each partition whose first replica
+     * is live and in the ISR but not the leader gets it back as leader. At most {@code max} changes.
+     */
+    List<PartitionChangeRecord> preferredLeaderElections(MetadataImage image, int max) {
+        List<PartitionChangeRecord> changes = new ArrayList<>();
+        for (TopicImage topic : image.topicsById().values()) {
+            for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
+                PartitionRegistration p = e.getValue();
+                int preferred = p.replicas().get(0);
+                if (changes.size() < max && p.leader() != preferred && p.isr().contains(preferred)
+                        && isLive(image, preferred)) {
+                    change(topic.id(), e.getKey(), p, p.isr(), preferred).ifPresent(changes::add);
+                }
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * Unclean elections for leaderless partitions of topics that allow them (for instance since
+     * {@code unclean.leader.election.enable} was turned on). At most {@code max} changes.
+     */
+    List<PartitionChangeRecord> uncleanElections(MetadataImage image, int max) {
+        List<PartitionChangeRecord> changes = new ArrayList<>();
+        for (TopicImage topic : image.topicsById().values()) {
+            if (!uncleanElectionEnabled(image, topic.name())) {
+                continue;
+            }
+            for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
+                PartitionRegistration p = e.getValue();
+                if (changes.size() < max && p.leader() == NO_LEADER) {
+                    elect(image, topic.id(), e.getKey(), p, p.isr(), true).ifPresent(changes::add);
                 }
             }
         }

@@ -12,6 +12,7 @@ import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.PartitionChangeRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -226,6 +227,46 @@ class BrokerFencingTest {
             assertThat(p.partitionEpoch()).as("three changes: 1 out of the ISR, leaderless, 2 back").isEqualTo(3);
             assertThat(p.leaderEpoch()).as("one bump per leader change").isEqualTo(p.replicas().get(0) == 1 ? 3 : 2);
         });
+    }
+
+    @Test
+    void aReturningPreferredLeaderLeadsAgainOnceBackInTheIsr() throws Exception {
+        List<BrokerRegistration> brokers = List.of(Images.broker(1), Images.broker(2));
+        for (BrokerRegistration broker : brokers) {
+            register(broker);
+            heartbeat(broker, false);
+        }
+        CreateTopicsRequestData request = new CreateTopicsRequestData();
+        request.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("t")
+                .setAssignments(new CreateTopicsRequestData.CreatableReplicaAssignmentCollection(List.of(
+                        new CreateTopicsRequestData.CreatableReplicaAssignment().setPartitionIndex(0)
+                                .setBrokerIds(List.of(1, 2))).iterator()))
+                .setNumPartitions(-1).setReplicationFactor((short) -1));
+        controller.createTopics(request).get(5, TimeUnit.SECONDS);
+
+        heartbeat(brokers.get(0), true);
+        register(brokers.get(0));
+        heartbeat(brokers.get(0), false);
+        controller.balanceLeaders();
+        assertThat(partitions()).singleElement().satisfies(p -> {
+            assertThat(p.leader()).as("1 is not in the ISR yet").isEqualTo(2);
+            assertThat(p.isr()).containsExactly(2);
+        });
+
+        PartitionRegistration p = partitions().iterator().next();
+        AlterPartitionRequestData expand = new AlterPartitionRequestData().setBrokerId(2).setBrokerEpoch(-1);
+        expand.topics().add(new AlterPartitionRequestData.TopicData()
+                .setTopicId(log.committed().topicsByName().get("t").id())
+                .setPartitions(List.of(new AlterPartitionRequestData.PartitionData().setPartitionIndex(0)
+                        .setLeaderEpoch(p.leaderEpoch()).setPartitionEpoch(p.partitionEpoch())
+                        .setNewIsrWithEpochs(List.of(new AlterPartitionRequestData.BrokerState().setBrokerId(2),
+                                new AlterPartitionRequestData.BrokerState().setBrokerId(1))))));
+        assertThat(controller.alterPartition(expand).get(5, TimeUnit.SECONDS).topics().get(0).partitions().get(0)
+                .errorCode()).isEqualTo(Errors.NONE.code());
+
+        controller.balanceLeaders();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> partitions().iterator().next().leader() == 1);
+        assertThat(partitions().iterator().next().leaderEpoch()).isEqualTo(p.leaderEpoch() + 1);
     }
 
     private java.util.Collection<PartitionRegistration> partitions() {

@@ -131,4 +131,27 @@ class PartitionLeadershipTest {
                 new BrokerFencingRecord(3, image.brokers().get(3).incarnationId(), true)));
         assertThat(unclean.afterUnfencing(image, 3)).as("3 is no replica").isEmpty();
     }
+
+    @Test
+    void preferredElectionsReturnLeadershipToLiveInSyncPreferredReplicas() {
+        partitions(partition(List.of(0, 1), List.of(0, 1), 1),
+                partition(List.of(2, 1), List.of(1), 1),
+                partition(List.of(3, 1), List.of(3, 1), 1),
+                partition(List.of(1, 0), List.of(1, 0), 1));
+        image = Images.apply(image, List.of(new BrokerFencingRecord(3, image.brokers().get(3).incarnationId(), true)));
+        assertThat(leadership.preferredLeaderElections(image, 10)).as("2 is out of the ISR, 3 fenced, 1 preferred")
+                .containsExactly(new PartitionChangeRecord(TOPIC, 0, List.of(0, 1), 0, 6, 11));
+        assertThat(leadership.preferredLeaderElections(image, 0)).isEmpty();
+    }
+
+    @Test
+    void uncleanElectionsReachLeaderlessPartitionsOnceTheTopicAllowsThem() {
+        partitions(partition(List.of(0, 1), List.of(0), -1), partition(List.of(1, 2), List.of(1, 2), 1));
+        image = Images.apply(image, List.of(new BrokerFencingRecord(0, image.brokers().get(0).incarnationId(), true)));
+        assertThat(leadership.uncleanElections(image, 10)).isEmpty();
+        image = Images.apply(image, List.of(new ConfigRecord(ConfigResource.Type.TOPIC, "t",
+                TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, "true")));
+        assertThat(leadership.uncleanElections(image, 10))
+                .containsExactly(new PartitionChangeRecord(TOPIC, 0, List.of(1), 1, 6, 11));
+    }
 }
