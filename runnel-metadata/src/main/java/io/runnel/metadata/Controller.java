@@ -75,8 +75,10 @@ public interface Controller {
      * stale leader epoch, INVALID_UPDATE_VERSION for a stale partition epoch, INELIGIBLE_REPLICA when
      * the new ISR names a fenced or unregistered broker or a non-replica, INVALID_REQUEST when it
      * leaves out the leader or the sender is not the leader, UNKNOWN_TOPIC_ID /
-     * UNKNOWN_TOPIC_OR_PARTITION; on success the partition's new leader, leader epoch, ISR and
-     * partition epoch (partition epoch + 1 when the ISR changed).
+     * UNKNOWN_TOPIC_OR_PARTITION, NOT_CONTROLLER when the sender's epochs are newer than the
+     * controller's (retry later); on success the partition's new leader, leader epoch, ISR and
+     * partition epoch (partition epoch + 1 when the ISR changed). A sender that is not registered
+     * gets STALE_BROKER_EPOCH as the response's top-level error.
      */
     CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request);
 }
