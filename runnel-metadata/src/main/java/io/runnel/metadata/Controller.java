@@ -10,6 +10,8 @@ import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 
@@ -81,4 +83,12 @@ public interface Controller {
      * gets STALE_BROKER_EPOCH as the response's top-level error.
      */
     CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request);
+
+    /**
+     * Kafka's ElectLeaders: PREFERRED or UNCLEAN elections for the given partitions (all when
+     * {@code topicPartitions} is null, leaving out ELECTION_NOT_NEEDED results). Per partition:
+     * UNKNOWN_TOPIC_OR_PARTITION, ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
+     * ELIGIBLE_LEADERS_NOT_AVAILABLE or NONE; an unknown election type is a top-level INVALID_REQUEST.
+     */
+    CompletableFuture<ElectLeadersResponseData> electLeaders(ElectLeadersRequestData request);
 }
