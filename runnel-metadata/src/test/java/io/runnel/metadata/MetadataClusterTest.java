@@ -189,8 +189,12 @@ class MetadataClusterTest {
                 .isEqualTo(first + 100);
 
         nodes.remove(leader).close();
-        // Sent at once: it waits (within the forwarding bound) for the election among the other two.
-        assertThat(createThrough(follower, "after-failover")).isEqualTo(Errors.NONE);
+        // Sent at once: each call waits (within the 5 s forwarding bound) for the election among the other two.
+        CreateTopicsResponseData created = await().atMost(FAILOVER_BOUND)
+                .ignoreExceptionsInstanceOf(ExecutionException.class)
+                .until(() -> follower.controller().createTopics(createTopic("after-failover")).get(10, TimeUnit.SECONDS),
+                        r -> true);
+        assertThat(created.topics().find("after-failover").errorCode()).isEqualTo(Errors.NONE.code());
         int newLeader = awaitAgreedLeader(followers, FAILOVER_BOUND);
         assertThat(nodes.get(newLeader).image().topicsByName()).containsKeys("forwarded", "after-failover");
     }
