@@ -52,6 +52,8 @@ public final class MetadataQuorum implements AutoCloseable {
     private final ForwardingController forwarding;
     private final Object progress = new Object();
     private volatile int activeControllerId = -1;
+    /** The last other node seen leading the quorum (-1 if none): its broker's session gets no fresh start here. */
+    private volatile int previousLeaderId = -1;
     /** True once the controller has been told it is active (requests queued after it see that). */
     private volatile boolean controllerActivated;
     private volatile RaftNode raftNode;
@@ -133,12 +135,15 @@ public final class MetadataQuorum implements AutoCloseable {
         return new QuorumEvents() {
             @Override
             public void onLeaderReady() {
-                controller.becomeActive();
+                controller.becomeActive(previousLeaderId);
                 controllerActivated = true;
             }
 
             @Override
             public void onLeaderChanged(int leaderId) {
+                if (leaderId != nodeId && leaderId >= 0) {
+                    previousLeaderId = leaderId;
+                }
                 activeControllerId = leaderId;
                 if (leaderId != nodeId) {
                     controllerActivated = false;

@@ -5,6 +5,7 @@ import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.image.ImageBuilder;
+import io.runnel.metadata.raft.RaftNode;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
@@ -25,7 +26,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Contact times live only in memory (monotonic {@link Time#nanoseconds()}); a newly active
  * controller starts every registered broker's session afresh ({@link #activate}), so a failover
- * never fences a live broker. One exception, for a quorum of one voter: every registration then
+ * never fences a live broker. The previous leader's broker is the exception: the followers heard
+ * nothing from it for at least the election timeout before electing this node, so its session
+ * starts that much in the past and a killed controller node is fenced about one session timeout
+ * after it died rather than after the election. Another exception, for a quorum of one voter: every registration then
  * goes through this node's controller, so one of this node's own id with an incarnation not
  * registered through this object belongs to an earlier process of this node (killed without its
  * shutdown heartbeat); its session counts as expired and the restarted broker can register at
@@ -38,6 +42,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: confined to the controller thread.
  */
 final class BrokerSessions {
+    private static final long PREVIOUS_LEADER_SILENCE_NS = TimeUnit.MILLISECONDS.toNanos(RaftNode.MIN_ELECTION_TIMEOUT_MS);
+
     private final Time time;
     private final long sessionTimeoutNs;
     private final int localNodeId;
@@ -58,13 +64,18 @@ final class BrokerSessions {
         this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
     }
 
-    /** This controller became active with {@code image}: every registered broker's session starts now. */
-    void activate(MetadataImage image) {
+    /**
+     * This controller became active with {@code image}: every registered broker's session starts
+     * now, the previous leader's {@link RaftNode#MIN_ELECTION_TIMEOUT_MS} earlier.
+     */
+    void activate(MetadataImage image, int previousLeaderId) {
         lastContactNs.clear();
         long now = time.nanoseconds();
         for (BrokerRegistration broker : image.brokers().values()) {
             boolean earlierProcess = broker.id() == localNodeId && !broker.incarnationId().equals(localIncarnationId);
-            lastContactNs.put(broker.id(), earlierProcess ? now - sessionTimeoutNs - 1 : now);
+            long lastContact = earlierProcess ? now - sessionTimeoutNs - 1
+                    : broker.id() == previousLeaderId ? now - PREVIOUS_LEADER_SILENCE_NS : now;
+            lastContactNs.put(broker.id(), lastContact);
         }
     }
 

@@ -117,14 +117,19 @@ public final class QuorumController implements Controller, AutoCloseable {
         schedulePeriodically(this::balanceLeaders, Math.max(1, settings.leaderImbalanceCheckIntervalMs()));
     }
 
-    /** This node became the active controller: everything committed before is in the committed image. */
-    public void becomeActive() {
+    /**
+     * This node became the active controller: everything committed before is in the committed image.
+     *
+     * @param previousLeaderId the node that led the quorum before (-1 if unknown): it was silent
+     *     for at least the election timeout, which counts against its broker's session
+     */
+    public void becomeActive(int previousLeaderId) {
         execute(() -> {
             active = true;
             activeEpoch++;
             pendingWrites.clear();
             speculative = committedImage.get();
-            sessions.activate(speculative);
+            sessions.activate(speculative, previousLeaderId);
             log.info("Became active controller at metadata offset {}", speculative.offset());
         });
     }

@@ -46,6 +46,11 @@ import java.util.function.Function;
 public final class RaftNode implements RecordAppender, AutoCloseable {
     /** Where the Raft storage lives inside the metadata dir (Kafka's name for the metadata log). */
     public static final String STORAGE_DIR = "__cluster_metadata-0";
+    /**
+     * The shortest election timeout of a quorum of several voters: followers elect a new leader
+     * only after hearing nothing from the old one for at least this long.
+     */
+    public static final long MIN_ELECTION_TIMEOUT_MS = 300;
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);

@@ -88,7 +88,8 @@ final class RatisProperties {
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(5, TimeUnit.MILLISECONDS));
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS));
         } else {
-            RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));
+            RaftServerConfigKeys.Rpc.setTimeoutMin(props,
+                    TimeDuration.valueOf(RaftNode.MIN_ELECTION_TIMEOUT_MS, TimeUnit.MILLISECONDS));
             RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(600, TimeUnit.MILLISECONDS));
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(100, TimeUnit.MILLISECONDS));
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(300, TimeUnit.MILLISECONDS));

@@ -7,6 +7,7 @@ import io.runnel.metadata.Images;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.QuorumSettings;
 import io.runnel.metadata.PartitionRegistration;
+import io.runnel.metadata.raft.RaftNode;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.PartitionChangeRecord;
@@ -45,7 +46,7 @@ class BrokerFencingTest {
     @BeforeEach
     void start() {
         controller = new QuorumController(SETTINGS, log, log::committed, new Random(0), time);
-        controller.becomeActive();
+        controller.becomeActive(-1);
     }
 
     @AfterEach
@@ -124,7 +125,7 @@ class BrokerFencingTest {
         FakeLog recovered = new FakeLog(Images.withBrokers(2), true);
         try (QuorumController restarted = new QuorumController(SETTINGS, recovered, recovered::committed,
                 new Random(0), time)) {
-            restarted.becomeActive();
+            restarted.becomeActive(-1);
             BrokerRegistration self = Images.broker(0);
             restarted.registerBroker(self).get(5, TimeUnit.SECONDS);
             assertThat(recovered.committed().brokers().get(0).incarnationId()).isEqualTo(self.incarnationId());
@@ -141,10 +142,29 @@ class BrokerFencingTest {
         FakeLog recovered = new FakeLog(Images.withBrokers(1), true);
         try (QuorumController failedOver = new QuorumController(threeVoters, recovered, recovered::committed,
                 new Random(0), time)) {
-            failedOver.becomeActive();
+            failedOver.becomeActive(-1);
             assertThatThrownBy(() -> failedOver.registerBroker(Images.broker(0)).get(5, TimeUnit.SECONDS))
                     .as("this node's broker may have registered through the previous controller")
                     .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
+        }
+    }
+
+    @Test
+    void afterAFailoverThePreviousLeadersSessionCountsItsSilenceBeforeTheElection() throws Exception {
+        QuorumSettings threeVoters = new QuorumSettings(0, Map.of(0, UNUSED, 1, UNUSED, 2, UNUSED), Path.of("unused"),
+                List.of(), 1, (short) 1, Map.of(), SESSION_MS);
+        FakeLog recovered = new FakeLog(Images.withBrokers(3), true);
+        try (QuorumController failedOver = new QuorumController(threeVoters, recovered, recovered::committed,
+                new Random(0), time)) {
+            failedOver.becomeActive(1);
+            BrokerRegistration other = recovered.committed().brokers().get(2);
+            failedOver.brokerHeartbeat(new BrokerHeartbeat(2, other.incarnationId(), recovered.committed().offset(),
+                    false, false)).get(5, TimeUnit.SECONDS);
+            time.advance(SESSION_MS - RaftNode.MIN_ELECTION_TIMEOUT_MS + 1);
+            failedOver.checkSessions();
+
+            await().atMost(5, TimeUnit.SECONDS).until(() -> recovered.committed().brokers().get(1).fenced());
+            assertThat(recovered.committed().brokers().get(2).fenced()).as("other brokers start afresh").isFalse();
         }
     }
 

@@ -122,7 +122,7 @@ class IsrAlterationTest {
                 Map.of(), 9000);
         try (QuorumController controller = new QuorumController(settings, log, log::committed, new Random(0),
                 new ManualTime())) {
-            controller.becomeActive();
+            controller.becomeActive(-1);
             CompletableFuture<AlterPartitionResponseData> first = controller.alterPartition(request(0, 0, 0, 0, 1));
             CompletableFuture<AlterPartitionResponseData> second = controller.alterPartition(request(0, 0, 0, 0, 2));
             await().atMost(5, TimeUnit.SECONDS).until(() -> log.pendingCount() == 1);

@@ -44,7 +44,7 @@ class QuorumControllerTest {
         start(true);
         assertThatThrownBy(() -> controller.allocateProducerIds(0, 10).get(5, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NotControllerException.class);
-        controller.becomeActive();
+        controller.becomeActive(-1);
         controller.becomeInactive();
         assertThatThrownBy(() -> controller.registerBroker(Images.broker(3)).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(NotControllerException.class);
@@ -53,7 +53,7 @@ class QuorumControllerTest {
     @Test
     void producerIdBlocksFollowEachOther() throws Exception {
         start(true);
-        controller.becomeActive();
+        controller.becomeActive(-1);
         assertThat(controller.allocateProducerIds(0, 1000).get(5, TimeUnit.SECONDS)).isZero();
         assertThat(controller.allocateProducerIds(1, 1000).get(5, TimeUnit.SECONDS)).isEqualTo(1000);
         assertThat(log.committed().nextProducerId()).isEqualTo(2000);
@@ -62,7 +62,7 @@ class QuorumControllerTest {
     @Test
     void requestsSeeEarlierUncommittedWrites() throws Exception {
         start(false);
-        controller.becomeActive();
+        controller.becomeActive(-1);
         CompletableFuture<Long> first = controller.allocateProducerIds(0, 100);
         CompletableFuture<Long> second = controller.allocateProducerIds(0, 100);
         await().atMost(5, TimeUnit.SECONDS).until(() -> log.pendingCount() == 2);
@@ -75,7 +75,7 @@ class QuorumControllerTest {
     @Test
     void aResultWithoutRecordsWaitsForEarlierWrites() throws Exception {
         start(false);
-        controller.becomeActive();
+        controller.becomeActive(-1);
         CompletableFuture<Long> write = controller.allocateProducerIds(0, 100);
         CreatePartitionsRequestData request = new CreatePartitionsRequestData();
         request.topics().add(new CreatePartitionsRequestData.CreatePartitionsTopic().setName("nope").setCount(2));
@@ -91,7 +91,7 @@ class QuorumControllerTest {
     @Test
     void closingFailsQueuedAndLaterCalls() {
         start(false);
-        controller.becomeActive();
+        controller.becomeActive(-1);
         controller.close();
         assertThatThrownBy(() -> controller.allocateProducerIds(0, 1).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(NotControllerException.class);
@@ -100,7 +100,7 @@ class QuorumControllerTest {
     @Test
     void aFailedWriteIsForgotten() throws Exception {
         start(false);
-        controller.becomeActive();
+        controller.becomeActive(-1);
         CompletableFuture<Long> lost = controller.allocateProducerIds(0, 100);
         await().atMost(5, TimeUnit.SECONDS).until(() -> log.pendingCount() == 1);
         log.failAll(new RuntimeException("leader stepped down"));

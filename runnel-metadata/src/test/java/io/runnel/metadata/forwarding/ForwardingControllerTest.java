@@ -63,7 +63,7 @@ class ForwardingControllerTest {
 
     @Test
     void callsRunInProcessWhileTheLocalControllerIsActive() throws Exception {
-        remote.becomeActive();
+        remote.becomeActive(-1);
         ForwardingController controller = new ForwardingController(remote, () -> true,
                 call -> CompletableFuture.failedFuture(new AssertionError("must not forward")), Time.SYSTEM, 5000);
         assertThat(controller.allocateProducerIds(0, 10).get(5, TimeUnit.SECONDS)).isZero();
@@ -72,7 +72,7 @@ class ForwardingControllerTest {
 
     @Test
     void callsReachTheActiveControllerElsewhere() throws Exception {
-        remote.becomeActive();
+        remote.becomeActive(-1);
         ForwardingController controller = forwarding(remoteHandler::handle, 5000);
         BrokerRegistration broker = Images.broker(1);
         controller.registerBroker(broker).get(5, TimeUnit.SECONDS);
@@ -98,7 +98,7 @@ class ForwardingControllerTest {
     @Test
     void anIsrChangeIsForwardedWithItsPerPartitionAnswer() throws Exception {
         committed.set(Images.withTopic(Images.withBrokers(3), "a", 1, 3));
-        remote.becomeActive();
+        remote.becomeActive(-1);
         AlterPartitionRequestData request = new AlterPartitionRequestData().setBrokerId(0).setBrokerEpoch(-1);
         request.topics().add(new AlterPartitionRequestData.TopicData()
                 .setTopicId(committed.get().topicsByName().get("a").id())
@@ -120,7 +120,7 @@ class ForwardingControllerTest {
                 return CompletableFuture.completedFuture(remoteHandler.handle(call).join());
             }
             if (refusals.get() == -1) {
-                remote.becomeActive();
+                remote.becomeActive(-1);
             }
             return remoteHandler.handle(call);
         }, 5000);
