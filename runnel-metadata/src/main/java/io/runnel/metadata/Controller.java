@@ -2,6 +2,8 @@ package io.runnel.metadata;
 
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -10,6 +12,7 @@ import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.protocol.Errors;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -65,4 +68,15 @@ public interface Controller {
      * {@code broker.session.timeout.ms} is fenced by the controller.
      */
     CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(BrokerHeartbeat heartbeat);
+
+    /**
+     * A leader's ISR change (AlterPartition v3 semantics: topics by id, leader and partition
+     * epochs of the sender's view); per-partition errors as Kafka's ReplicationControlManager
+     * answers them. Placeholder until the controller implements it: answers
+     * UNSUPPORTED_VERSION, which leaves the ISR as it is.
+     */
+    default CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request) {
+        return CompletableFuture.completedFuture(new AlterPartitionResponseData()
+                .setErrorCode(Errors.UNSUPPORTED_VERSION.code()));
+    }
 }
