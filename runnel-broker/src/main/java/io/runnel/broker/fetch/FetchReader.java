@@ -140,6 +140,9 @@ public final class FetchReader {
                 }
             }
             if (replicaId >= 0) {
+                if (!partition.registration().replicas().contains(replicaId)) {
+                    return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+                }
                 LogReadInfo info = partition.readAsLeaderForFollower(p.fetchOffset(), maxBytes, minOneBatch);
                 return withOffsets(data.setRecords(info.records()), partition);
             }

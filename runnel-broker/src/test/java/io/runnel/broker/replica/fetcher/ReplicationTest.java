@@ -1,0 +1,245 @@
+package io.runnel.broker.replica.fetcher;
+
+import io.runnel.broker.api.ApiHandler;
+import io.runnel.broker.api.ApiTable;
+import io.runnel.broker.api.FetchHandler;
+import io.runnel.broker.api.OffsetForLeaderEpochHandler;
+import io.runnel.broker.api.ProduceHandler;
+import io.runnel.broker.fetch.FetchSessionCache;
+import io.runnel.broker.network.ListenerSpec;
+import io.runnel.broker.network.NetworkServer;
+import io.runnel.broker.network.NetworkSettings;
+import io.runnel.broker.network.RequestContext;
+import io.runnel.broker.purgatory.Purgatory;
+import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.broker.replica.ReplicationSettings;
+import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.PartitionRegistration;
+import io.runnel.metadata.TopicImage;
+import io.runnel.storage.FileSlice;
+import io.runnel.storage.LogConfig;
+import io.runnel.storage.LogManager;
+import io.runnel.storage.PartitionLog;
+import io.runnel.storage.StorageSettings;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.compress.Compression;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
+import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.Record;
+import org.apache.kafka.common.record.internal.RecordBatch;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.RequestHeader;
+import org.apache.kafka.common.utils.Time;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Two brokers' replica managers in one JVM: broker 1 leads topic {@code t} (replicas [1, 2],
+ * min.insync.replicas 2) and serves Produce, Fetch and OffsetForLeaderEpoch on a real listener;
+ * broker 2 follows it with its own log manager and fetcher thread. Both are fed the same
+ * metadata image, as the metadata quorum would.
+ */
+class ReplicationTest {
+    private static final TopicPartition TP = new TopicPartition("t", 0);
+    private static final Uuid TOPIC_ID = Uuid.fromString("AAAAAAAAAAAAAAAAAAAAAg");
+    private static final ReplicationSettings SETTINGS =
+            new ReplicationSettings("PLAINTEXT", 30_000, 100, 200, 1, 1024 * 1024, 10 * 1024 * 1024, 5_000);
+    private static final LogConfig CONFIG = LogConfig.create(LogConfig.defaultsFromBroker(Map.of()), Map.of());
+
+    @TempDir
+    Path dir;
+    private final List<AutoCloseable> resources = new ArrayList<>();
+    private LogManager leaderLogs;
+    private LogManager followerLogs;
+    private ReplicaManager leader;
+    private ProduceHandler produce;
+    private int leaderPort;
+
+    @AfterEach
+    void close() throws Exception {
+        Collections.reverse(resources);
+        for (AutoCloseable resource : resources) {
+            resource.close();
+        }
+    }
+
+    @Test
+    void recordsReplicateWithIdenticalOffsetsAndAcksAllWaitsForTheFollower() {
+        openLogs();
+        startLeader();
+        MetadataImage image = image(0);
+        leader.onMetadataUpdate(MetadataImage.empty("c"), image);
+
+        CompletableFuture<ApiMessage> first = produce(batch("a", "b", "c"));
+        assertThat(first).as("broker 2 has not fetched").isNotDone();
+        assertThat(leaderLog().highWatermark()).isZero();
+
+        ReplicaManager follower = startFollower();
+        follower.onMetadataUpdate(MetadataImage.empty("c"), image);
+        assertThat(answer(first).baseOffset()).isZero();
+        assertThat(followerLog().logEndOffset()).as("acknowledged only once broker 2 has the records").isEqualTo(3);
+
+        assertThat(answer(produce(batch("d"))).baseOffset()).isEqualTo(3);
+        assertThat(answer(produce(batch("e", "f"))).baseOffset()).isEqualTo(4);
+        await().atMost(Duration.ofSeconds(10)).until(() -> followerLog().highWatermark() == 6);
+        assertThat(records(followerLog())).isEqualTo(records(leaderLog())).hasSize(6);
+    }
+
+    @Test
+    void aNewFollowerTruncatesItsDivergentTailBeforeFetching() {
+        openLogs();
+        PartitionLog leaderLog = leaderLogs.getOrCreate(TP, TOPIC_ID, CONFIG);
+        PartitionLog followerLog = followerLogs.getOrCreate(TP, TOPIC_ID, CONFIG);
+        for (PartitionLog log : List.of(leaderLog, followerLog)) {
+            log.appendAsLeader(batch("a", "b", "c"), 0);
+        }
+        followerLog.appendAsLeader(batch("lost-1", "lost-2", "lost-3"), 1); // written by a deposed leader
+        leaderLog.appendAsLeader(batch("d", "e"), 2);
+        startLeader();
+        MetadataImage image = image(2);
+        leader.onMetadataUpdate(MetadataImage.empty("c"), image);
+        ReplicaManager follower = startFollower();
+        follower.onMetadataUpdate(MetadataImage.empty("c"), image);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> followerLog.logEndOffset() == 5
+                && leaderLog.highWatermark() == 5);
+        assertThat(records(followerLog)).isEqualTo(records(leaderLog))
+                .extracting(r -> r.value).containsExactly("a", "b", "c", "d", "e");
+        assertThat(followerLog.endOffsetForEpoch(1).leaderEpoch()).as("epoch 1 is gone").isZero();
+    }
+
+    private void openLogs() {
+        leaderLogs = logManager("leader");
+        followerLogs = logManager("follower");
+    }
+
+    private LogManager logManager(String name) {
+        LogManager logs = LogManager.start(List.of(dir.resolve(name)), new StorageSettings(CONFIG, 300_000,
+                Long.MAX_VALUE, 60_000, 86_400_000, 600_000), Time.SYSTEM);
+        resources.add(logs);
+        return logs;
+    }
+
+    private void startLeader() {
+        Purgatory<TopicPartition> fetches = new Purgatory<>("fetch");
+        Purgatory<TopicPartition> produces = new Purgatory<>("produce");
+        resources.add(fetches);
+        resources.add(produces);
+        leader = new ReplicaManager(1, leaderLogs, Map.of(), SETTINGS, request -> new CompletableFuture<>(), tp -> {
+            fetches.checkAndComplete(tp);
+            produces.checkAndComplete(tp);
+        }, Time.SYSTEM);
+        resources.add(leader);
+        produce = new ProduceHandler(1, leader, fetches, produces);
+        List<ApiHandler<?>> handlers = List.of(produce,
+                new FetchHandler(leader, new FetchSessionCache(10, 60_000, Time.SYSTEM), fetches),
+                new OffsetForLeaderEpochHandler(leader));
+        NetworkServer server = NetworkServer.start(List.of(new ListenerSpec("PLAINTEXT", "127.0.0.1", 0)),
+                new ApiTable(handlers), new NetworkSettings(16 * 1024 * 1024, 1, 60_000, -1, -1));
+        resources.add(server);
+        leaderPort = server.boundPort("PLAINTEXT");
+    }
+
+    private ReplicaManager startFollower() {
+        ReplicaManager follower = new ReplicaManager(2, followerLogs, Map.of(), SETTINGS,
+                request -> new CompletableFuture<>(), tp -> { }, Time.SYSTEM);
+        resources.add(follower);
+        return follower;
+    }
+
+    private MetadataImage image(int leaderEpoch) {
+        TopicImage topic = new TopicImage("t", TOPIC_ID,
+                Map.of(0, new PartitionRegistration(List.of(1, 2), List.of(1, 2), 1, leaderEpoch, leaderEpoch)));
+        return new MetadataImage("c", 10, Map.of(1, broker(1, leaderPort), 2, broker(2, 1)), Map.of("t", topic),
+                Map.of(TOPIC_ID, topic),
+                Map.of(new ConfigResource(ConfigResource.Type.TOPIC, "t"), Map.of("min.insync.replicas", "2")), 0);
+    }
+
+    private static BrokerRegistration broker(int id, int port) {
+        return new BrokerRegistration(id, Uuid.randomUuid(),
+                List.of(new BrokerRegistration.Endpoint("PLAINTEXT", "127.0.0.1", port, "PLAINTEXT")), null, false);
+    }
+
+    private CompletableFuture<ApiMessage> produce(MemoryRecords records) {
+        ProduceRequestData request = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
+        ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("t");
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
+        request.topicData().add(topic);
+        RequestContext context = new RequestContext(new RequestHeader(ApiKeys.PRODUCE, (short) 12, "test", 1),
+                "PLAINTEXT", new InetSocketAddress("127.0.0.1", 1), "test", 0);
+        return produce.handle(context, request);
+    }
+
+    private static PartitionProduceResponse answer(CompletableFuture<ApiMessage> produced) {
+        ProduceResponseData response = (ProduceResponseData) produced.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        PartitionProduceResponse p = response.responses().iterator().next().partitionResponses().get(0);
+        assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
+        return p;
+    }
+
+    private PartitionLog leaderLog() {
+        return leaderLogs.get(TP).orElseThrow();
+    }
+
+    private PartitionLog followerLog() {
+        return followerLogs.get(TP).orElseThrow();
+    }
+
+    private static MemoryRecords batch(String... values) {
+        SimpleRecord[] records = new SimpleRecord[values.length];
+        for (int i = 0; i < values.length; i++) {
+            records[i] = new SimpleRecord(1_000L, null, values[i].getBytes(StandardCharsets.UTF_8));
+        }
+        return MemoryRecords.withRecords(Compression.NONE, records);
+    }
+
+    private record Stored(long offset, int leaderEpoch, String value) {
+    }
+
+    /** Every record of {@code log} with its offset and its batch's leader epoch. */
+    private static List<Stored> records(PartitionLog log) {
+        FileSlice slice = (FileSlice) log.read(log.logStartOffset(), Integer.MAX_VALUE, log.logEndOffset(), true).records();
+        ByteBuffer buffer = ByteBuffer.allocate(slice.sizeInBytes());
+        try {
+            while (buffer.hasRemaining() && slice.channel().read(buffer, slice.position() + buffer.position()) >= 0) {
+                // read until full
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        buffer.flip();
+        List<Stored> out = new ArrayList<>();
+        for (RecordBatch batch : MemoryRecords.readableRecords(buffer).batches()) {
+            for (Record record : batch) {
+                out.add(new Stored(record.offset(), batch.partitionLeaderEpoch(),
+                        StandardCharsets.UTF_8.decode(record.value()).toString()));
+            }
+        }
+        return out;
+    }
+}
