@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
 import org.apache.kafka.common.message.ProduceResponseData.PartitionProduceResponse;
@@ -36,6 +37,8 @@ import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
 import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.FetchRequest;
+import org.apache.kafka.common.requests.FetchResponse;
 import org.apache.kafka.common.requests.RequestHeader;
 import org.apache.kafka.common.utils.Time;
 import org.junit.jupiter.api.AfterEach;
@@ -53,7 +56,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -133,6 +138,35 @@ class ReplicationTest {
         assertThat(followerLog.endOffsetForEpoch(1).leaderEpoch()).as("epoch 1 is gone").isZero();
     }
 
+    @Test
+    void followerFetchesAreCheckedForLeadershipAndLeaderEpoch() throws Exception {
+        openLogs();
+        startLeader();
+        TopicImage topic = new TopicImage("t", TOPIC_ID, Map.of(
+                0, new PartitionRegistration(List.of(1, 2), List.of(1, 2), 1, 5, 5),
+                1, new PartitionRegistration(List.of(1, 2), List.of(1, 2), 2, 5, 5)));
+        leader.onMetadataUpdate(MetadataImage.empty("c"), new MetadataImage("c", 10,
+                Map.of(1, broker(1, leaderPort), 2, broker(2, 1)), Map.of("t", topic), Map.of(TOPIC_ID, topic), Map.of(), 0));
+        try (LeaderChannel channel = new LeaderChannel("test",
+                () -> Optional.of(new InetSocketAddress("127.0.0.1", leaderPort)), 5_000)) {
+            assertThat(followerFetch(channel, 0, 4)).isEqualTo(Errors.FENCED_LEADER_EPOCH);
+            assertThat(followerFetch(channel, 0, 6)).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
+            assertThat(followerFetch(channel, 0, 5)).isEqualTo(Errors.NONE);
+            assertThat(followerFetch(channel, 1, 5)).as("broker 2 leads partition 1").isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+        }
+    }
+
+    private static Errors followerFetch(LeaderChannel channel, int partition, int leaderEpoch) throws IOException {
+        FetchRequestData request = new FetchRequestData()
+                .setReplicaState(new FetchRequestData.ReplicaState().setReplicaId(2))
+                .setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1024).setSessionId(0).setSessionEpoch(-1)
+                .setTopics(List.of(new FetchRequestData.FetchTopic().setTopicId(TOPIC_ID).setPartitions(List.of(
+                        new FetchRequestData.FetchPartition().setPartition(partition).setCurrentLeaderEpoch(leaderEpoch)
+                                .setFetchOffset(0).setPartitionMaxBytes(1024)))));
+        FetchResponse response = (FetchResponse) channel.send(new FetchRequest(request, ApiKeys.FETCH.latestVersion(false)));
+        return Errors.forCode(response.data().responses().get(0).partitions().get(0).errorCode());
+    }
+
     private void openLogs() {
         leaderLogs = logManager("leader");
         followerLogs = logManager("follower");
@@ -196,7 +230,7 @@ class ReplicationTest {
     }
 
     private static PartitionProduceResponse answer(CompletableFuture<ApiMessage> produced) {
-        ProduceResponseData response = (ProduceResponseData) produced.orTimeout(10, java.util.concurrent.TimeUnit.SECONDS).join();
+        ProduceResponseData response = (ProduceResponseData) produced.orTimeout(10, TimeUnit.SECONDS).join();
         PartitionProduceResponse p = response.responses().iterator().next().partitionResponses().get(0);
         assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
         return p;
