@@ -109,7 +109,9 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             List<TopicPartition> keys = new ArrayList<>(waiting.size());
             waiting.forEach(w -> keys.add(w.partition().topicPartition()));
             producePurgatory.tryCompleteElseWatch(new DelayedProduce(request.timeoutMs(), waiting, replicated), keys);
-            flushes.add(replicated);
+            if (!replicated.isDone()) { // done at once when the ISR is the leader alone
+                flushes.add(replicated);
+            }
         }
         if (flushes.isEmpty()) {
             return CompletableFuture.completedFuture(response);

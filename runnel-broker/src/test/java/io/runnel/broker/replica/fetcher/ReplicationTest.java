@@ -11,6 +11,8 @@ import io.runnel.broker.network.NetworkServer;
 import io.runnel.broker.network.NetworkSettings;
 import io.runnel.broker.network.RequestContext;
 import io.runnel.broker.purgatory.Purgatory;
+import io.runnel.broker.replica.AlterPartitionSender;
+import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.broker.replica.ReplicationSettings;
 import io.runnel.metadata.BrokerRegistration;
@@ -26,6 +28,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.FetchRequestData;
 import org.apache.kafka.common.message.ProduceRequestData;
 import org.apache.kafka.common.message.ProduceResponseData;
@@ -58,6 +62,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -167,6 +172,42 @@ class ReplicationTest {
         return Errors.forCode(response.data().responses().get(0).partitions().get(0).errorCode());
     }
 
+    @Test
+    void aCaughtUpFollowerJoinsTheIsrAndOneThatStopsLeavesIt() {
+        openLogs();
+        ConcurrentLinkedQueue<List<Integer>> isrChanges = new ConcurrentLinkedQueue<>();
+        ReplicationSettings fastLag = new ReplicationSettings("PLAINTEXT", 300, 100, 200, 1, 1024 * 1024,
+                10 * 1024 * 1024, 5_000);
+        startLeader(fastLag, request -> {
+            AlterPartitionRequestData.PartitionData p = request.topics().get(0).partitions().get(0);
+            List<Integer> isr = p.newIsrWithEpochs().stream().map(AlterPartitionRequestData.BrokerState::brokerId).toList();
+            isrChanges.add(isr);
+            return CompletableFuture.completedFuture(new AlterPartitionResponseData().setTopics(List.of(
+                    new AlterPartitionResponseData.TopicData().setTopicId(TOPIC_ID).setPartitions(List.of(
+                            new AlterPartitionResponseData.PartitionData().setPartitionIndex(0).setLeaderId(1)
+                                    .setLeaderEpoch(p.leaderEpoch()).setIsr(isr)
+                                    .setPartitionEpoch(p.partitionEpoch() + 1))))));
+        });
+        TopicImage topic = new TopicImage("t", TOPIC_ID,
+                Map.of(0, new PartitionRegistration(List.of(1, 2), List.of(1), 1, 0, 0)));
+        MetadataImage image = new MetadataImage("c", 10, Map.of(1, broker(1, leaderPort), 2, broker(2, 1)),
+                Map.of("t", topic), Map.of(TOPIC_ID, topic), Map.of(), 0);
+        leader.onMetadataUpdate(MetadataImage.empty("c"), image);
+        assertThat(answer(produce(batch("a", "b"))).baseOffset()).as("the ISR is the leader alone").isZero();
+
+        ReplicaManager follower = startFollower();
+        follower.onMetadataUpdate(MetadataImage.empty("c"), image);
+        await().atMost(Duration.ofSeconds(10)).until(() -> isrChanges.contains(List.of(1, 2)));
+        Partition partition = leader.partition(TP).orElseThrow();
+        assertThat(partition.isr()).containsExactly(1, 2);
+
+        follower.fetchers().stopFollowing(TP);
+        answer(produce(batch("c"))); // the follower now lags behind the leader's log end
+        await().atMost(Duration.ofSeconds(10)).until(() -> isrChanges.contains(List.of(1)));
+        assertThat(partition.isr()).containsExactly(1);
+        assertThat(leaderLog().highWatermark()).isEqualTo(3);
+    }
+
     private void openLogs() {
         leaderLogs = logManager("leader");
         followerLogs = logManager("follower");
@@ -180,11 +221,15 @@ class ReplicationTest {
     }
 
     private void startLeader() {
+        startLeader(SETTINGS, request -> new CompletableFuture<>());
+    }
+
+    private void startLeader(ReplicationSettings settings, AlterPartitionSender alterPartition) {
         Purgatory<TopicPartition> fetches = new Purgatory<>("fetch");
         Purgatory<TopicPartition> produces = new Purgatory<>("produce");
         resources.add(fetches);
         resources.add(produces);
-        leader = new ReplicaManager(1, leaderLogs, Map.of(), SETTINGS, request -> new CompletableFuture<>(), tp -> {
+        leader = new ReplicaManager(1, leaderLogs, Map.of(), settings, alterPartition, tp -> {
             fetches.checkAndComplete(tp);
             produces.checkAndComplete(tp);
         }, Time.SYSTEM);
