@@ -204,6 +204,16 @@ class PartitionReplicationTest {
     }
 
     @Test
+    void acksAllAnswersNotLeaderOnceLeadershipMoves() {
+        PartitionFixture f = leader(List.of(1, 2), 1);
+        f.append(1);
+        int before = f.changes.get();
+        f.partition.updateRegistration(new PartitionRegistration(List.of(1, 2), List.of(1, 2), 2, 1, 1));
+        assertThat(f.changes.get()).as("parked produces re-checked").isGreaterThan(before);
+        assertThat(f.partition.acksAllResult(1, 0)).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
+    }
+
+    @Test
     void becomingLeaderAgainResetsFollowers() {
         PartitionFixture f = leader(List.of(1, 2, 3), 1);
         f.append(2);

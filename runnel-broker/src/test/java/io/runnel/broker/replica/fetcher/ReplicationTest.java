@@ -144,6 +144,28 @@ class ReplicationTest {
     }
 
     @Test
+    void aFollowerBelowTheLeadersLogStartRestartsItsLogThere() {
+        openLogs();
+        PartitionLog leaderLog = leaderLogs.getOrCreate(TP, TOPIC_ID, CONFIG);
+        leaderLog.appendAsLeader(batch("a", "b", "c"), 0);
+        leaderLog.appendAsLeader(batch("d", "e"), 0);
+        leaderLog.updateHighWatermark(5);
+        assertThat(leaderLog.deleteRecordsBefore(3)).isEqualTo(3);
+        startLeader();
+        TopicImage topic = new TopicImage("t", TOPIC_ID,
+                Map.of(0, new PartitionRegistration(List.of(1, 2), List.of(1), 1, 0, 0)));
+        MetadataImage image = new MetadataImage("c", 10, Map.of(1, broker(1, leaderPort), 2, broker(2, 1)),
+                Map.of("t", topic), Map.of(TOPIC_ID, topic), Map.of(), 0);
+        leader.onMetadataUpdate(MetadataImage.empty("c"), image);
+        ReplicaManager follower = startFollower();
+        follower.onMetadataUpdate(MetadataImage.empty("c"), image);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> followerLog().logEndOffset() == 5);
+        assertThat(followerLog().logStartOffset()).isEqualTo(3);
+        assertThat(records(followerLog())).extracting(r -> r.offset).containsExactly(3L, 4L);
+    }
+
+    @Test
     void followerFetchesAreCheckedForLeadershipAndLeaderEpoch() throws Exception {
         openLogs();
         startLeader();
