@@ -280,10 +280,16 @@ public final class Partition {
     /**
      * Appends batches fetched from the leader (offsets, epochs and timestamps as the leader set
      * them); the high watermark becomes the smaller of the leader's and this log's end offset.
+     * An empty log whose first fetched batch starts below its end offset (the leader's log start
+     * offset falls inside that batch) restarts at the batch's base offset, as Kafka's does.
      * Called by the one fetcher thread that follows this partition.
      */
     public void appendAsFollower(MemoryRecords records, long leaderHighWatermark) {
         if (records.sizeInBytes() > 0) {
+            long firstOffset = records.batchIterator().next().baseOffset();
+            if (firstOffset < log.logEndOffset() && log.logStartOffset() == log.logEndOffset()) {
+                log.truncateFullyAndStartAt(firstOffset);
+            }
             log.appendAsFollower(records);
         }
         updateFollowerHighWatermark(leaderHighWatermark);

@@ -144,13 +144,14 @@ class ReplicationTest {
     }
 
     @Test
-    void aFollowerBelowTheLeadersLogStartRestartsItsLogThere() {
+    void aFollowerBelowTheLeadersLogStartRestartsItsLogAtTheBatchHoldingIt() {
         openLogs();
         PartitionLog leaderLog = leaderLogs.getOrCreate(TP, TOPIC_ID, CONFIG);
         leaderLog.appendAsLeader(batch("a", "b", "c"), 0);
         leaderLog.appendAsLeader(batch("d", "e"), 0);
-        leaderLog.updateHighWatermark(5);
-        assertThat(leaderLog.deleteRecordsBefore(3)).isEqualTo(3);
+        leaderLog.appendAsLeader(batch("f", "g"), 0);
+        leaderLog.updateHighWatermark(7);
+        assertThat(leaderLog.deleteRecordsBefore(4)).as("inside the batch at 3").isEqualTo(4);
         startLeader();
         TopicImage topic = new TopicImage("t", TOPIC_ID,
                 Map.of(0, new PartitionRegistration(List.of(1, 2), List.of(1), 1, 0, 0)));
@@ -160,9 +161,8 @@ class ReplicationTest {
         ReplicaManager follower = startFollower();
         follower.onMetadataUpdate(MetadataImage.empty("c"), image);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> followerLog().logEndOffset() == 5);
-        assertThat(followerLog().logStartOffset()).isEqualTo(3);
-        assertThat(records(followerLog())).extracting(r -> r.offset).containsExactly(3L, 4L);
+        await().atMost(Duration.ofSeconds(10)).until(() -> followerLog().logEndOffset() == 7);
+        assertThat(records(followerLog())).extracting(r -> r.offset).containsExactly(3L, 4L, 5L, 6L);
     }
 
     @Test
