@@ -84,10 +84,12 @@ public final class Broker implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final NetworkServer network;
+    private final MetadataQuorum quorum;
 
-    private Broker(List<AutoCloseable> resources, NetworkServer network) {
+    private Broker(List<AutoCloseable> resources, NetworkServer network, MetadataQuorum quorum) {
         this.resources = resources;
         this.network = network;
+        this.quorum = quorum;
     }
 
     /**
@@ -189,7 +191,7 @@ public final class Broker implements AutoCloseable {
             // replica manager (fetchers), purgatories, quorum, logs.
             List<AutoCloseable> closeOrder = new ArrayList<>(started);
             Collections.reverse(closeOrder);
-            return new Broker(closeOrder, network);
+            return new Broker(closeOrder, network, quorum);
         } catch (Exception e) {
             Collections.reverse(started);
             started.forEach(Broker::closeQuietly);
@@ -203,6 +205,11 @@ public final class Broker implements AutoCloseable {
     /** The port a listener is bound to (useful when it was configured as port 0). */
     public int boundPort(String listenerName) {
         return network.boundPort(listenerName);
+    }
+
+    /** This node's metadata quorum member (for in-JVM tests that play another broker). */
+    MetadataQuorum quorum() {
+        return quorum;
     }
 
     @Override
