@@ -34,7 +34,8 @@ import java.util.Map;
  * <p>ISR (leader): a follower not caught up for {@code replica.lag.time.max.ms} is removed by
  * {@link #maybeShrinkIsr}; one whose log end offset reached the high watermark and the start of
  * the current leader epoch is added when it fetches. Each change is one AlterPartition to the
- * controller, one in flight at a time; its answer or the next registration commits it.
+ * controller, one in flight at a time; its answer or the next registration commits it. After a
+ * failed one, no change is sent for {@link #ALTER_PARTITION_RETRY_BACKOFF_MS}.
  *
  * <p>Thread-safety: the registration, the ISR state and the follower states change under one
  * lock (network threads serving follower fetches, the metadata replay thread, the ISR check,
@@ -43,6 +44,8 @@ import java.util.Map;
  */
 public final class Partition {
     private static final Logger logger = LoggerFactory.getLogger(Partition.class);
+    /** After a failed AlterPartition, no new ISR change for this long (ms), so a failing controller is not flooded. */
+    static final long ALTER_PARTITION_RETRY_BACKOFF_MS = 1_000;
 
     /** What a registration change means for this broker's replica. */
     public enum Transition { NONE, BECAME_LEADER, BECAME_FOLLOWER }
@@ -57,6 +60,7 @@ public final class Partition {
     private volatile PartitionRegistration registration;
     private volatile IsrState isrState;
     private long leaderEpochStartOffset;
+    private long isrChangeAllowedAtMs;
 
     Partition(int localBrokerId, TopicPartition topicPartition, Uuid topicId, PartitionLog log,
               PartitionRegistration registration, ReplicationContext context) {
@@ -254,11 +258,11 @@ public final class Partition {
         IsrState proposed;
         synchronized (lock) {
             IsrState state = isrState;
-            if (!isLeader() || state.isPending()) {
+            long now = context.time().milliseconds();
+            if (!isLeader() || state.isPending() || now < isrChangeAllowedAtMs) {
                 return;
             }
             long logEndOffset = log.logEndOffset();
-            long now = context.time().milliseconds();
             List<Integer> newIsr = new ArrayList<>(state.isr().size());
             for (int id : state.isr()) {
                 FollowerState follower = followers.get(id);
@@ -322,7 +326,7 @@ public final class Partition {
 
     private AlterPartitionRequestData maybeExpandIsrLocked(int replicaId, FollowerState follower) {
         IsrState state = isrState;
-        if (state.isPending() || state.isr().contains(replicaId)
+        if (state.isPending() || state.isr().contains(replicaId) || context.time().milliseconds() < isrChangeAllowedAtMs
                 || follower.logEndOffset < log.highWatermark() || follower.logEndOffset < leaderEpochStartOffset
                 || !context.isrEligible().test(replicaId)) {
             return null;
@@ -380,9 +384,10 @@ public final class Partition {
                         logger.info("ISR change {} of {} refused ({}); waiting for new metadata",
                                 proposed.proposedIsr(), topicPartition, result);
                 default -> {
-                    logger.warn("ISR change {} of {} failed ({}); will retry", proposed.proposedIsr(), topicPartition,
-                            result);
+                    logger.warn("ISR change {} of {} failed ({}); will retry in {} ms", proposed.proposedIsr(),
+                            topicPartition, result, ALTER_PARTITION_RETRY_BACKOFF_MS);
                     isrState = IsrState.committed(proposed.isr(), proposed.partitionEpoch());
+                    isrChangeAllowedAtMs = context.time().milliseconds() + ALTER_PARTITION_RETRY_BACKOFF_MS;
                 }
             }
             moved = maybeIncrementHighWatermarkLocked();

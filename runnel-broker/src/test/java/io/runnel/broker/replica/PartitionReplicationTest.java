@@ -158,6 +158,9 @@ class PartitionReplicationTest {
         assertThat(f.partition.isr()).containsExactly(1, 2);
 
         f.partition.updateFollowerFetchState(3, 0);
+        assertThat(f.sent).as("backing off after a failure").isEmpty();
+        f.time.advance(Partition.ALTER_PARTITION_RETRY_BACKOFF_MS);
+        f.partition.updateFollowerFetchState(3, 0);
         Sent second = f.sent.poll();
         assertThat(second).as("retried after a revert").isNotNull();
         second.answer().complete(new AlterPartitionResponseData().setErrorCode(Errors.NONE.code())
