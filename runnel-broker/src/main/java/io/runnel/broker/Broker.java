@@ -84,10 +84,12 @@ public final class Broker implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final NetworkServer network;
+    private final MetadataQuorum quorum;
 
-    private Broker(List<AutoCloseable> resources, NetworkServer network) {
+    private Broker(List<AutoCloseable> resources, NetworkServer network, MetadataQuorum quorum) {
         this.resources = resources;
         this.network = network;
+        this.quorum = quorum;
     }
 
     /**
@@ -115,14 +117,21 @@ public final class Broker implements AutoCloseable {
                     topicDefaults, config.brokerSessionTimeoutMs()), time);
             started.add(quorum);
             long t2 = System.nanoTime();
-            ReplicaManager replicas = new ReplicaManager(config.nodeId(), logs, config.values());
-            quorum.addListener(replicas);
             Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
             started.add(fetchPurgatory);
+            Purgatory<TopicPartition> producePurgatory = new Purgatory<>("produce");
+            started.add(producePurgatory);
             Controller controller = quorum.controller();
+            ReplicaManager replicas = new ReplicaManager(config.nodeId(), logs, config.values(),
+                    config.replicationSettings(), controller::alterPartition, tp -> {
+                        fetchPurgatory.checkAndComplete(tp);
+                        producePurgatory.checkAndComplete(tp);
+                    }, time);
+            started.add(replicas);
+            quorum.addListener(replicas);
             GroupCoordinator groups = new GroupCoordinator(groupConfig(config),
                     ConsumerGroupSettings.fromConfig(config.groupConsumerConfig()), config.offsetsTopicNumPartitions(),
-                    config.groupCoordinatorThreads(), new OffsetsTopicLog(replicas, fetchPurgatory, time), time);
+                    config.groupCoordinatorThreads(), new OffsetsTopicLog(replicas, fetchPurgatory, producePurgatory, time), time);
             started.add(groups);
             quorum.addListener(groups::onMetadataUpdate); // before leadership: a loading shard sees the topics
             quorum.addListener(new OffsetsTopicLeadership(config.nodeId(), groups));
@@ -133,7 +142,7 @@ public final class Broker implements AutoCloseable {
             List<ApiHandler<?>> handlers = List.of(
                     new ApiVersionsHandler(() -> table[0]),
                     new MetadataHandler(replicas, quorum, config.autoCreateTopicsEnable()),
-                    new ProduceHandler(config.nodeId(), replicas, fetchPurgatory),
+                    new ProduceHandler(config.nodeId(), replicas, fetchPurgatory, producePurgatory),
                     new FetchHandler(replicas, new FetchSessionCache(FETCH_SESSION_SLOTS, FETCH_SESSION_EVICTION_MS, time),
                             fetchPurgatory),
                     new ListOffsetsHandler(replicas),
@@ -179,10 +188,10 @@ public final class Broker implements AutoCloseable {
                     config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
                     ms(System.nanoTime() - t4));
             // Close in reverse start order: lifecycle (fences this broker), listeners, group coordinator,
-            // purgatory, quorum, logs.
+            // replica manager (fetchers), purgatories, quorum, logs.
             List<AutoCloseable> closeOrder = new ArrayList<>(started);
             Collections.reverse(closeOrder);
-            return new Broker(closeOrder, network);
+            return new Broker(closeOrder, network, quorum);
         } catch (Exception e) {
             Collections.reverse(started);
             started.forEach(Broker::closeQuietly);
@@ -196,6 +205,11 @@ public final class Broker implements AutoCloseable {
     /** The port a listener is bound to (useful when it was configured as port 0). */
     public int boundPort(String listenerName) {
         return network.boundPort(listenerName);
+    }
+
+    /** This node's metadata quorum member (for in-JVM tests that play another broker). */
+    MetadataQuorum quorum() {
+        return quorum;
     }
 
     @Override

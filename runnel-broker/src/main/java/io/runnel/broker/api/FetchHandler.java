@@ -21,6 +21,7 @@ import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.requests.FetchRequest;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -31,8 +32,11 @@ import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Fetch v4-v18 for consumers.
+ * Fetch v4-v18 for consumers and followers.
  * <ul>
+ *   <li>A follower (replica id >= 0: the replicaId field before v15, ReplicaState from v15) reads
+ *       up to the log end offset, and its fetch offset is recorded as its log end offset when the
+ *       request arrives (high watermark, ISR expansion: see {@code Partition}).</li>
  *   <li>Record bytes are sent straight from segment files (zero copy) up to the high watermark;
  *       read_committed stops at the last stable offset (equal to it until transactions exist).</li>
  *   <li>v7+: fetch sessions (KIP-227); v13+: topics by id (UNKNOWN_TOPIC_ID when unknown).</li>
@@ -71,9 +75,13 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
                     .setErrorCode(fetch.error().code()).setSessionId(0));
         }
         IsolationLevel isolation = IsolationLevel.forId(request.isolationLevel());
+        int replicaId = FetchRequest.replicaId(request);
+        if (replicaId >= 0) {
+            reader.recordFollowerFetch(fetch.partitions(), replicaId);
+        }
         CompletableFuture<ApiMessage> result = new CompletableFuture<>();
         Runnable respond = () -> result.complete(response(context, fetch,
-                reader.read(fetch.partitions(), request.maxBytes(), isolation)));
+                reader.read(fetch.partitions(), replicaId, request.maxBytes(), isolation)));
         if (request.maxWaitMs() <= 0 || request.minBytes() <= 0 || fetch.partitions().isEmpty()) {
             respond.run();
             return result;
@@ -85,7 +93,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             }
         }
         purgatory.tryCompleteElseWatch(
-                new DelayedFetch(request.maxWaitMs(), reader, fetch.partitions(), request.minBytes(), respond), keys);
+                new DelayedFetch(request.maxWaitMs(), reader, fetch.partitions(), replicaId, request.minBytes(), respond), keys);
         return result;
     }
 

@@ -29,8 +29,11 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Produce v3-v13.
  * <ul>
- *   <li>acks 0 (no response), 1 (after the leader's append), -1 (after the ISR has it; the ISR
- *       must have at least min.insync.replicas members or the answer is NOT_ENOUGH_REPLICAS).
+ *   <li>acks 0 (no response), 1 (after the leader's append), -1 (after the ISR has it: the answer
+ *       waits in the produce purgatory until the high watermark passes the batch, at most the
+ *       request's timeoutMs, then REQUEST_TIMED_OUT; the ISR must have at least
+ *       min.insync.replicas members before the append or the answer is NOT_ENOUGH_REPLICAS, and
+ *       NOT_ENOUGH_REPLICAS_AFTER_APPEND when it shrank below that while waiting).
  *       Any other value is INVALID_REQUIRED_ACKS.</li>
  *   <li>v5+: the partition's log start offset in the answer; v8+: error messages.</li>
  *   <li>v10+: NOT_LEADER_OR_FOLLOWER carries the current leader and its endpoint (KIP-951).</li>
@@ -43,11 +46,18 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private final int localBrokerId;
     private final ReplicaManager replicas;
     private final Purgatory<TopicPartition> fetchPurgatory;
+    private final Purgatory<TopicPartition> producePurgatory;
 
-    public ProduceHandler(int localBrokerId, ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory) {
+    /**
+     * @param fetchPurgatory told of every append (parked follower and consumer fetches)
+     * @param producePurgatory where acks=all produces wait for the high watermark
+     */
+    public ProduceHandler(int localBrokerId, ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory,
+                          Purgatory<TopicPartition> producePurgatory) {
         this.localBrokerId = localBrokerId;
         this.replicas = replicas;
         this.fetchPurgatory = fetchPurgatory;
+        this.producePurgatory = producePurgatory;
     }
 
     @Override
@@ -62,6 +72,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         MetadataImage image = replicas.image();
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
+        List<DelayedProduce.Waiting> waiting = new ArrayList<>(acks == -1 ? request.topicData().size() : 0);
         Set<Integer> leadersToDescribe = new TreeSet<>();
         for (TopicProduceData topicData : request.topicData()) {
             String topic = version >= 13 ? nameOf(image, topicData.topicId()) : topicData.name();
@@ -78,7 +89,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (topic == null) {
                     fail(out, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    append(new TopicPartition(topic, data.index()), data, version, acks, out, flushes, leadersToDescribe);
+                    append(new TopicPartition(topic, data.index()), data, version, acks, out, flushes, waiting,
+                            leadersToDescribe);
                 }
             }
         }
@@ -90,6 +102,15 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 Endpoints.of(image, leader, context.listenerName()).ifPresent(e -> response.nodeEndpoints().add(
                         new ProduceResponseData.NodeEndpoint().setNodeId(leader).setHost(e.host()).setPort(e.port())
                                 .setRack(image.brokers().get(leader).rack())));
+            }
+        }
+        if (!waiting.isEmpty()) {
+            CompletableFuture<Void> replicated = new CompletableFuture<>();
+            List<TopicPartition> keys = new ArrayList<>(waiting.size());
+            waiting.forEach(w -> keys.add(w.partition().topicPartition()));
+            producePurgatory.tryCompleteElseWatch(new DelayedProduce(request.timeoutMs(), waiting, replicated), keys);
+            if (!replicated.isDone()) { // done at once when the ISR is the leader alone
+                flushes.add(replicated);
             }
         }
         if (flushes.isEmpty()) {
@@ -110,7 +131,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     private void append(TopicPartition tp, PartitionProduceData data, short version, short acks, PartitionProduceResponse out,
-                        List<CompletableFuture<Void>> flushes, Set<Integer> leadersToDescribe) {
+                        List<CompletableFuture<Void>> flushes, List<DelayedProduce.Waiting> waiting,
+                        Set<Integer> leadersToDescribe) {
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {
             fail(out, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
@@ -132,12 +154,16 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             return;
         }
         try {
+            int appendEpoch = partition.leaderEpoch();
             AppendInfo info = partition.appendAsLeader(records, acks);
             out.setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTime())
                     .setLogStartOffset(info.logStartOffset());
             if (info.flushNeeded() && acks != 0) {
                 flushes.add(partition.log().flushAsync());
+            }
+            if (acks == -1) {
+                waiting.add(new DelayedProduce.Waiting(partition, info.lastOffset() + 1, appendEpoch, out));
             }
             fetchPurgatory.checkAndComplete(tp);
         } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package io.runnel.broker.config;
 
+import io.runnel.broker.replica.ReplicationSettings;
 import io.runnel.storage.CleanerSettings;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.security.auth.SecurityProtocol;
@@ -247,6 +248,14 @@ public final class BrokerConfig {
 
     public String interBrokerListenerName() {
         return interBrokerListenerName;
+    }
+
+    /** The {@code replica.*} keys and the inter-broker listener followers connect to. */
+    public ReplicationSettings replicationSettings() {
+        return new ReplicationSettings(interBrokerListenerName, (Long) values.get("replica.lag.time.max.ms"),
+                intValue("replica.fetch.backoff.ms"), intValue("replica.fetch.wait.max.ms"),
+                intValue("replica.fetch.min.bytes"), intValue("replica.fetch.max.bytes"),
+                intValue("replica.fetch.response.max.bytes"), intValue("replica.socket.timeout.ms"));
     }
 
     /** Voters by node id, in the order configured; addresses unresolved. */

@@ -205,6 +205,20 @@ final class BrokerConfigDef {
                 "Minimum ISR size for an acks=all produce to succeed.");
         key("unclean.leader.election.enable", Type.BOOLEAN, false, null, Importance.HIGH,
                 "Allow a replica outside the ISR to become leader (data loss possible).");
+        key("replica.lag.time.max.ms", Type.LONG, 30000L, atLeast(1), Importance.HIGH,
+                "A follower not caught up with the leader for this many milliseconds leaves the ISR.");
+        key("replica.fetch.backoff.ms", Type.INT, 1000, atLeast(0), Importance.MEDIUM,
+                "Milliseconds a follower waits after a failed fetch.");
+        key("replica.fetch.wait.max.ms", Type.INT, 500, atLeast(0), Importance.MEDIUM,
+                "Max milliseconds a follower's fetch waits at the leader for data.");
+        key("replica.fetch.min.bytes", Type.INT, 1, atLeast(1), Importance.MEDIUM,
+                "Bytes a follower's fetch waits for at the leader.");
+        key("replica.fetch.max.bytes", Type.INT, 1048576, atLeast(0), Importance.MEDIUM,
+                "Bytes a follower fetches per partition (a larger first batch is still returned whole).");
+        key("replica.fetch.response.max.bytes", Type.INT, 10485760, atLeast(0), Importance.MEDIUM,
+                "Bytes a follower fetches per request.");
+        key("replica.socket.timeout.ms", Type.INT, 30000, atLeast(1), Importance.MEDIUM,
+                "Milliseconds a follower waits for the leader to answer before reconnecting.");
         key("compression.type", Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), Importance.HIGH,
                 "Compression of stored batches; producer keeps what the producer sent.");

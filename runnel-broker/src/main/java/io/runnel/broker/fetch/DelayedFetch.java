@@ -11,22 +11,27 @@ import java.util.List;
 public final class DelayedFetch extends DelayedOperation {
     private final FetchReader reader;
     private final List<PartitionFetch> partitions;
+    private final int replicaId;
     private final int minBytes;
     private final Runnable respond;
 
-    /** @param respond reads and completes the response; runs once */
-    public DelayedFetch(long maxWaitMs, FetchReader reader, List<PartitionFetch> partitions, int minBytes,
+    /**
+     * @param replicaId the follower's broker id, or -1 for a consumer
+     * @param respond reads and completes the response; runs once
+     */
+    public DelayedFetch(long maxWaitMs, FetchReader reader, List<PartitionFetch> partitions, int replicaId, int minBytes,
                         Runnable respond) {
         super(maxWaitMs);
         this.reader = reader;
         this.partitions = partitions;
+        this.replicaId = replicaId;
         this.minBytes = minBytes;
         this.respond = respond;
     }
 
     @Override
     public boolean tryComplete() {
-        long available = reader.availableBytes(partitions, minBytes);
+        long available = reader.availableBytes(partitions, replicaId, minBytes);
         if (available < 0 || available >= minBytes) {
             return forceComplete();
         }

@@ -19,8 +19,9 @@ import java.util.Map;
 
 /**
  * Reads the partitions of one fetch from their logs, up to the high watermark (the last stable
- * offset for read_committed, which equals it until transactions exist), within the request's
- * byte limits. Stateless and thread-safe: used by the fetch handler and by parked fetches.
+ * offset for read_committed, which equals it until transactions exist) for consumers and up to
+ * the log end offset for followers ({@code replicaId >= 0}), within the request's byte limits.
+ * Stateless and thread-safe: used by the fetch handler and by parked fetches.
  */
 public final class FetchReader {
     private static final Logger log = LoggerFactory.getLogger(FetchReader.class);
@@ -36,13 +37,14 @@ public final class FetchReader {
      * larger than the limits (so a consumer always progresses); after that, partitions get what
      * is left of {@code responseMaxBytes}.
      */
-    public Map<PartitionFetch, PartitionData> read(List<PartitionFetch> partitions, int responseMaxBytes,
+    public Map<PartitionFetch, PartitionData> read(List<PartitionFetch> partitions, int replicaId, int responseMaxBytes,
                                                    IsolationLevel isolation) {
         Map<PartitionFetch, PartitionData> out = new LinkedHashMap<>();
         int remaining = responseMaxBytes;
         boolean minOneBatch = true;
         for (PartitionFetch p : partitions) {
-            PartitionData data = readOne(p, Math.max(0, Math.min(p.maxBytes(), remaining)), minOneBatch, isolation);
+            PartitionData data = readOne(p, replicaId, Math.max(0, Math.min(p.maxBytes(), remaining)), minOneBatch,
+                    isolation);
             int size = data.records() == null ? 0 : data.records().sizeInBytes();
             if (size > 0) {
                 minOneBatch = false;
@@ -54,26 +56,46 @@ public final class FetchReader {
     }
 
     /**
-     * Bytes available to {@code partitions} now, counting until {@code enough}; -1 if a partition
-     * has an error to report (which completes a parked fetch at once).
+     * A follower's fetch, recorded as it arrives (before it reads or parks): each partition this
+     * broker leads in the follower's leader epoch learns the follower's log end offset. Partitions
+     * with errors are skipped; the read reports them.
      */
-    public long availableBytes(List<PartitionFetch> partitions, long enough) {
+    public void recordFollowerFetch(List<PartitionFetch> partitions, int replicaId) {
+        for (PartitionFetch p : partitions) {
+            Partition partition = p.id().topic() == null ? null : replicas.partition(p.id().topicPartition()).orElse(null);
+            if (partition != null && partition.isLeader() && partition.checkLeaderEpoch(p.currentLeaderEpoch()) == Errors.NONE) {
+                try {
+                    partition.updateFollowerFetchState(replicaId, p.fetchOffset());
+                } catch (ApiException e) {
+                    // answered by the read
+                }
+            }
+        }
+    }
+
+    /**
+     * Bytes available to {@code partitions} now, counting until {@code enough}; -1 if a partition
+     * has an error to report (which completes a parked fetch at once). A follower
+     * ({@code replicaId >= 0}) may read up to the log end offset, a consumer up to the high watermark.
+     */
+    public long availableBytes(List<PartitionFetch> partitions, int replicaId, long enough) {
         long total = 0;
         for (PartitionFetch p : partitions) {
             Partition partition = p.id().topic() == null ? null : replicas.partition(p.id().topicPartition()).orElse(null);
             if (partition == null || !partition.isLeader() || partition.checkLeaderEpoch(p.currentLeaderEpoch()) != Errors.NONE) {
                 return -1;
             }
-            long highWatermark = partition.log().highWatermark();
+            long readable = replicaId >= 0 ? partition.log().logEndOffset() : partition.log().highWatermark();
             if (p.fetchOffset() > partition.log().logEndOffset() || p.fetchOffset() < partition.log().logStartOffset()) {
                 return -1;
             }
-            if (highWatermark > p.fetchOffset()) {
+            if (readable > p.fetchOffset()) {
                 if (enough <= 1) {
-                    return enough; // any committed batch is at least one byte: no need to size it
+                    return enough; // any readable batch is at least one byte: no need to size it
                 }
                 try {
-                    total += partition.readAsLeader(p.fetchOffset(), p.maxBytes(), true).records().sizeInBytes();
+                    total += (replicaId >= 0 ? partition.readAsLeaderForFollower(p.fetchOffset(), p.maxBytes(), true)
+                            : partition.readAsLeader(p.fetchOffset(), p.maxBytes(), true)).records().sizeInBytes();
                 } catch (ApiException e) {
                     return -1;
                 }
@@ -85,7 +107,8 @@ public final class FetchReader {
         return total;
     }
 
-    private PartitionData readOne(PartitionFetch p, int maxBytes, boolean minOneBatch, IsolationLevel isolation) {
+    private PartitionData readOne(PartitionFetch p, int replicaId, int maxBytes, boolean minOneBatch,
+                                  IsolationLevel isolation) {
         PartitionData data = new PartitionData()
                 .setPartitionIndex(p.id().partition())
                 .setHighWatermark(-1)
@@ -116,6 +139,13 @@ public final class FetchReader {
                     return withOffsets(data, partition);
                 }
             }
+            if (replicaId >= 0) {
+                if (!partition.registration().replicas().contains(replicaId)) {
+                    return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+                }
+                LogReadInfo info = partition.readAsLeaderForFollower(p.fetchOffset(), maxBytes, minOneBatch);
+                return withOffsets(data.setRecords(info.records()), partition);
+            }
             LogReadInfo info = partition.readAsLeader(p.fetchOffset(), maxBytes, minOneBatch);
             data.setRecords(info.records())
                     .setHighWatermark(info.highWatermark())
@@ -126,7 +156,8 @@ public final class FetchReader {
             }
             return data;
         } catch (ApiException e) {
-            return data.setErrorCode(Errors.forException(e).code());
+            // With the offsets, a follower out of range can tell whether it is below the log start.
+            return withOffsets(data, partition).setErrorCode(Errors.forException(e).code());
         } catch (RuntimeException e) {
             log.error("Reading {} at offset {} failed", p.id(), p.fetchOffset(), e);
             return data.setErrorCode(Errors.forException(e).code());

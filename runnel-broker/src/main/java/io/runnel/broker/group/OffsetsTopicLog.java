@@ -12,7 +12,6 @@ import io.runnel.storage.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.KafkaStorageException;
-import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.record.internal.BaseRecords;
@@ -34,23 +33,28 @@ import java.util.function.Consumer;
  * appended as leader with acks=all semantics; loading reads a partition from its log start to
  * its log end offset.
  *
- * <p>"Committed" means the high watermark passed the batch. While every partition's ISR is its
- * leader alone (no replication yet) the high watermark moves with the append, so the future is
- * complete on return; when followers exist, a high-watermark listener will complete it.
+ * <p>"Committed" means the high watermark passed the batch. When a partition's ISR is its leader
+ * alone the high watermark moves with the append, so the future is complete on return; with
+ * followers the write waits in the produce purgatory ({@link DelayedCommit}) for at most
+ * {@code offsets.commit.timeout.ms} (Kafka's default, 5000 ms).
  *
  * <p>Thread-safety: called from coordinator shard threads, one per partition; the partition log
  * serializes appends.
  */
 public final class OffsetsTopicLog implements CoordinatorLog {
     private static final int LOAD_READ_BYTES = 1024 * 1024;
+    private static final long COMMIT_TIMEOUT_MS = 5_000;
 
     private final ReplicaManager replicas;
     private final Purgatory<TopicPartition> fetchPurgatory;
+    private final Purgatory<TopicPartition> producePurgatory;
     private final Time time;
 
-    public OffsetsTopicLog(ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory, Time time) {
+    public OffsetsTopicLog(ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory,
+                           Purgatory<TopicPartition> producePurgatory, Time time) {
         this.replicas = replicas;
         this.fetchPurgatory = fetchPurgatory;
+        this.producePurgatory = producePurgatory;
         this.time = time;
     }
 
@@ -64,10 +68,9 @@ public final class OffsetsTopicLog implements CoordinatorLog {
         }
         AppendInfo info = partition.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, simple), (short) -1);
         fetchPurgatory.checkAndComplete(partition.topicPartition());
-        CompletableFuture<Void> committed = partition.log().highWatermark() > info.lastOffset()
-                ? CompletableFuture.completedFuture(null)
-                : CompletableFuture.failedFuture(new NotEnoughReplicasException(
-                        "the high watermark of " + partition.topicPartition() + " did not pass " + info.lastOffset()));
+        CompletableFuture<Void> committed = new CompletableFuture<>();
+        producePurgatory.tryCompleteElseWatch(new DelayedCommit(COMMIT_TIMEOUT_MS, partition, info.lastOffset() + 1,
+                leaderEpoch, committed), List.of(partition.topicPartition()));
         return new Appended(info.lastOffset(), committed);
     }
 

@@ -1,5 +1,7 @@
 package io.runnel.broker.replica;
 
+import io.runnel.broker.replica.fetcher.ReplicaFetcherManager;
+import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.MetadataListener;
 import io.runnel.metadata.PartitionRegistration;
@@ -10,38 +12,70 @@ import io.runnel.storage.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.net.InetSocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The partitions this broker holds a replica of, kept in step with the metadata image: it creates
  * logs for new partitions, deletes the logs of deleted topics (and stray logs left on disk by a
  * topic deleted while the broker was down), and pushes topic config changes to the logs.
  *
- * <p>Thread-safety: {@link #onMetadataUpdate} runs on the metadata replay thread only; lookups
- * from request threads read a concurrent map and see each partition once it is fully built.
+ * <p>Replication: a partition this broker leads serves its followers' fetches (see
+ * {@link Partition}); one it follows is handed to the {@link ReplicaFetcherManager}, which
+ * truncates and fetches it on a fetcher thread. Becoming leader stops fetching the partition.
+ * The {@code isr-expiration} thread checks every {@code replica.lag.time.max.ms / 2} whether a
+ * led partition's ISR must shrink.
+ *
+ * <p>Thread-safety: {@link #onMetadataUpdate} runs on the metadata replay thread only and never
+ * blocks (fetching and truncation run on fetcher threads); lookups from request threads read a
+ * concurrent map and see each partition once it is fully built.
  */
-public final class ReplicaManager implements MetadataListener {
+public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
 
     private final int localBrokerId;
     private final LogManager logManager;
     private final Map<String, ?> brokerConfig;
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
+    private final ReplicationContext replication;
+    private final ReplicaFetcherManager fetchers;
+    private final ScheduledExecutorService isrExpiration;
     private volatile MetadataImage image;
 
-    /** @param brokerConfig the broker's parsed config values; the source of topic config defaults */
-    public ReplicaManager(int localBrokerId, LogManager logManager, Map<String, ?> brokerConfig) {
+    /**
+     * @param brokerConfig the broker's parsed config values; the source of topic config defaults
+     * @param alterPartition where ISR changes of led partitions go (the active controller)
+     * @param listener told when a partition's high watermark or leadership changes
+     */
+    public ReplicaManager(int localBrokerId, LogManager logManager, Map<String, ?> brokerConfig,
+                          ReplicationSettings settings, AlterPartitionSender alterPartition, PartitionListener listener,
+                          Time time) {
         this.localBrokerId = localBrokerId;
         this.logManager = logManager;
         this.brokerConfig = brokerConfig;
         this.image = MetadataImage.empty("");
+        this.replication = new ReplicationContext(time, settings.replicaLagTimeMaxMs(), alterPartition, listener,
+                this::isrEligible);
+        this.fetchers = new ReplicaFetcherManager(localBrokerId, settings,
+                id -> endpoint(id, settings.interBrokerListenerName()), time);
+        this.isrExpiration = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "isr-expiration");
+            t.setDaemon(true);
+            return t;
+        });
+        long checkIntervalMs = Math.max(1, settings.replicaLagTimeMaxMs() / 2);
+        isrExpiration.scheduleAtFixedRate(this::maybeShrinkIsrs, checkIntervalMs, checkIntervalMs, TimeUnit.MILLISECONDS);
     }
 
     public Optional<Partition> partition(TopicPartition tp) {
@@ -110,16 +144,66 @@ public final class ReplicaManager implements MetadataListener {
                         return logManager.getOrCreate(tp, topicId, config);
                     });
             partitionLog.updateConfig(config);
-            partitions.put(tp, new Partition(localBrokerId, tp, topicId, partitionLog, registration));
+            Partition partition = new Partition(localBrokerId, tp, topicId, partitionLog, registration, replication);
+            partitions.put(tp, partition);
+            if (!partition.isLeader()) {
+                follow(partition, registration);
+            }
         } else {
-            existing.updateRegistration(registration);
+            switch (existing.updateRegistration(registration)) {
+                case BECAME_LEADER -> fetchers.stopFollowing(tp);
+                case BECAME_FOLLOWER -> follow(existing, registration);
+                case NONE -> { }
+            }
             if (configChanged) {
                 existing.log().updateConfig(config);
             }
         }
     }
 
+    private void follow(Partition partition, PartitionRegistration registration) {
+        if (registration.leader() >= 0) {
+            fetchers.follow(partition, registration.leader(), registration.leaderEpoch());
+        } else {
+            fetchers.stopFollowing(partition.topicPartition());
+        }
+    }
+
+    /** Checks every led partition for followers out of sync longer than replica.lag.time.max.ms. */
+    public void maybeShrinkIsrs() {
+        for (Partition partition : partitions.values()) {
+            try {
+                partition.maybeShrinkIsr();
+            } catch (RuntimeException e) {
+                log.error("ISR check of {} failed", partition.topicPartition(), e);
+            }
+        }
+    }
+
+    /** The fetchers of partitions this broker follows. */
+    public ReplicaFetcherManager fetchers() {
+        return fetchers;
+    }
+
+    private boolean isrEligible(int brokerId) {
+        BrokerRegistration broker = image.brokers().get(brokerId);
+        return broker != null && !broker.fenced();
+    }
+
+    private Optional<InetSocketAddress> endpoint(int brokerId, String listenerName) {
+        BrokerRegistration broker = image.brokers().get(brokerId);
+        if (broker == null) {
+            return Optional.empty();
+        }
+        return broker.endpoints().stream()
+                .filter(e -> e.listenerName().equals(listenerName))
+                .findFirst()
+                .or(() -> broker.endpoints().stream().findFirst())
+                .map(e -> new InetSocketAddress(e.host(), e.port()));
+    }
+
     private void removePartition(TopicPartition tp, String why) {
+        fetchers.stopFollowing(tp);
         if (partitions.remove(tp) != null) {
             log.info("Deleting the log of {}: {}", tp, why);
             logManager.delete(tp);
@@ -132,6 +216,7 @@ public final class ReplicaManager implements MetadataListener {
             TopicImage topic = current.topicsById().get(partitionLog.topicId());
             if (topic == null || !topic.name().equals(tp.topic()) || !topic.partitions().containsKey(tp.partition())) {
                 log.info("Deleting stray log {} (topic id {}): not in the metadata", tp, partitionLog.topicId());
+                fetchers.stopFollowing(tp);
                 partitions.remove(tp);
                 logManager.delete(tp);
             }
@@ -147,5 +232,11 @@ public final class ReplicaManager implements MetadataListener {
 
     private static ConfigResource topicResource(String topic) {
         return new ConfigResource(ConfigResource.Type.TOPIC, topic);
+    }
+
+    @Override
+    public void close() {
+        isrExpiration.shutdownNow();
+        fetchers.close();
     }
 }

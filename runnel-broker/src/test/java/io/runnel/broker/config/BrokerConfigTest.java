@@ -1,5 +1,6 @@
 package io.runnel.broker.config;
 
+import io.runnel.broker.replica.ReplicationSettings;
 import io.runnel.storage.CleanerSettings;
 import io.runnel.broker.config.BrokerConfig.Listener;
 import org.apache.kafka.common.config.ConfigException;
@@ -86,6 +87,16 @@ class BrokerConfigTest {
                 "log.cleaner.backoff.ms", "100", "log.cleaner.dedupe.buffer.size", "1048576",
                 "log.cleaner.io.buffer.size", "65536", "log.cleaner.io.max.bytes.per.second", "1000000")).cleanerSettings();
         assertThat(custom).isEqualTo(new CleanerSettings(false, 2, 100, 1 << 20, 1 << 16, 1_000_000));
+    }
+
+    @Test
+    void replicaKeysReachTheReplicationSettings() {
+        assertThat(BrokerConfig.parse(Map.of()).replicationSettings()).isEqualTo(ReplicationSettings.defaults());
+        ReplicationSettings custom = BrokerConfig.parse(Map.of("replica.lag.time.max.ms", "10000",
+                "replica.fetch.backoff.ms", "200", "replica.fetch.wait.max.ms", "100", "replica.fetch.min.bytes", "10",
+                "replica.fetch.max.bytes", "2048", "replica.fetch.response.max.bytes", "4096",
+                "replica.socket.timeout.ms", "5000")).replicationSettings();
+        assertThat(custom).isEqualTo(new ReplicationSettings("PLAINTEXT", 10_000, 200, 100, 10, 2048, 4096, 5_000));
     }
 
     @Test
@@ -252,6 +263,7 @@ class BrokerConfigTest {
                 "broker.rack", "rack-a"));
 
         assertThat(config.interBrokerListenerName()).isEqualTo("INTERNAL");
+        assertThat(config.replicationSettings().interBrokerListenerName()).isEqualTo("INTERNAL");
         assertThat(config.advertisedListeners()).extracting(Listener::name).containsExactly("INTERNAL", "EXTERNAL");
         assertThat(config.rack()).isEqualTo("rack-a");
     }

@@ -6,10 +6,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /** A clock that moves only when a test says so. Thread-safe. */
-final class ManualTime implements Time {
+public final class ManualTime implements Time {
     private volatile long nanos = TimeUnit.MILLISECONDS.toNanos(1_000_000);
 
-    void advance(long ms) {
+    public void advance(long ms) {
         nanos += TimeUnit.MILLISECONDS.toNanos(ms);
     }
 
