@@ -114,7 +114,8 @@ public final class Broker implements AutoCloseable {
             long t1 = System.nanoTime();
             MetadataQuorum quorum = MetadataQuorum.start(new QuorumSettings(config.nodeId(), config.quorumVoters(),
                     config.metadataLogDir(), config.logDirs(), config.numPartitions(), config.defaultReplicationFactor(),
-                    topicDefaults, config.brokerSessionTimeoutMs()), time);
+                    topicDefaults, config.brokerSessionTimeoutMs(), config.autoLeaderRebalanceEnable(),
+                    config.leaderImbalanceCheckIntervalMs()), time);
             started.add(quorum);
             long t2 = System.nanoTime();
             Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");

@@ -331,8 +331,19 @@ public final class BrokerConfig {
         return longValue("connections.max.idle.ms");
     }
 
+    /** As configured; when not set, Kafka's 3 capped at the number of voters. */
     public short offsetsTopicReplicationFactor() {
-        return (Short) values.get("offsets.topic.replication.factor");
+        short configured = (Short) values.get("offsets.topic.replication.factor");
+        return explicitlySet.containsKey("offsets.topic.replication.factor") ? configured
+                : (short) Math.min(configured, quorumVoters().size());
+    }
+
+    public boolean autoLeaderRebalanceEnable() {
+        return (Boolean) values.get("auto.leader.rebalance.enable");
+    }
+
+    public long leaderImbalanceCheckIntervalMs() {
+        return (Long) values.get("leader.imbalance.check.interval.seconds") * 1000;
     }
 
     public int offsetsTopicNumPartitions() {

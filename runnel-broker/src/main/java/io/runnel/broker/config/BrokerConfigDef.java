@@ -83,10 +83,15 @@ final class BrokerConfigDef {
                 "The listener brokers use to talk to each other. Default: PLAINTEXT.");
         key("broker.rack", Type.STRING, null, null, Importance.MEDIUM,
                 "The rack of this broker, used for rack-aware replica placement.");
-        key("broker.heartbeat.interval.ms", Type.INT, 2000, atLeast(1), Importance.MEDIUM,
-                "Milliseconds between a broker's heartbeats to the active controller.");
-        key("broker.session.timeout.ms", Type.INT, 9000, atLeast(1), Importance.MEDIUM,
-                "Milliseconds without a heartbeat after which the controller fences a broker.");
+        key("broker.heartbeat.interval.ms", Type.INT, 500, atLeast(1), Importance.MEDIUM,
+                "Milliseconds between a broker's heartbeats to the active controller. Runnel default: 500 (Kafka: 2000).");
+        key("broker.session.timeout.ms", Type.INT, 2000, atLeast(1), Importance.MEDIUM,
+                "Milliseconds without a heartbeat after which the controller fences a broker and moves its "
+                        + "leaderships. Runnel default: 2000 (Kafka: 9000), so a dead leader is replaced within 3 s.");
+        key("auto.leader.rebalance.enable", Type.BOOLEAN, true, null, Importance.HIGH,
+                "Whether the controller moves leadership back to preferred replicas periodically.");
+        key("leader.imbalance.check.interval.seconds", Type.LONG, 300L, atLeast(1), Importance.HIGH,
+                "Seconds between the controller's leader balancing runs.");
     }
 
     private static void sockets() {
@@ -231,8 +236,9 @@ final class BrokerConfigDef {
     }
 
     private static void internalTopics() {
-        key("offsets.topic.replication.factor", Type.SHORT, (short) 1, atLeast(1), Importance.HIGH,
-                "Replication factor of __consumer_offsets. Runnel default: 1.");
+        key("offsets.topic.replication.factor", Type.SHORT, (short) 3, atLeast(1), Importance.HIGH,
+                "Replication factor of __consumer_offsets. When not set: 3, or the number of "
+                        + "controller.quorum.voters if smaller (so a single node works without settings).");
         key("offsets.topic.num.partitions", Type.INT, 50, atLeast(1), Importance.HIGH,
                 "Partitions of __consumer_offsets.");
         key("offsets.topic.segment.bytes", Type.INT, 104857600, atLeast(1), Importance.HIGH,

@@ -242,6 +242,16 @@ class BrokerConfigTest {
     }
 
     @Test
+    void offsetsTopicReplicationDefaultsToThreeCappedByTheVoters() {
+        String threeVoters = "1@localhost:9093,2@localhost:9095,3@localhost:9097";
+        assertThat(BrokerConfig.parse(Map.of()).offsetsTopicReplicationFactor()).isEqualTo((short) 1);
+        assertThat(BrokerConfig.parse(Map.of("controller.quorum.voters", threeVoters)).offsetsTopicReplicationFactor())
+                .isEqualTo((short) 3);
+        assertThat(BrokerConfig.parse(Map.of("controller.quorum.voters", threeVoters,
+                "offsets.topic.replication.factor", "2")).offsetsTopicReplicationFactor()).isEqualTo((short) 2);
+    }
+
+    @Test
     void listenerNamesAreCaseInsensitiveAndHostsMayBeIpv6() {
         BrokerConfig config = BrokerConfig.parse(Map.of(
                 "listeners", "plaintext://[::1]:0,controller://127.0.0.1:9093",
