@@ -1,0 +1,121 @@
+package io.runnel.it;
+
+import io.runnel.it.harness.ChildJvm;
+import io.runnel.it.harness.ClusterNode;
+import io.runnel.it.harness.ClusterProcess;
+import io.runnel.it.harness.TempDirs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.Node;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Smoke test of the cluster harness: three node processes form a cluster that Kafka's Admin and
+ * {@code kafka-topics.sh} use, and the cluster survives losing its active controller (killed, or
+ * cut off through the controller proxies). Replication is not asserted on here.
+ * Every test leaves the cluster with all three nodes ready.
+ */
+class ClusterIT {
+    private static ClusterProcess cluster;
+    private static Path workDir;
+
+    @BeforeAll
+    static void start() {
+        cluster = ClusterProcess.start();
+        workDir = TempDirs.create("runnel-cluster-it-");
+    }
+
+    @AfterAll
+    static void stop() {
+        try {
+            cluster.close();
+        } finally {
+            TempDirs.delete(workDir);
+        }
+    }
+
+    @Test
+    void threeNodesFormAClusterThatAdminAndTopicCommandUse() throws Exception {
+        try (Admin admin = cluster.admin()) {
+            assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3);
+            assertThat(admin.describeCluster().controller().get().id()).isEqualTo(cluster.activeControllerId());
+
+            admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3))).all().get();
+            TopicDescription topic = admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated");
+            assertThat(topic.partitions()).hasSize(3).allSatisfy(p ->
+                    assertThat(p.replicas()).extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3));
+            assertThat(topic.partitions()).extracting(p -> p.leader().id()).as("leaders spread over the nodes")
+                    .containsExactlyInAnyOrder(1, 2, 3);
+        }
+
+        ChildJvm.Result described = ChildJvm.run(workDir, Duration.ofSeconds(60), "", "org.apache.kafka.tools.TopicCommand",
+                List.of("--bootstrap-server", cluster.bootstrap(), "--describe", "--topic", "replicated"));
+        assertThat(described.code()).as(described.err()).isZero();
+        assertThat(described.out()).contains("Topic: replicated", "PartitionCount: 3", "ReplicationFactor: 3");
+        Pattern partitionLine = Pattern.compile("Partition: (\\d)\\tLeader: (\\d)\\tReplicas: ([\\d,]+)\\tIsr: ([\\d,]+)");
+        List<Matcher> partitions = described.lines().stream().map(partitionLine::matcher).filter(Matcher::find).toList();
+        assertThat(partitions).as(described.out()).hasSize(3).allSatisfy(m -> {
+            assertThat(m.group(3).split(",")).containsExactlyInAnyOrder("1", "2", "3");
+            assertThat(m.group(4).split(",")).containsExactlyInAnyOrder("1", "2", "3");
+        });
+    }
+
+    @Test
+    void killingTheActiveControllerElectsAnother() throws Exception {
+        int killed = cluster.activeControllerId();
+        cluster.node(killed).kill9();
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
+            int controller = cluster.activeControllerId();
+            return controller != killed;
+        });
+        try (Admin admin = cluster.admin()) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                    admin.createTopics(List.of(new NewTopic("after-kill", 2, (short) 2))).all().get());
+            Map<String, TopicDescription> topics = admin.describeTopics(List.of("after-kill")).allTopicNames().get();
+            assertThat(topics.get("after-kill").partitions()).hasSize(2)
+                    .allSatisfy(p -> assertThat(p.replicas()).hasSize(2));
+        }
+
+        cluster.node(killed).restart();
+        cluster.waitForClusterReady();
+    }
+
+    @Test
+    void cuttingTheActiveControllerOffElectsAnotherAndHealingRejoinsIt() throws Exception {
+        int isolated = cluster.activeControllerId();
+        cluster.isolate(isolated);
+
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            for (ClusterNode node : cluster.nodes()) {
+                if (node.id() != isolated) {
+                    assertThat(node.describeCluster().controllerId()).isNotIn(-1, isolated);
+                }
+            }
+        });
+        try (Admin admin = cluster.admin()) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                    admin.createTopics(List.of(new NewTopic("after-cut", 1, (short) 1))).all().get());
+        }
+
+        cluster.healAll();
+        cluster.waitForClusterReady();
+        assertThat(cluster.activeControllerId()).isNotEqualTo(-1);
+        for (ClusterNode node : cluster.nodes()) {
+            assertThat(node.describeCluster().brokers()).containsExactlyInAnyOrder(1, 2, 3);
+        }
+    }
+}
