@@ -22,8 +22,9 @@ import java.util.concurrent.CompletableFuture;
  *
  * <p>Takes and returns Kafka's generated message classes, as Kafka's QuorumController does, so
  * the broker forwards requests without translating them. Futures complete exceptionally only
- * when this node is not (or no longer) the active controller ({@code NotControllerException}),
- * and {@link #registerBroker} when the node id is taken by a live incarnation.
+ * when no active controller answered ({@code NotControllerException}: this node is not the
+ * active one, or, through {@code MetadataQuorum.controller()}, none was reached within its
+ * forwarding bound), and {@link #registerBroker} when the node id is taken by a live incarnation.
  */
 public interface Controller {
 

@@ -1,6 +1,8 @@
 package io.runnel.metadata;
 
 import io.runnel.metadata.controller.QuorumController;
+import io.runnel.metadata.forwarding.ControllerCallHandler;
+import io.runnel.metadata.forwarding.ForwardingController;
 import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.raft.LogDirFormat;
 import io.runnel.metadata.raft.QuorumEvents;
@@ -23,11 +25,11 @@ import java.security.SecureRandom;
  * {@code start} also waits until this node leads and its controller is active.
  *
  * <p>Before a leader exists a node serves its last replayed {@link #image()} (possibly stale,
- * never uncommitted) and calls its listeners; {@link #activeControllerId()} is -1 and every
- * {@link #controller()} call fails with {@code NotControllerException} ({@code NOT_CONTROLLER}).
- * Once elected, the leader replays all earlier terms before its controller accepts writes; on
- * every other voter controller calls keep failing fast with {@code NotControllerException}, and
- * committed records are replayed into its image as the leader reports them.
+ * never uncommitted) and calls its listeners; {@link #activeControllerId()} is -1 and
+ * {@link #controller()} calls wait (up to 5 s) for an active controller, then fail with
+ * {@code NotControllerException} ({@code NOT_CONTROLLER}). Once elected, the leader replays all
+ * earlier terms before its controller accepts writes; every other voter forwards controller calls
+ * to it, and replays committed records into its image as the leader reports them.
  *
  * <p>{@link #start} throws {@link StartupException} when the log dirs belong to another node or
  * cluster, this node is not a voter, the Ratis server cannot start, or the replay (or, for one
@@ -40,11 +42,14 @@ public final class MetadataQuorum implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataQuorum.class);
     /** How long {@link #start} waits for the replay (and, for one voter, its election) before giving up. */
     private static final long STARTUP_TIMEOUT_MS = 60_000;
+    /** How long a controller call may look for an active controller before failing with NOT_CONTROLLER. */
+    private static final long FORWARD_TIMEOUT_MS = 5_000;
 
     private final int nodeId;
     private final Time time;
     private final ImagePublisher publisher;
     private final QuorumController controller;
+    private final ForwardingController forwarding;
     private final Object progress = new Object();
     private volatile int activeControllerId = -1;
     /** True once the controller has been told it is active (requests queued after it see that). */
@@ -57,6 +62,8 @@ public final class MetadataQuorum implements AutoCloseable {
         this.publisher = publisher;
         this.controller = new QuorumController(settings, records -> raftNode.append(records), publisher::image,
                 new SecureRandom(), time);
+        this.forwarding = new ForwardingController(controller, () -> controllerActivated,
+                call -> raftNode.forward(call), time, FORWARD_TIMEOUT_MS);
     }
 
     public static MetadataQuorum start(QuorumSettings settings, Time time) {
@@ -70,7 +77,7 @@ public final class MetadataQuorum implements AutoCloseable {
         MetadataQuorum quorum = new MetadataQuorum(settings, time, new ImagePublisher(MetadataImage.empty(clusterId)));
         try {
             quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), settings.metadataDir(), clusterId,
-                    quorum.publisher, quorum.events(), tuning);
+                    quorum.publisher, quorum.events(), new ControllerCallHandler(quorum.controller)::handle, tuning);
             quorum.awaitStarted(settings.voters().size() == 1);
             log.info("Joined metadata quorum of cluster {} in {} ms at offset {}; active controller is {}", clusterId,
                     time.milliseconds() - startMs, quorum.image().offset(), quorum.activeControllerId);
@@ -91,9 +98,14 @@ public final class MetadataQuorum implements AutoCloseable {
         publisher.addListener(listener);
     }
 
-    /** The controller API; calls fail with NotControllerException unless this node leads. */
+    /**
+     * The controller API, on every voter: calls run in-process while this node's controller is
+     * the active one, and are forwarded to the leader otherwise. A call fails with
+     * NotControllerException when no active controller answered within 5 s (no majority, or an
+     * election that takes longer).
+     */
     public Controller controller() {
-        return controller;
+        return forwarding;
     }
 
     /**
@@ -108,6 +120,7 @@ public final class MetadataQuorum implements AutoCloseable {
     @Override
     public void close() {
         long startMs = time.milliseconds();
+        forwarding.close();
         controller.close();
         RaftNode node = raftNode;
         if (node != null) {

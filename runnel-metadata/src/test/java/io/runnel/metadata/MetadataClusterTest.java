@@ -1,5 +1,6 @@
 package io.runnel.metadata;
 
+import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
@@ -21,13 +22,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Three voters in one JVM on free 127.0.0.1 ports: election, replication of records to every
- * image, controller failover, catching up after a restart (from the log or a snapshot), and
- * starting without a majority.
+ * image, controller failover, catching up after a restart (from the log or a snapshot), starting
+ * without a majority, and controller calls forwarded from followers to the leader.
  */
 class MetadataClusterTest {
     /** Bound on electing a new leader once the old one is gone (election timeouts are 300-600 ms). */
@@ -108,10 +110,17 @@ class MetadataClusterTest {
         }
     }
 
+    /** A write on a node that cannot reach an active controller: NOT_CONTROLLER once the forwarding bound (5 s) passed. */
     private static Errors writeError(MetadataQuorum node) {
-        Throwable failure = catchThrowable(() -> node.controller().createTopics(createTopic("refused")).get(5, TimeUnit.SECONDS));
+        Throwable failure = catchThrowable(() -> node.controller().createTopics(createTopic("refused")).get(15, TimeUnit.SECONDS));
         assertThat(failure).isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NotControllerException.class);
         return Errors.forException(failure.getCause());
+    }
+
+    /** Creates through {@code node}'s controller in one call (it forwards, retrying within its own bound). */
+    private static Errors createThrough(MetadataQuorum node, String name) throws Exception {
+        CreateTopicsResponseData response = node.controller().createTopics(createTopic(name)).get(10, TimeUnit.SECONDS);
+        return Errors.forCode(response.topics().find(name).errorCode());
     }
 
     private boolean allHave(String topic) {
@@ -119,7 +128,7 @@ class MetadataClusterTest {
     }
 
     @Test
-    void electsOneLeaderReplicatesEverywhereAndFailsOverWithoutLosingRecords() {
+    void electsOneLeaderReplicatesEverywhereAndFailsOverWithoutLosingRecords() throws Exception {
         startCluster(10_000);
         int leader = awaitAgreedLeader(List.of(1, 2, 3), Duration.ofSeconds(15));
         assertThat(nodes.values()).extracting(q -> q.image().clusterId()).containsOnly(nodes.get(1).image().clusterId());
@@ -130,12 +139,6 @@ class MetadataClusterTest {
         TopicImage before = nodes.get(leader).image().topicsByName().get("before");
         assertThat(before.partitions()).hasSize(3);
         assertThat(nodes.values()).extracting(q -> q.image().topicsByName().get("before")).containsOnly(before);
-        for (int id : nodes.keySet()) {
-            if (id != leader) {
-                assertThat(writeError(nodes.get(id))).isEqualTo(Errors.NOT_CONTROLLER);
-            }
-        }
-
         nodes.remove(leader).close();
         List<Integer> alive = new ArrayList<>(nodes.keySet());
         int newLeader = awaitAgreedLeader(alive, FAILOVER_BOUND);
@@ -150,7 +153,33 @@ class MetadataClusterTest {
         await().atMost(15, TimeUnit.SECONDS).until(() -> allHave("before") && allHave("after")
                 && restarted.activeControllerId() == newLeader);
         assertThat(restarted.image().topicsByName()).containsEntry("before", before);
-        assertThat(writeError(restarted)).isEqualTo(Errors.NOT_CONTROLLER);
+        assertThat(createThrough(restarted, "from-restarted")).as("a follower forwards").isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void followersForwardControllerCallsToTheLeaderAcrossAFailover() throws Exception {
+        startCluster(10_000);
+        int leader = awaitAgreedLeader(List.of(1, 2, 3), Duration.ofSeconds(15));
+        List<Integer> followers = nodes.keySet().stream().filter(id -> id != leader).toList();
+        MetadataQuorum follower = nodes.get(followers.get(0));
+
+        registerBrokers(follower);
+        assertThat(nodes.get(leader).image().brokers().values()).allSatisfy(b -> assertThat(b.fenced()).isFalse());
+        BrokerRegistration usurper = MetadataQuorumTest.broker(1);
+        assertThatThrownBy(() -> follower.controller().registerBroker(usurper).get(10, TimeUnit.SECONDS))
+                .as("the leader's error comes back as is").hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
+        assertThat(createThrough(follower, "forwarded")).isEqualTo(Errors.NONE);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> allHave("forwarded"));
+        assertThat(createThrough(follower, "forwarded")).isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
+        long first = follower.controller().allocateProducerIds(7, 100).get(10, TimeUnit.SECONDS);
+        assertThat(nodes.get(followers.get(1)).controller().allocateProducerIds(7, 100).get(10, TimeUnit.SECONDS))
+                .isEqualTo(first + 100);
+
+        nodes.remove(leader).close();
+        // Sent at once: it waits (within the forwarding bound) for the election among the other two.
+        assertThat(createThrough(follower, "after-failover")).isEqualTo(Errors.NONE);
+        int newLeader = awaitAgreedLeader(followers, FAILOVER_BOUND);
+        assertThat(nodes.get(newLeader).image().topicsByName()).containsKeys("forwarded", "after-failover");
     }
 
     @Test

@@ -21,6 +21,7 @@ import org.apache.ratis.statemachine.TransactionContext;
 import org.apache.ratis.statemachine.impl.BaseStateMachine;
 import org.apache.ratis.statemachine.impl.SimpleStateMachineStorage;
 import org.apache.ratis.statemachine.impl.SingleFileSnapshotInfo;
+import org.apache.ratis.thirdparty.com.google.protobuf.UnsafeByteOperations;
 import org.apache.ratis.util.LifeCycle;
 import org.apache.ratis.util.MD5FileUtil;
 import org.slf4j.Logger;
@@ -28,8 +29,10 @@ import org.slf4j.LoggerFactory;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 /**
  * The Ratis state machine of the metadata log: each committed entry is a record batch
@@ -37,9 +40,11 @@ import java.util.concurrent.CompletableFuture;
  * apply thread (the one "replay thread"). Snapshots are {@link SnapshotFile}s named by Ratis'
  * {@link SimpleStateMachineStorage} ({@code snapshot.<term>_<index>} plus an MD5 file); a
  * snapshot installed from the leader is loaded in {@link #reinitialize} after {@link #pause}.
+ * Read-only queries are controller calls forwarded to this node as the leader ({@link #query}).
  *
  * <p>Thread-safety: apply, snapshot and reinitialize run on Ratis' state machine updater thread;
- * the image is published through the thread-safe {@link ImagePublisher}.
+ * the image is published through the thread-safe {@link ImagePublisher}. Queries run on gRPC
+ * threads and only hand the call to the controller (which has its own thread).
  */
 final class MetadataStateMachine extends BaseStateMachine {
     private static final Logger log = LoggerFactory.getLogger(MetadataStateMachine.class);
@@ -48,11 +53,14 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final String clusterId;
     private final ImagePublisher publisher;
     private final QuorumEvents events;
+    private final Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerCalls;
 
-    MetadataStateMachine(String clusterId, ImagePublisher publisher, QuorumEvents events) {
+    MetadataStateMachine(String clusterId, ImagePublisher publisher, QuorumEvents events,
+                         Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerCalls) {
         this.clusterId = clusterId;
         this.publisher = publisher;
         this.events = events;
+        this.controllerCalls = controllerCalls;
     }
 
     @Override
@@ -96,6 +104,16 @@ final class MetadataStateMachine extends BaseStateMachine {
         updateLastAppliedTermIndex(entry.getTerm(), entry.getIndex());
         events.onProgress();
         return CompletableFuture.completedFuture(Message.EMPTY);
+    }
+
+    /**
+     * A controller call forwarded by another voter as a read-only request, which Ratis routes to
+     * the leader (this node, its leadership ready): the local controller answers it.
+     */
+    @Override
+    public CompletableFuture<Message> query(Message request) {
+        return controllerCalls.apply(request.getContent().asReadOnlyByteBuffer())
+                .thenApply(reply -> Message.valueOf(UnsafeByteOperations.unsafeWrap(reply)));
     }
 
     @Override

@@ -5,6 +5,7 @@ import io.runnel.metadata.controller.RecordAppender;
 import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RecordBatchCodec;
+import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
@@ -22,6 +23,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -31,6 +33,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Function;
 
 /**
  * This node's Ratis server in the metadata group: its storage lives in
@@ -59,17 +62,25 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
 
     private final RaftServer server;
     private final RaftGroupId groupId;
+    private final RaftClient client;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
 
-    private RaftNode(RaftServer server, RaftGroupId groupId) {
+    private RaftNode(RaftServer server, RaftGroup group) {
         this.server = server;
-        this.groupId = groupId;
+        this.groupId = group.getGroupId();
+        this.client = RatisProperties.forwardingClient(group);
     }
 
-    /** Builds and starts the server (recovering its log); does not wait for a leader. */
+    /**
+     * Builds and starts the server (recovering its log); does not wait for a leader.
+     *
+     * @param controllerCalls answers controller calls forwarded to this node while it leads
+     *     ({@link #forward}): encoded call in, encoded reply out
+     */
     public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
                                  String clusterId, ImagePublisher publisher, QuorumEvents events,
+                                 Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerCalls,
                                  RaftTuning tuning) {
         InetSocketAddress address = voters.get(nodeId);
         if (address == null) {
@@ -81,22 +92,22 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                 .setId(RatisIds.peerId(id))
                 .setAddress(addr.getHostString() + ":" + addr.getPort())
                 .build()));
-        RaftGroupId groupId = RatisIds.groupId(clusterId);
+        RaftGroup group = RaftGroup.valueOf(RatisIds.groupId(clusterId), peers);
         RaftServer server = null;
         try {
             server = RaftServer.newBuilder()
                     .setServerId(RatisIds.peerId(nodeId))
-                    .setGroup(RaftGroup.valueOf(groupId, peers))
-                    .setStateMachine(new MetadataStateMachine(clusterId, publisher, events))
+                    .setGroup(group)
+                    .setStateMachine(new MetadataStateMachine(clusterId, publisher, events, controllerCalls))
                     .setProperties(RatisProperties.of(metadataDir.resolve(STORAGE_DIR).toFile(), address,
                             voters.size(), tuning))
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
-            return new RaftNode(server, groupId);
+            return new RaftNode(server, group);
         } catch (IOException | RuntimeException e) {
             if (server != null) {
-                new RaftNode(server, groupId).close();
+                new RaftNode(server, group).close();
             }
             throw new StartupException("Cannot start the metadata quorum on " + address.getHostString() + ":"
                     + address.getPort() + ": " + rootMessage(e), e);
@@ -136,6 +147,17 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     }
 
     /**
+     * Sends an encoded controller call to the Raft leader as a read-only request (Ratis' client
+     * finds the leader and follows leader changes, with bounded retries: see
+     * {@link RatisProperties#forwardingClient}); the leader's state machine answers it with its
+     * controller. Fails with an {@code IOException} (Ratis') when no leader answered.
+     */
+    public CompletableFuture<ByteBuffer> forward(ByteBuffer call) {
+        return client.async().sendReadOnlyUnordered(Message.valueOf(UnsafeByteOperations.unsafeWrap(call)))
+                .thenApply(reply -> reply.getMessage().getContent().asReadOnlyByteBuffer());
+    }
+
+    /**
      * Whether this node has replayed every entry it knows to be committed: at start, those its
      * log says were committed (Ratis persists the commit index in the log); later, those its
      * leader reported. As the leader, also that its leadership is ready, so every entry of
@@ -161,6 +183,11 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      */
     @Override
     public void close() {
+        try {
+            client.close();
+        } catch (IOException e) {
+            log.warn("Closing the forwarding client failed", e);
+        }
         RaftServer.Division division;
         try {
             division = server.getDivision(groupId);

@@ -1,7 +1,11 @@
 package io.runnel.metadata.raft;
 
+import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.client.RaftClientConfigKeys;
 import org.apache.ratis.conf.RaftProperties;
 import org.apache.ratis.grpc.GrpcConfigKeys;
+import org.apache.ratis.protocol.RaftGroup;
+import org.apache.ratis.retry.RetryPolicies;
 import org.apache.ratis.server.RaftServerConfigKeys;
 import org.apache.ratis.util.SizeInBytes;
 import org.apache.ratis.util.TimeDuration;
@@ -23,11 +27,32 @@ import java.util.concurrent.TimeUnit;
  *   <li>automatic snapshots every {@code tuning.snapshotThreshold} entries, log purged up to the snapshot,
  *       two snapshots kept, none taken on stop (a restart replays the log tail, which is quick
  *       and keeps stopping fast); a raised staging timeout for adding voters;</li>
- *   <li>few threads (the machine may have two cores).</li>
+ *   <li>few threads (the machine may have two cores);</li>
+ *   <li>the client that forwards controller calls to the leader gives up after
+ *       {@value #FORWARD_RETRIES} retries {@value #FORWARD_RETRY_SLEEP_MS} ms apart (following
+ *       NOT_LEADER hints and waiting out a leader that is not ready), each request timing out
+ *       after {@value #FORWARD_REQUEST_TIMEOUT_MS} ms; the caller retries within its own bound.</li>
  * </ul>
  */
 final class RatisProperties {
+    static final int FORWARD_RETRIES = 10;
+    static final long FORWARD_RETRY_SLEEP_MS = 50;
+    static final long FORWARD_REQUEST_TIMEOUT_MS = 3000;
+
     private RatisProperties() {
+    }
+
+    /** A gRPC client of {@code group} with the bounded retries described above. */
+    static RaftClient forwardingClient(RaftGroup group) {
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props,
+                TimeDuration.valueOf(FORWARD_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        return RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(props)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(FORWARD_RETRIES,
+                        TimeDuration.valueOf(FORWARD_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+                .build();
     }
 
     static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, RaftTuning tuning) {
