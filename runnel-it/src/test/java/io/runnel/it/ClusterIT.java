@@ -8,14 +8,19 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -38,6 +43,12 @@ class ClusterIT {
         workDir = TempDirs.create("runnel-cluster-it-");
     }
 
+    /** Whatever an earlier test did, start from three ready nodes. */
+    @BeforeEach
+    void ready() {
+        cluster.waitForClusterReady();
+    }
+
     @AfterAll
     static void stop() {
         try {
@@ -54,7 +65,9 @@ class ClusterIT {
             assertThat(admin.describeCluster().controller().get().id()).isEqualTo(cluster.activeControllerId());
 
             admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3))).all().get();
-            TopicDescription topic = admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated");
+            // As in Kafka, a broker learns of the topic when it replays the controller's records: maybe a moment later.
+            TopicDescription topic = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                    admin.describeTopics(List.of("replicated")).allTopicNames().get().get("replicated"), t -> t != null);
             assertThat(topic.partitions()).hasSize(3).allSatisfy(p ->
                     assertThat(p.replicas()).extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3));
             assertThat(topic.partitions()).extracting(p -> p.leader().id()).as("leaders spread over the nodes")
@@ -77,43 +90,60 @@ class ClusterIT {
     void killingTheActiveControllerElectsAnother() throws Exception {
         int killed = cluster.activeControllerId();
         cluster.node(killed).kill9();
-
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> {
-            int controller = cluster.activeControllerId();
-            return controller != killed;
-        });
-        try (Admin admin = cluster.admin()) {
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    admin.createTopics(List.of(new NewTopic("after-kill", 2, (short) 2))).all().get());
-            Map<String, TopicDescription> topics = admin.describeTopics(List.of("after-kill")).allTopicNames().get();
-            assertThat(topics.get("after-kill").partitions()).hasSize(2)
-                    .allSatisfy(p -> assertThat(p.replicas()).hasSize(2));
+        try {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> cluster.activeControllerId() != killed);
+            try (Admin admin = cluster.admin()) {
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                        createUnlessExists(admin, new NewTopic("after-kill", 2, (short) 2)));
+                await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
+                    Map<String, TopicDescription> topics = admin.describeTopics(List.of("after-kill")).allTopicNames().get();
+                    assertThat(topics.get("after-kill").partitions()).hasSize(2)
+                            .allSatisfy(p -> assertThat(p.replicas()).hasSize(2));
+                });
+            }
+        } finally {
+            cluster.node(killed).restart();
         }
-
-        cluster.node(killed).restart();
         cluster.waitForClusterReady();
     }
 
+    /** Creates the topic; a retry after an answer that got lost finds it created. */
+    private static void createUnlessExists(Admin admin, NewTopic topic) throws Exception {
+        try {
+            admin.createTopics(List.of(topic)).all().get();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * The proxies really carry the quorum's traffic: cut off, the active controller loses its
+     * followers, which elect another among themselves; healed, it follows the new one. (The
+     * cut-off node itself may keep naming itself active controller until it hears from the new
+     * one, so clients are not sent to it here.)
+     */
     @Test
-    void cuttingTheActiveControllerOffElectsAnotherAndHealingRejoinsIt() throws Exception {
+    void cuttingTheActiveControllerOffElectsAnotherAndHealingRejoinsIt() {
         int isolated = cluster.activeControllerId();
         cluster.isolate(isolated);
-
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
-            for (ClusterNode node : cluster.nodes()) {
-                if (node.id() != isolated) {
-                    assertThat(node.describeCluster().controllerId()).isNotIn(-1, isolated);
+        try {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                Set<Integer> controllers = new HashSet<>();
+                for (ClusterNode node : cluster.nodes()) {
+                    if (node.id() != isolated) {
+                        controllers.add(node.describeCluster().controllerId());
+                    }
                 }
-            }
-        });
-        try (Admin admin = cluster.admin()) {
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    admin.createTopics(List.of(new NewTopic("after-cut", 1, (short) 1))).all().get());
+                assertThat(controllers).hasSize(1).doesNotContain(-1, isolated);
+            });
+        } finally {
+            cluster.healAll();
         }
 
-        cluster.healAll();
         cluster.waitForClusterReady();
-        assertThat(cluster.activeControllerId()).isNotEqualTo(-1);
+        assertThat(cluster.activeControllerId()).isNotEqualTo(isolated);
         for (ClusterNode node : cluster.nodes()) {
             assertThat(node.describeCluster().brokers()).containsExactlyInAnyOrder(1, 2, 3);
         }

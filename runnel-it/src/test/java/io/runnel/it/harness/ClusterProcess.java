@@ -216,9 +216,10 @@ public final class ClusterProcess implements AutoCloseable {
     }
 
     /**
-     * Waits until every running (alive, not paused) node answers DescribeCluster naming an
-     * active controller and listing every running node as registered and unfenced. Nodes that
-     * are down may still be listed (until their session expires).
+     * Waits until every running (alive, not paused) node answers DescribeCluster naming the same
+     * running node as active controller and listing every running node as registered and
+     * unfenced. Nodes that are down may still be listed (until their session expires). A node
+     * that was cut off may name itself (a stale view) until it hears from the new leader.
      *
      * @throws AssertionError on timeout, or as soon as a node's process ends without the test
      *     having stopped it; with the end of every node's log
@@ -226,7 +227,7 @@ public final class ClusterProcess implements AutoCloseable {
     public void waitForClusterReady(Duration timeout) {
         try {
             await().atMost(timeout).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                    .until(() -> !crashed().isEmpty() || everyRunningNodeListsEveryRunningNode());
+                    .until(() -> !crashed().isEmpty() || runningNodesAgreeAndListEachOther());
         } catch (ConditionTimeoutException e) {
             throw new AssertionError("cluster not ready within " + timeout + ": " + describe(), e);
         }
@@ -235,16 +236,18 @@ public final class ClusterProcess implements AutoCloseable {
         }
     }
 
-    private boolean everyRunningNodeListsEveryRunningNode() {
+    private boolean runningNodesAgreeAndListEachOther() {
         List<ClusterNode> running = running();
         Set<Integer> ids = running.stream().map(ClusterNode::id).collect(Collectors.toSet());
+        Set<Integer> controllers = new HashSet<>();
         for (ClusterNode node : running) {
             ClusterView view = node.describeCluster();
-            if (view.controllerId() < 0 || !view.brokers().containsAll(ids)) {
+            if (!view.brokers().containsAll(ids)) {
                 return false;
             }
+            controllers.add(view.controllerId());
         }
-        return true;
+        return controllers.size() == 1 && ids.containsAll(controllers);
     }
 
     private List<ClusterNode> crashed() {
