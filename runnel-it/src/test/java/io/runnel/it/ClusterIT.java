@@ -14,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
@@ -103,6 +104,33 @@ class ClusterIT {
             }
         } finally {
             cluster.node(killed).restart();
+        }
+        cluster.waitForClusterReady();
+    }
+
+    @Test
+    void aPausedControllerIsReplacedAndFollowsOnceResumed() {
+        int paused = cluster.activeControllerId();
+        cluster.node(paused).pause();
+        try {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> cluster.activeControllerId() != paused);
+        } finally {
+            cluster.node(paused).resume();
+        }
+        cluster.waitForClusterReady();
+        assertThat(cluster.activeControllerId()).isNotEqualTo(paused);
+    }
+
+    @Test
+    void aStoppedNodeExitsCleanlyAndRejoinsWhenRestarted() throws Exception {
+        ClusterNode node = cluster.node(cluster.activeControllerId() % 3 + 1); // not the active controller
+        try {
+            assertThat(node.stop()).as("exit code after SIGTERM (128 + 15, as for Kafka)").isEqualTo(143);
+            assertThat(node.isRunning()).isFalse();
+            assertThat(Files.readString(node.logFile())).as("asked the controller (a follower's forwarded call) to fence it")
+                    .contains("Broker " + node.id() + " fenced for shutdown");
+        } finally {
+            node.restart();
         }
         cluster.waitForClusterReady();
     }
