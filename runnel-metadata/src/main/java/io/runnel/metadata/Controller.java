@@ -2,6 +2,8 @@ package io.runnel.metadata;
 
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -66,4 +68,15 @@ public interface Controller {
      * {@code broker.session.timeout.ms} is fenced by the controller.
      */
     CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(BrokerHeartbeat heartbeat);
+
+    /**
+     * A partition leader's ISR change (Kafka's AlterPartition, version 3 semantics: topics by id,
+     * {@code newIsrWithEpochs}, broker epochs not checked). Per partition: FENCED_LEADER_EPOCH for a
+     * stale leader epoch, INVALID_UPDATE_VERSION for a stale partition epoch, INELIGIBLE_REPLICA when
+     * the new ISR names a fenced or unregistered broker or a non-replica, INVALID_REQUEST when it
+     * leaves out the leader or the sender is not the leader, UNKNOWN_TOPIC_ID /
+     * UNKNOWN_TOPIC_OR_PARTITION; on success the partition's new leader, leader epoch, ISR and
+     * partition epoch (partition epoch + 1 when the ISR changed).
+     */
+    CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request);
 }

@@ -19,8 +19,24 @@ import java.util.Map;
  *     ({@code io.runnel.storage.LogConfig#defaultsFromBroker}), used to validate and describe topic configs
  * @param brokerSessionTimeoutMs {@code broker.session.timeout.ms}: a broker without a heartbeat for
  *     this long is fenced
+ * @param autoLeaderRebalanceEnable {@code auto.leader.rebalance.enable}: the controller periodically
+ *     moves leadership back to preferred replicas
+ * @param leaderImbalanceCheckIntervalMs {@code leader.imbalance.check.interval.seconds} in ms: how
+ *     often the controller runs preferred (if enabled) and unclean (for topics that allow it)
+ *     elections
  */
 public record QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, List<Path> logDirs,
                              int defaultNumPartitions, short defaultReplicationFactor,
-                             Map<String, Object> topicConfigDefaults, long brokerSessionTimeoutMs) {
+                             Map<String, Object> topicConfigDefaults, long brokerSessionTimeoutMs,
+                             boolean autoLeaderRebalanceEnable, long leaderImbalanceCheckIntervalMs) {
+    /** Kafka's default of {@code leader.imbalance.check.interval.seconds} (300), in ms. */
+    public static final long DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_MS = 300_000;
+
+    /** Settings with Kafka's defaults for leader balancing (enabled, every 300 s). */
+    public QuorumSettings(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir, List<Path> logDirs,
+                          int defaultNumPartitions, short defaultReplicationFactor,
+                          Map<String, Object> topicConfigDefaults, long brokerSessionTimeoutMs) {
+        this(nodeId, voters, metadataDir, logDirs, defaultNumPartitions, defaultReplicationFactor, topicConfigDefaults,
+                brokerSessionTimeoutMs, true, DEFAULT_LEADER_IMBALANCE_CHECK_INTERVAL_MS);
+    }
 }

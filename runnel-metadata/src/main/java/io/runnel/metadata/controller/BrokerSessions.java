@@ -4,6 +4,7 @@ import io.runnel.metadata.BrokerHeartbeat;
 import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.image.ImageBuilder;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
@@ -30,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  * shutdown heartbeat); its session counts as expired and the restarted broker can register at
  * once instead of waiting out the timeout. With several voters the node's broker may have
  * registered through another controller, so there is no exception. A session is valid
- * while the broker is unfenced and was heard from within the session timeout.
+ * while the broker is unfenced and was heard from within the session timeout. Every fencing and
+ * unfencing is written together with the leader and ISR changes it causes
+ * ({@link PartitionLeadership}), so a fenced broker never leads a partition in any image.
  *
  * <p>Not thread-safe: confined to the controller thread.
  */
@@ -38,6 +41,7 @@ final class BrokerSessions {
     private final Time time;
     private final long sessionTimeoutNs;
     private final int localNodeId;
+    private final PartitionLeadership leadership;
     private final Map<Integer, Long> lastContactNs = new HashMap<>();
     /** The incarnation of {@code localNodeId} last registered through this object; null before. */
     private Uuid localIncarnationId;
@@ -45,10 +49,12 @@ final class BrokerSessions {
     /**
      * @param localNodeId the node id of this process, when this controller is the only voter of
      *     the quorum (so this node's broker always registers through it); -1 otherwise
+     * @param leadership moves partition leadership and ISR membership when brokers are fenced and unfenced
      */
-    BrokerSessions(Time time, long sessionTimeoutMs, int localNodeId) {
+    BrokerSessions(Time time, long sessionTimeoutMs, int localNodeId, PartitionLeadership leadership) {
         this.time = time;
         this.localNodeId = localNodeId;
+        this.leadership = leadership;
         this.sessionTimeoutNs = TimeUnit.MILLISECONDS.toNanos(sessionTimeoutMs);
     }
 
@@ -76,7 +82,13 @@ final class BrokerSessions {
         if (registration.id() == localNodeId) {
             localIncarnationId = registration.incarnationId();
         }
-        return new ControllerResult<>(List.of(new RegisterBrokerRecord(registration.withFenced(true))), Errors.NONE);
+        List<MetadataRecord> records = new ArrayList<>();
+        records.add(new RegisterBrokerRecord(registration.withFenced(true)));
+        if (existing != null && !existing.fenced()) {
+            // Replaces a live-looking registration (an earlier process): as fencing it.
+            records.addAll(leadership.afterFencing(ImageBuilder.apply(image, records, image.offset()), registration.id()));
+        }
+        return new ControllerResult<>(records, Errors.NONE);
     }
 
     /** @param committedOffset the controller's last committed metadata offset: "caught up" means reaching it */
@@ -90,9 +102,7 @@ final class BrokerSessions {
         boolean fence = heartbeat.wantFence() || heartbeat.wantShutDown();
         boolean caughtUp = heartbeat.metadataOffset() >= committedOffset;
         boolean fenced = fence || (broker.fenced() && !caughtUp);
-        List<MetadataRecord> records = fenced == broker.fenced()
-                ? List.of()
-                : List.of(new BrokerFencingRecord(broker.id(), broker.incarnationId(), fenced));
+        List<MetadataRecord> records = fenced == broker.fenced() ? List.of() : fencing(image, broker, fenced);
         return new ControllerResult<>(records, new BrokerHeartbeatReply(Errors.NONE, fenced, heartbeat.wantShutDown()));
     }
 
@@ -100,12 +110,24 @@ final class BrokerSessions {
     ControllerResult<Void> expire(MetadataImage image) {
         List<MetadataRecord> records = new ArrayList<>();
         long now = time.nanoseconds();
+        MetadataImage current = image;
         for (BrokerRegistration broker : image.brokers().values()) {
             if (!broker.fenced() && now - lastContactNs.computeIfAbsent(broker.id(), id -> now) > sessionTimeoutNs) {
-                records.add(new BrokerFencingRecord(broker.id(), broker.incarnationId(), true));
+                List<MetadataRecord> fencing = fencing(current, broker, true);
+                records.addAll(fencing);
+                current = ImageBuilder.apply(current, fencing, current.offset());
             }
         }
         return new ControllerResult<>(records, null);
+    }
+
+    /** The fencing record of {@code broker} and the partition changes it causes, in one batch. */
+    private List<MetadataRecord> fencing(MetadataImage image, BrokerRegistration broker, boolean fenced) {
+        List<MetadataRecord> records = new ArrayList<>();
+        records.add(new BrokerFencingRecord(broker.id(), broker.incarnationId(), fenced));
+        MetadataImage after = ImageBuilder.apply(image, records, image.offset());
+        records.addAll(fenced ? leadership.afterFencing(after, broker.id()) : leadership.afterUnfencing(after, broker.id()));
+        return records;
     }
 
     private boolean hasValidSession(BrokerRegistration broker) {

@@ -8,10 +8,13 @@ import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.QuorumSettings;
 import io.runnel.metadata.image.ImageBuilder;
 import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.PartitionChangeRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
@@ -52,7 +55,8 @@ import java.util.function.Supplier;
  * <p>Broker sessions ({@link BrokerSessions}) are checked by a timer that runs on the controller
  * thread every eighth of {@code broker.session.timeout.ms}, so an expired broker is fenced at
  * most that much late; the timer fires on wall-clock time, the expiry itself is judged on the
- * injected {@link Time}.
+ * injected {@link Time}. Another timer runs {@link #balanceLeaders} every
+ * {@code leader.imbalance.check.interval.seconds}.
  *
  * <p>Thread-safety: public methods may be called from any thread; all state is confined to the
  * controller thread. Futures complete on that thread (or, once closed, on the thread that
@@ -60,6 +64,8 @@ import java.util.function.Supplier;
  */
 public final class QuorumController implements Controller, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(QuorumController.class);
+    /** Elections per kind and run of {@link #balanceLeaders} (Kafka's maxElectionsPerImbalance). */
+    private static final int MAX_ELECTIONS_PER_RUN = 1000;
 
     private final ExecutorService thread;
     private final RecordAppender appender;
@@ -67,8 +73,9 @@ public final class QuorumController implements Controller, AutoCloseable {
     private final TopicCreation topicCreation;
     private final PartitionCreation partitionCreation;
     private final ConfigAlteration configAlteration;
+    private final PartitionLeadership leadership;
     private final BrokerSessions sessions;
-    private final long sessionCheckIntervalMs;
+    private final boolean autoLeaderRebalance;
 
     // Confined to the controller thread.
     private boolean active;
@@ -95,15 +102,17 @@ public final class QuorumController implements Controller, AutoCloseable {
                 topicConfigs, placer);
         this.partitionCreation = new PartitionCreation(placer);
         this.configAlteration = new ConfigAlteration(topicConfigs);
+        this.leadership = new PartitionLeadership(topicConfigs);
         this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs(),
-                settings.voters().size() <= 1 ? settings.nodeId() : -1);
-        this.sessionCheckIntervalMs = Math.max(1, settings.brokerSessionTimeoutMs() / 8);
+                settings.voters().size() <= 1 ? settings.nodeId() : -1, leadership);
+        this.autoLeaderRebalance = settings.autoLeaderRebalanceEnable();
         this.thread = Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "runnel-controller");
             t.setDaemon(true);
             return t;
         });
-        scheduleSessionCheck();
+        schedulePeriodically(this::checkSessions, Math.max(1, settings.brokerSessionTimeoutMs() / 8));
+        schedulePeriodically(this::balanceLeaders, Math.max(1, settings.leaderImbalanceCheckIntervalMs()));
     }
 
     /** This node became the active controller: everything committed before is in the committed image. */
@@ -181,6 +190,11 @@ public final class QuorumController implements Controller, AutoCloseable {
         return write(image -> sessions.heartbeat(image, heartbeat, committedImage.get().offset()));
     }
 
+    @Override
+    public CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request) {
+        return write(image -> IsrAlteration.alterPartition(image, request));
+    }
+
     /** Fences brokers whose session expired (the timer calls this; tests call it after moving the clock). */
     void checkSessions() {
         execute(() -> {
@@ -190,13 +204,36 @@ public final class QuorumController implements Controller, AutoCloseable {
         });
     }
 
-    private void scheduleSessionCheck() {
+    /**
+     * Runs unclean elections for leaderless partitions of topics that allow them and, with
+     * {@code auto.leader.rebalance.enable}, preferred-leader elections, each at most
+     * {@value #MAX_ELECTIONS_PER_RUN} partitions per run (the timer calls this every
+     * {@code leader.imbalance.check.interval.seconds}; tests call it directly).
+     */
+    void balanceLeaders() {
+        execute(() -> {
+            if (active) {
+                elect(image -> leadership.uncleanElections(image, MAX_ELECTIONS_PER_RUN));
+                if (autoLeaderRebalance) {
+                    elect(image -> leadership.preferredLeaderElections(image, MAX_ELECTIONS_PER_RUN));
+                }
+            }
+        });
+    }
+
+    /** Writes the changes {@code elections} computes (on the controller thread, active). */
+    private void elect(Function<MetadataImage, List<PartitionChangeRecord>> elections) {
+        new Request<Void>(image -> new ControllerResult<>(List.copyOf(elections.apply(image)), null)).run();
+    }
+
+    /** Runs {@code task} every {@code intervalMs} (wall clock) until the controller is closed. */
+    private void schedulePeriodically(Runnable task, long intervalMs) {
         CompletableFuture.runAsync(() -> {
             if (!thread.isShutdown()) {
-                checkSessions();
-                scheduleSessionCheck();
+                task.run();
+                schedulePeriodically(task, intervalMs);
             }
-        }, CompletableFuture.delayedExecutor(sessionCheckIntervalMs, TimeUnit.MILLISECONDS));
+        }, CompletableFuture.delayedExecutor(intervalMs, TimeUnit.MILLISECONDS));
     }
 
     /** Stops the controller thread; queued and later calls fail with NotControllerException. */

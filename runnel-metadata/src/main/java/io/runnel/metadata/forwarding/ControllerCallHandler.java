@@ -4,6 +4,7 @@ import io.runnel.metadata.Controller;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationResponseData;
@@ -68,6 +69,7 @@ public final class ControllerCallHandler {
             case ALTER_CONFIGS -> controller.alterConfigs((AlterConfigsRequestData) request);
             case INCREMENTAL_ALTER_CONFIGS ->
                     controller.incrementalAlterConfigs((IncrementalAlterConfigsRequestData) request);
+            case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);
             case BROKER_REGISTRATION -> controller.registerBroker(
                     ControllerMessages.registration((BrokerRegistrationRequestData) request))
                     .thenApply(ignored -> new BrokerRegistrationResponseData());

@@ -8,6 +8,8 @@ import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
+import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.BrokerHeartbeatResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreatePartitionsResponseData;
@@ -118,6 +120,11 @@ public final class ForwardingController implements Controller, AutoCloseable {
     public CompletableFuture<BrokerHeartbeatReply> brokerHeartbeat(BrokerHeartbeat heartbeat) {
         return call(() -> local.brokerHeartbeat(heartbeat), ControllerMessages.heartbeatRequest(heartbeat),
                 r -> ControllerMessages.heartbeatReply((BrokerHeartbeatResponseData) r));
+    }
+
+    @Override
+    public CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request) {
+        return call(() -> local.alterPartition(request), request, AlterPartitionResponseData.class::cast);
     }
 
     /** Later calls, and retries of earlier ones, fail at once with NotControllerException. */

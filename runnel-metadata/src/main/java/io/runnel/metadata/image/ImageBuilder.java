@@ -7,6 +7,7 @@ import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.PartitionChangeRecord;
 import io.runnel.metadata.record.PartitionRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
@@ -26,8 +27,8 @@ import java.util.Map;
  * of each topic or resource the batch changes; untouched topics are shared with the previous image.
  *
  * <p>Replay is lenient where a record refers to something already gone (a partition of a removed
- * topic is ignored): the log is the truth and replay must never fail half-way. Not thread-safe:
- * one builder per batch, on one thread.
+ * topic, or a change of a partition that does not exist, is ignored): the log is the truth and
+ * replay must never fail half-way. Not thread-safe: one builder per batch, on one thread.
  */
 public final class ImageBuilder {
     private final MetadataImage base;
@@ -62,6 +63,12 @@ public final class ImageBuilder {
             if (partitions != null) {
                 partitions.put(r.partitionId(), new PartitionRegistration(r.replicas(), r.isr(), r.leader(),
                         r.leaderEpoch(), r.partitionEpoch()));
+            }
+        } else if (record instanceof PartitionChangeRecord r) {
+            Map<Integer, PartitionRegistration> partitions = partitionsForUpdate(r.topicId());
+            if (partitions != null) {
+                partitions.computeIfPresent(r.partitionId(), (id, old) -> new PartitionRegistration(old.replicas(),
+                        r.isr(), r.leader(), r.leaderEpoch(), r.partitionEpoch()));
             }
         } else if (record instanceof RemoveTopicRecord r) {
             TopicImage topic = topicsById().remove(r.topicId());

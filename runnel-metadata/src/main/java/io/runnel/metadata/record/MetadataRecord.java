@@ -8,5 +8,5 @@ package io.runnel.metadata.record;
  */
 public sealed interface MetadataRecord
         permits TopicRecord, PartitionRecord, RemoveTopicRecord, ConfigRecord, RegisterBrokerRecord, ProducerIdsRecord,
-        BrokerFencingRecord {
+        BrokerFencingRecord, PartitionChangeRecord {
 }

@@ -30,6 +30,7 @@ import java.util.List;
  *       then per endpoint listenerName, host, port, securityProtocol</li>
  *   <li>ProducerIdsRecord: brokerId, nextProducerId (int64)</li>
  *   <li>BrokerFencingRecord: brokerId, incarnationId, fenced</li>
+ *   <li>PartitionChangeRecord: topicId, partitionId, isr, leader, leaderEpoch, partitionEpoch</li>
  * </ol>
  * A reader refuses versions it does not know rather than guessing. Stateless and thread-safe.
  */
@@ -43,6 +44,7 @@ public final class RecordBatchCodec {
     private static final byte REGISTER_BROKER = 5;
     private static final byte PRODUCER_IDS = 6;
     private static final byte BROKER_FENCING = 7;
+    private static final byte PARTITION_CHANGE = 8;
 
     private RecordBatchCodec() {
     }
@@ -128,6 +130,14 @@ public final class RecordBatchCodec {
             out.writeInt(r.brokerId());
             writeUuid(out, r.incarnationId());
             out.writeBoolean(r.fenced());
+        } else if (record instanceof PartitionChangeRecord r) {
+            header(out, PARTITION_CHANGE);
+            writeUuid(out, r.topicId());
+            out.writeInt(r.partitionId());
+            writeInts(out, r.isr());
+            out.writeInt(r.leader());
+            out.writeInt(r.leaderEpoch());
+            out.writeInt(r.partitionEpoch());
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -156,6 +166,9 @@ public final class RecordBatchCodec {
                 return new ProducerIdsRecord(in.getInt(), in.getLong());
             case BROKER_FENCING:
                 return new BrokerFencingRecord(in.getInt(), readUuid(in), in.get() != 0);
+            case PARTITION_CHANGE:
+                return new PartitionChangeRecord(readUuid(in), in.getInt(), readInts(in), in.getInt(), in.getInt(),
+                        in.getInt());
             default:
                 throw new IllegalArgumentException("Unknown metadata record type " + type);
         }

@@ -6,9 +6,13 @@ import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Images;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.QuorumSettings;
+import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.record.BrokerFencingRecord;
+import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.PartitionChangeRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
+import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -176,6 +180,97 @@ class BrokerFencingTest {
                 .setReplicationFactor((short) 2));
         assertThat(controller.createTopics(request).get(5, TimeUnit.SECONDS).topics().find("u").errorCode())
                 .isEqualTo(Errors.INVALID_REPLICATION_FACTOR.code());
+    }
+
+    @Test
+    void fencingMovesLeadershipInTheSameBatchAndUnfencingRestoresTheLastIsrMember() throws Exception {
+        List<BrokerRegistration> brokers = List.of(Images.broker(1), Images.broker(2));
+        for (BrokerRegistration broker : brokers) {
+            register(broker);
+            heartbeat(broker, false);
+        }
+        CreateTopicsRequestData request = new CreateTopicsRequestData();
+        request.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("t").setNumPartitions(2)
+                .setReplicationFactor((short) 2));
+        controller.createTopics(request).get(5, TimeUnit.SECONDS);
+
+        // Broker 1 stops heartbeating: one batch fences it and hands its leaderships to 2.
+        time.advance(SESSION_MS / 2);
+        heartbeat(brokers.get(1), false);
+        time.advance(SESSION_MS / 2 + 1);
+        controller.checkSessions();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> log.committed().brokers().get(1).fenced());
+        List<MetadataRecord> batch = log.appended().get(log.appended().size() - 1);
+        assertThat(batch.get(0)).isEqualTo(new BrokerFencingRecord(1, brokers.get(0).incarnationId(), true));
+        assertThat(batch).hasSize(3).allSatisfy(r -> assertThat(r).isInstanceOfAny(BrokerFencingRecord.class,
+                PartitionChangeRecord.class));
+        assertThat(partitions()).allSatisfy(p -> {
+            assertThat(p.leader()).isEqualTo(2);
+            assertThat(p.isr()).containsExactly(2);
+        });
+
+        // Broker 2 shuts down: leaderless (its ISR kept) by the time the reply says it may stop.
+        BrokerHeartbeatReply reply = heartbeat(brokers.get(1), true);
+        assertThat(reply.shouldShutDown()).isTrue();
+        assertThat(partitions()).allSatisfy(p -> {
+            assertThat(p.leader()).isEqualTo(-1);
+            assertThat(p.isr()).containsExactly(2);
+        });
+
+        assertThat(heartbeat(brokers.get(0), false).fenced()).isFalse();
+        assertThat(partitions()).as("1 may lack committed records").allSatisfy(p -> assertThat(p.leader()).isEqualTo(-1));
+        BrokerRegistration restarted = new BrokerRegistration(2, Uuid.randomUuid(), brokers.get(1).endpoints(), null, false);
+        register(restarted);
+        heartbeat(restarted, false);
+        assertThat(partitions()).allSatisfy(p -> {
+            assertThat(p.leader()).isEqualTo(2);
+            assertThat(p.partitionEpoch()).as("three changes: 1 out of the ISR, leaderless, 2 back").isEqualTo(3);
+            assertThat(p.leaderEpoch()).as("one bump per leader change").isEqualTo(p.replicas().get(0) == 1 ? 3 : 2);
+        });
+    }
+
+    @Test
+    void aReturningPreferredLeaderLeadsAgainOnceBackInTheIsr() throws Exception {
+        List<BrokerRegistration> brokers = List.of(Images.broker(1), Images.broker(2));
+        for (BrokerRegistration broker : brokers) {
+            register(broker);
+            heartbeat(broker, false);
+        }
+        CreateTopicsRequestData request = new CreateTopicsRequestData();
+        request.topics().add(new CreateTopicsRequestData.CreatableTopic().setName("t")
+                .setAssignments(new CreateTopicsRequestData.CreatableReplicaAssignmentCollection(List.of(
+                        new CreateTopicsRequestData.CreatableReplicaAssignment().setPartitionIndex(0)
+                                .setBrokerIds(List.of(1, 2))).iterator()))
+                .setNumPartitions(-1).setReplicationFactor((short) -1));
+        controller.createTopics(request).get(5, TimeUnit.SECONDS);
+
+        heartbeat(brokers.get(0), true);
+        register(brokers.get(0));
+        heartbeat(brokers.get(0), false);
+        controller.balanceLeaders();
+        assertThat(partitions()).singleElement().satisfies(p -> {
+            assertThat(p.leader()).as("1 is not in the ISR yet").isEqualTo(2);
+            assertThat(p.isr()).containsExactly(2);
+        });
+
+        PartitionRegistration p = partitions().iterator().next();
+        AlterPartitionRequestData expand = new AlterPartitionRequestData().setBrokerId(2).setBrokerEpoch(-1);
+        expand.topics().add(new AlterPartitionRequestData.TopicData()
+                .setTopicId(log.committed().topicsByName().get("t").id())
+                .setPartitions(List.of(new AlterPartitionRequestData.PartitionData().setPartitionIndex(0)
+                        .setLeaderEpoch(p.leaderEpoch()).setPartitionEpoch(p.partitionEpoch())
+                        .setNewIsrWithEpochs(List.of(new AlterPartitionRequestData.BrokerState().setBrokerId(2),
+                                new AlterPartitionRequestData.BrokerState().setBrokerId(1))))));
+        assertThat(controller.alterPartition(expand).get(5, TimeUnit.SECONDS).topics().get(0).partitions().get(0)
+                .errorCode()).isEqualTo(Errors.NONE.code());
+
+        controller.balanceLeaders();
+        await().atMost(5, TimeUnit.SECONDS).until(() -> partitions().iterator().next().leader() == 1);
+        assertThat(partitions().iterator().next().leaderEpoch()).isEqualTo(p.leaderEpoch() + 1);
+    }
+
+    private java.util.Collection<PartitionRegistration> partitions() {
+        return log.committed().topicsByName().get("t").partitions().values();
     }
 
     private void register(BrokerRegistration broker) throws Exception {

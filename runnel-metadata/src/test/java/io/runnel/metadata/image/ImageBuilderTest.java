@@ -2,10 +2,12 @@ package io.runnel.metadata.image;
 
 import io.runnel.metadata.Images;
 import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.ConfigRecord;
+import io.runnel.metadata.record.PartitionChangeRecord;
 import io.runnel.metadata.record.PartitionRecord;
 import io.runnel.metadata.record.ProducerIdsRecord;
 import io.runnel.metadata.record.RemoveTopicRecord;
@@ -92,5 +94,21 @@ class ImageBuilderTest {
         assertThat(fenced.brokers().get(0)).isSameAs(image.brokers().get(0));
         MetadataImage unfenced = Images.apply(fenced, List.of(new BrokerFencingRecord(1, broker.incarnationId(), false)));
         assertThat(unfenced.brokers().get(1)).isEqualTo(broker);
+    }
+
+    @Test
+    void aPartitionChangeKeepsTheReplicasAndIgnoresUnknownPartitions() {
+        MetadataImage image = Images.withTopic(Images.withBrokers(3), "a", 2, 3);
+        TopicImage a = image.topicsByName().get("a");
+        PartitionChangeRecord change = new PartitionChangeRecord(a.id(), 1, List.of(2, 0), 2, 1, 1);
+        MetadataImage changed = Images.apply(image, List.of(change, new PartitionChangeRecord(a.id(), 7, List.of(0), 0, 1, 1),
+                new PartitionChangeRecord(Uuid.randomUuid(), 0, List.of(0), 0, 1, 1)));
+
+        PartitionRegistration p1 = changed.topicsByName().get("a").partitions().get(1);
+        assertThat(p1).isEqualTo(new PartitionRegistration(List.of(1, 2, 0), List.of(2, 0), 2, 1, 1));
+        assertThat(changed.topicsByName().get("a").partitions()).hasSize(2)
+                .containsEntry(0, a.partitions().get(0));
+        assertThat(Images.apply(changed, List.of(change))).as("set semantics").usingRecursiveComparison()
+                .ignoringFields("offset").isEqualTo(changed);
     }
 }

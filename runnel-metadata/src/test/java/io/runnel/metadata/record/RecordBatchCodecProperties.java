@@ -57,6 +57,8 @@ class RecordBatchCodecProperties {
                 .as(ProducerIdsRecord::new);
         Arbitrary<MetadataRecord> fencing = Combinators.combine(Arbitraries.integers(), ids, Arbitraries.of(true, false))
                 .as(BrokerFencingRecord::new);
-        return Arbitraries.oneOf(topic, partition, remove, config, broker, producerIds, fencing);
+        Arbitrary<MetadataRecord> partitionChange = Combinators.combine(ids, Arbitraries.integers(), ints,
+                Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers()).as(PartitionChangeRecord::new);
+        return Arbitraries.oneOf(topic, partition, remove, config, broker, producerIds, fencing, partitionChange);
     }
 }
