@@ -5,6 +5,7 @@ import io.runnel.it.harness.ClusterNode;
 import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
@@ -22,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import java.util.stream.Collectors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -30,8 +32,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Smoke test of the cluster harness: three node processes form a cluster that Kafka's Admin and
- * {@code kafka-topics.sh} use, and the cluster survives losing its active controller (killed, or
- * cut off through the controller proxies). Replication is not asserted on here.
+ * {@code kafka-topics.sh} use, node-to-node traffic passes through the harness's proxies, and the
+ * cluster survives losing its active controller (killed, paused, or cut off through the proxies).
+ * Replication is not asserted on here.
  * Every test leaves the cluster with all three nodes ready.
  */
 class ClusterIT {
@@ -142,6 +145,30 @@ class ClusterIT {
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw e;
+            }
+        }
+    }
+
+    /**
+     * Replica fetchers of node f will connect to the listener REPLICA_f of the partition leader,
+     * which every other node advertises at the proxy from f: a client on that listener (as a
+     * fetcher is) is given the proxies' addresses.
+     */
+    @Test
+    void eachNodeReachesTheOthersReplicationListenersThroughItsOwnProxies() throws Exception {
+        for (int from = 1; from <= 3; from++) {
+            int to = from % 3 + 1;
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    cluster.link(from, to).replicationProxy(from).address()))) {
+                Map<Integer, Integer> ports = admin.describeCluster().nodes().get().stream()
+                        .collect(Collectors.toMap(Node::id, Node::port));
+                assertThat(ports).containsOnlyKeys(1, 2, 3);
+                for (int other = 1; other <= 3; other++) {
+                    if (other != from) {
+                        assertThat(ports.get(other)).as("node %d as seen by node %d's fetchers", other, from)
+                                .isEqualTo(cluster.link(from, other).replicationProxy(from).port());
+                    }
+                }
             }
         }
     }

@@ -10,8 +10,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,19 +24,14 @@ import static org.awaitility.Awaitility.await;
  * with {@code process.roles=broker,controller}, {@code node.id} 1..N, free ports and a data
  * directory under one temp dir, all of it removed by {@link #close}.
  *
- * <p>Controller traffic goes through proxies: every node has its own
- * {@code controller.quorum.voters}, where its own entry is its real controller port and every
- * other voter's entry is a {@link TcpProxy} toward that voter, one per ordered pair of nodes.
- * Ratis keeps the address a server was started with for each peer id (its peer proxy map is
- * filled from the start-up group before the log's configuration entries, whose addresses are the
- * leader's view, are read), so each node keeps dialing its own proxies after elections and
- * restarts. {@link #link(int, int)} cuts, blackholes or delays the link between two nodes;
- * {@link #isolate(int)} all links of one node. Client and replication traffic (the PLAINTEXT
- * listeners, advertised in the metadata and so the same for every node) is not proxied.
+ * <p>Traffic between nodes goes through proxies, one per ordered pair of nodes for the Raft
+ * quorum and one for replication (see {@link ClusterLayout}): {@link #link(int, int)} cuts,
+ * blackholes or delays everything between two nodes, {@link #isolate(int)} everything between
+ * one node and the others. Clients reach the nodes directly (PLAINTEXT listeners).
  *
- * <p>Since the voters' addresses differ per node, the cluster id cannot be derived from them as a
- * plain start does; the data directories are formatted up front with one random cluster id
- * (Kafka's {@code kafka-storage.sh format} step).
+ * <p>Since every node has its own view of the voters' addresses, the cluster id cannot be derived
+ * from them as a plain start does; the data directories are formatted up front with one random
+ * cluster id (Kafka's {@code kafka-storage.sh format} step).
  *
  * <p>{@link #start} returns once {@link #waitForClusterReady()} holds. Not thread-safe: one test
  * thread drives it (the proxies' controls are thread-safe).
@@ -48,12 +41,12 @@ public final class ClusterProcess implements AutoCloseable {
     private static final int LOG_TAIL_LINES = 15;
 
     private final Path root;
+    private final ClusterLayout layout;
     private final Map<Integer, ClusterNode> nodes = new LinkedHashMap<>();
-    /** Proxies by (from, to): the one node {@code from} dials to reach node {@code to}'s controller. */
-    private final Map<List<Integer>, TcpProxy> proxies = new HashMap<>();
 
-    private ClusterProcess(Path root) {
+    private ClusterProcess(Path root, ClusterLayout layout) {
         this.root = root;
+        this.layout = layout;
     }
 
     /** Starts a three-node cluster with default settings. */
@@ -69,7 +62,7 @@ public final class ClusterProcess implements AutoCloseable {
         if (nodeCount < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, not " + nodeCount);
         }
-        ClusterProcess cluster = new ClusterProcess(TempDirs.create("runnel-cluster-"));
+        ClusterProcess cluster = new ClusterProcess(TempDirs.create("runnel-cluster-"), ClusterLayout.allocate(nodeCount));
         try {
             cluster.launch(nodeCount, overrides);
             cluster.waitForClusterReady();
@@ -81,65 +74,13 @@ public final class ClusterProcess implements AutoCloseable {
     }
 
     private void launch(int nodeCount, Map<String, String> overrides) {
-        Set<Integer> taken = new HashSet<>();
-        int[] clientPorts = new int[nodeCount + 1];
-        int[] controllerPorts = new int[nodeCount + 1];
-        for (int id = 1; id <= nodeCount; id++) {
-            clientPorts[id] = freePort(taken);
-            controllerPorts[id] = freePort(taken);
-        }
-        for (int from = 1; from <= nodeCount; from++) {
-            for (int to = 1; to <= nodeCount; to++) {
-                if (from != to) {
-                    proxies.put(List.of(from, to), proxyTo(controllerPorts[to], taken));
-                }
-            }
-        }
         String clusterId = Uuid.randomUuid().toString();
         for (int id = 1; id <= nodeCount; id++) {
             Path dataDir = root.resolve("node-" + id);
             format(dataDir, clusterId, id);
-            Map<String, String> props = new LinkedHashMap<>();
-            props.put("node.id", Integer.toString(id));
-            props.put("process.roles", "broker,controller");
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[id] + ",CONTROLLER://127.0.0.1:" + controllerPorts[id]);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPorts[id]);
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
-            props.put("controller.quorum.voters", votersSeenBy(id, nodeCount, controllerPorts));
-            props.put("log.dirs", dataDir.toString());
+            Map<String, String> props = new LinkedHashMap<>(layout.properties(id, dataDir));
             props.putAll(overrides);
-            nodes.put(id, new ClusterNode(id, clientPorts[id], controllerPorts[id], dataDir, props));
-        }
-    }
-
-    /** Node {@code id}'s {@code controller.quorum.voters}: itself directly, every other voter through its proxy. */
-    private String votersSeenBy(int id, int nodeCount, int[] controllerPorts) {
-        List<String> voters = new ArrayList<>();
-        for (int voter = 1; voter <= nodeCount; voter++) {
-            int port = voter == id ? controllerPorts[voter] : proxies.get(List.of(id, voter)).port();
-            voters.add(voter + "@127.0.0.1:" + port);
-        }
-        return String.join(",", voters);
-    }
-
-    private static int freePort(Set<Integer> taken) {
-        while (true) {
-            int port = FreePorts.next();
-            if (taken.add(port)) {
-                return port;
-            }
-        }
-    }
-
-    /** A proxy toward {@code targetPort} on a port none of the nodes was given. */
-    private static TcpProxy proxyTo(int targetPort, Set<Integer> taken) {
-        while (true) {
-            TcpProxy proxy = TcpProxy.start("127.0.0.1", targetPort);
-            if (taken.add(proxy.port())) {
-                return proxy;
-            }
-            proxy.close();
+            nodes.put(id, new ClusterNode(id, layout.clientPort(id), layout.controllerPort(id), dataDir, props));
         }
     }
 
@@ -174,17 +115,17 @@ public final class ClusterProcess implements AutoCloseable {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap()));
     }
 
-    /** The controller link between nodes {@code a} and {@code b}. */
-    public ControllerLink link(int a, int b) {
+    /** The link (Raft and replication traffic) between nodes {@code a} and {@code b}. */
+    public NodeLink link(int a, int b) {
         node(a);
         node(b);
         if (a == b) {
             throw new IllegalArgumentException("a node has no link to itself");
         }
-        return new ControllerLink(a, b, proxies.get(List.of(a, b)), proxies.get(List.of(b, a)));
+        return layout.link(a, b);
     }
 
-    /** Cuts every controller link of node {@code id} (a network partition of one node). */
+    /** Cuts every link of node {@code id} to the others (a network partition of one node; clients still reach it). */
     public void isolate(int id) {
         for (int other : nodes.keySet()) {
             if (other != id) {
@@ -193,9 +134,9 @@ public final class ClusterProcess implements AutoCloseable {
         }
     }
 
-    /** Heals every controller link. */
+    /** Heals every link. */
     public void healAll() {
-        proxies.values().forEach(TcpProxy::heal);
+        layout.healAll();
     }
 
     /**
@@ -280,7 +221,7 @@ public final class ClusterProcess implements AutoCloseable {
     public void close() {
         try {
             nodes.values().forEach(ClusterNode::close);
-            proxies.values().forEach(TcpProxy::close);
+            layout.close();
         } finally {
             TempDirs.delete(root);
         }
