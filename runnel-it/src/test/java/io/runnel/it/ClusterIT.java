@@ -28,6 +28,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -43,7 +44,8 @@ class ClusterIT {
 
     @BeforeAll
     static void start() {
-        cluster = ClusterProcess.start();
+        cluster = ClusterProcess.start(3, Map.of(), Map.of(1, Map.of("broker.rack", "rack-a"),
+                2, Map.of("broker.rack", "rack-b"), 3, Map.of("broker.rack", "rack-c")));
         workDir = TempDirs.create("runnel-cluster-it-");
     }
 
@@ -65,7 +67,8 @@ class ClusterIT {
     @Test
     void threeNodesFormAClusterThatAdminAndTopicCommandUse() throws Exception {
         try (Admin admin = cluster.admin()) {
-            assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3);
+            assertThat(admin.describeCluster().nodes().get()).extracting(Node::id, Node::rack).containsExactlyInAnyOrder(
+                    tuple(1, "rack-a"), tuple(2, "rack-b"), tuple(3, "rack-c"));
             assertThat(admin.describeCluster().controller().get().id()).isEqualTo(cluster.activeControllerId());
 
             admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3))).all().get();

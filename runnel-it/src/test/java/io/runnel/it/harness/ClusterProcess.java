@@ -59,12 +59,21 @@ public final class ClusterProcess implements AutoCloseable {
      * node, and waits until every node lists every node as registered and unfenced.
      */
     public static ClusterProcess start(int nodeCount, Map<String, String> overrides) {
+        return start(nodeCount, overrides, Map.of());
+    }
+
+    /**
+     * As {@link #start(int, Map)}, with {@code nodeOverrides} by node id applied on top (e.g.
+     * {@code broker.rack} per node).
+     */
+    public static ClusterProcess start(int nodeCount, Map<String, String> overrides,
+                                       Map<Integer, Map<String, String>> nodeOverrides) {
         if (nodeCount < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, not " + nodeCount);
         }
         ClusterProcess cluster = new ClusterProcess(TempDirs.create("runnel-cluster-"), ClusterLayout.allocate(nodeCount));
         try {
-            cluster.launch(nodeCount, overrides);
+            cluster.launch(nodeCount, overrides, nodeOverrides);
             cluster.waitForClusterReady();
             return cluster;
         } catch (RuntimeException | Error e) {
@@ -73,13 +82,14 @@ public final class ClusterProcess implements AutoCloseable {
         }
     }
 
-    private void launch(int nodeCount, Map<String, String> overrides) {
+    private void launch(int nodeCount, Map<String, String> overrides, Map<Integer, Map<String, String>> nodeOverrides) {
         String clusterId = Uuid.randomUuid().toString();
         for (int id = 1; id <= nodeCount; id++) {
             Path dataDir = root.resolve("node-" + id);
             format(dataDir, clusterId, id);
             Map<String, String> props = new LinkedHashMap<>(layout.properties(id, dataDir));
             props.putAll(overrides);
+            props.putAll(nodeOverrides.getOrDefault(id, Map.of()));
             nodes.put(id, new ClusterNode(id, layout.clientPort(id), layout.controllerPort(id), dataDir, props));
         }
     }
@@ -219,11 +229,25 @@ public final class ClusterProcess implements AutoCloseable {
     /** Kills every node, closes every proxy and deletes the data and logs. */
     @Override
     public void close() {
+        RuntimeException failure = null;
+        for (ClusterNode node : nodes.values()) {
+            try {
+                node.close();
+            } catch (RuntimeException e) { // go on: the other nodes must not be left running
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
         try {
-            nodes.values().forEach(ClusterNode::close);
             layout.close();
         } finally {
             TempDirs.delete(root);
+        }
+        if (failure != null) {
+            throw failure;
         }
     }
 }
