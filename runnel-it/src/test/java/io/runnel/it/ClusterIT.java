@@ -9,6 +9,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
+import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,7 +45,9 @@ class ClusterIT {
 
     @BeforeAll
     static void start() {
-        cluster = ClusterProcess.start(3, Map.of(), Map.of(1, Map.of("broker.rack", "rack-a"),
+        // Short broker sessions: a killed node's registration expires, and its restart registers, sooner.
+        cluster = ClusterProcess.start(3, Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500"),
+                Map.of(1, Map.of("broker.rack", "rack-a"),
                 2, Map.of("broker.rack", "rack-b"), 3, Map.of("broker.rack", "rack-c")));
         workDir = TempDirs.create("runnel-cluster-it-");
     }
@@ -139,6 +142,30 @@ class ClusterIT {
             node.restart();
         }
         cluster.waitForClusterReady();
+    }
+
+    /**
+     * Killed all at once, the nodes come back with the metadata they had, and still talk to each
+     * other through their own proxies (a restarted Raft server reads the leader's view of the
+     * voters' addresses from its log, but keeps dialing the ones it was started with).
+     */
+    @Test
+    void killingEveryNodeAtOnceKeepsMetadataAndProxies() throws Exception {
+        Uuid topicId;
+        try (Admin admin = cluster.admin()) {
+            createUnlessExists(admin, new NewTopic("survivor", 1, (short) 3));
+            topicId = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
+                    admin.describeTopics(List.of("survivor")).allTopicNames().get().get("survivor").topicId(), id -> id != null);
+        }
+        cluster.nodes().forEach(ClusterNode::kill9);
+        cluster.nodes().forEach(ClusterNode::restart);
+        cluster.waitForClusterReady();
+        try (Admin admin = cluster.admin()) {
+            await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> assertThat(
+                    admin.describeTopics(List.of("survivor")).allTopicNames().get().get("survivor").topicId()).isEqualTo(topicId));
+        }
+
+        cuttingTheActiveControllerOffElectsAnotherAndHealingRejoinsIt();
     }
 
     /** Creates the topic; a retry after an answer that got lost finds it created. */

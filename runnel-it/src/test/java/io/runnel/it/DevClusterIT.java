@@ -74,6 +74,11 @@ class DevClusterIT {
             assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrder(1, 2, 3);
         }
 
+        Matcher node3 = nodeLines.get(2);
+        ProcessHandle.of(Long.parseLong(node3.group(2))).orElseThrow().destroyForcibly();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(Files.readAllLines(workDir.resolve("stdout")))
+                .contains("node 3 exited with code 137; start it again with: bin/runnel server --config " + node3.group(3)));
+
         devCluster.destroy();
         assertThat(devCluster.waitFor(60, TimeUnit.SECONDS)).as("dev-cluster stopped").isTrue();
         for (Matcher node : nodeLines) {

@@ -4,14 +4,19 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
 import java.io.File;
+import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 
 import static org.awaitility.Awaitility.await;
 
@@ -25,12 +30,15 @@ import static org.awaitility.Awaitility.await;
  * Not thread-safe: one test thread drives it.
  */
 public final class BrokerProcess implements AutoCloseable {
+    private static final Pattern READY_LINE = Pattern.compile("(?m)^Runnel broker \\d+ started: ");
     private final List<String> serverArgs;
     private final String bootstrap;
     private final Path dataDir;
     private final boolean standalone;
     private Process process;
     private boolean paused;
+    /** Size of the log file when the current process was started: its own output comes after. */
+    private long logOffsetAtLaunch;
 
     private BrokerProcess(List<String> serverArgs, String bootstrap, Path dataDir, boolean standalone) {
         this.serverArgs = serverArgs;
@@ -82,6 +90,24 @@ public final class BrokerProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /**
+     * True once the current process printed {@code runnel server}'s ready line ("Runnel broker N
+     * started: ..."), which it does when its broker is registered and unfenced: this incarnation,
+     * not a killed one whose registration the controller may still hold.
+     */
+    public boolean hasPrintedReadyLine() {
+        try (RandomAccessFile log = new RandomAccessFile(logFile().toFile(), "r")) {
+            log.seek(logOffsetAtLaunch);
+            byte[] output = new byte[(int) Math.max(0, log.length() - logOffsetAtLaunch)];
+            log.readFully(output);
+            return READY_LINE.matcher(new String(output, StandardCharsets.UTF_8)).find();
+        } catch (FileNotFoundException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     /** True between {@link #pause} and {@link #resume} (or the process's end). */
     public boolean isPaused() {
         return paused && process.isAlive();
@@ -106,6 +132,8 @@ public final class BrokerProcess implements AutoCloseable {
 
     private void launch() {
         try {
+            Path log = logFile();
+            logOffsetAtLaunch = Files.exists(log) ? Files.size(log) : 0;
             process = new ProcessBuilder(command(serverArgs))
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))

@@ -80,6 +80,14 @@ public final class ClusterNode {
         return process.isAlive() && !process.isPaused();
     }
 
+    /**
+     * True once the current process has started up: its broker is registered and unfenced (its
+     * own registration, not one a killed predecessor left behind).
+     */
+    public boolean hasStarted() {
+        return process.hasPrintedReadyLine();
+    }
+
     /** True when the process ended although no test stopped or killed it (it failed, see {@link #logFile()}). */
     public boolean hasCrashed() {
         return wantedUp && !process.isAlive();
