@@ -99,7 +99,7 @@ public final class DevClusterCommand implements Callable<Integer> {
             out.println("node " + p.nodeId() + ": client " + HOST + ":" + NodePorts.describe(p.client(), p.preferredClient())
                     + ", controller " + HOST + ":" + NodePorts.describe(p.controller(), p.preferredController())
                     + ", pid " + node.pid() + ", config " + node.config() + ", log " + node.log());
-            node.process().onExit().thenRun(() -> {
+            node.onExit().thenRun(() -> {
                 if (!stopping) {
                     out.println("node " + p.nodeId() + " exited with code " + node.exitValue()
                             + "; start it again with: bin/runnel server --config " + node.config());
@@ -174,7 +174,7 @@ public final class DevClusterCommand implements Callable<Integer> {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            copy.forEach(n -> n.process().destroyForcibly());
+            copy.forEach(DevNode::kill);
         }
     }
 

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -81,13 +82,19 @@ final class DevNode {
         return process.exitValue();
     }
 
-    Process process() {
-        return process;
+    /** Completes when the process has ended, for whatever reason. */
+    CompletableFuture<Process> onExit() {
+        return process.onExit();
     }
 
     /** Sends SIGTERM (a clean shutdown) without waiting. */
     void terminate() {
         process.destroy();
+    }
+
+    /** Sends SIGKILL without waiting. */
+    void kill() {
+        process.destroyForcibly();
     }
 
     /** Waits up to {@code timeoutMs} for the process to end, then kills it (SIGKILL). */

@@ -169,8 +169,9 @@ public final class ClusterProcess implements AutoCloseable {
     /**
      * Waits until every running (alive, not paused) node has started up (printed its ready line,
      * so its own incarnation is registered and unfenced) and answers DescribeCluster naming the
-     * same running node as active controller and listing every running node as unfenced. Nodes that are down may still be listed (until their session expires). A node
-     * that was cut off may name itself (a stale view) until it hears from the new leader.
+     * same running node as active controller and listing every running node as unfenced. Nodes
+     * that are down may still be listed (until their session expires). A node that was cut off
+     * may name itself (a stale view) until it hears from the new leader.
      *
      * @throws AssertionError on timeout, or as soon as a node's process ends without the test
      *     having stopped it; with the end of every node's log
