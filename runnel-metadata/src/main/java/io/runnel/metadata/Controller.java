@@ -10,6 +10,8 @@ import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.CreateTopicsResponseData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsResponseData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
+import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 
@@ -75,8 +77,18 @@ public interface Controller {
      * stale leader epoch, INVALID_UPDATE_VERSION for a stale partition epoch, INELIGIBLE_REPLICA when
      * the new ISR names a fenced or unregistered broker or a non-replica, INVALID_REQUEST when it
      * leaves out the leader or the sender is not the leader, UNKNOWN_TOPIC_ID /
-     * UNKNOWN_TOPIC_OR_PARTITION; on success the partition's new leader, leader epoch, ISR and
-     * partition epoch (partition epoch + 1 when the ISR changed).
+     * UNKNOWN_TOPIC_OR_PARTITION, NOT_CONTROLLER when the sender's epochs are newer than the
+     * controller's (retry later); on success the partition's new leader, leader epoch, ISR and
+     * partition epoch (partition epoch + 1 when the ISR changed). A sender that is not registered
+     * gets STALE_BROKER_EPOCH as the response's top-level error.
      */
     CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request);
+
+    /**
+     * Kafka's ElectLeaders: PREFERRED or UNCLEAN elections for the given partitions (all when
+     * {@code topicPartitions} is null, leaving out ELECTION_NOT_NEEDED results). Per partition:
+     * UNKNOWN_TOPIC_OR_PARTITION, ELECTION_NOT_NEEDED, PREFERRED_LEADER_NOT_AVAILABLE,
+     * ELIGIBLE_LEADERS_NOT_AVAILABLE or NONE; an unknown election type is a top-level INVALID_REQUEST.
+     */
+    CompletableFuture<ElectLeadersResponseData> electLeaders(ElectLeadersRequestData request);
 }

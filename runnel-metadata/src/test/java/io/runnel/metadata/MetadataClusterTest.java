@@ -171,13 +171,30 @@ class MetadataClusterTest {
         assertThat(createThrough(follower, "forwarded")).isEqualTo(Errors.NONE);
         await().atMost(10, TimeUnit.SECONDS).until(() -> allHave("forwarded"));
         assertThat(createThrough(follower, "forwarded")).isEqualTo(Errors.TOPIC_ALREADY_EXISTS);
+
+        // A shutdown heartbeat through a follower: its leadership has moved in every image.
+        int stopping = follower.image().topicsByName().get("forwarded").partitions().get(0).leader();
+        BrokerHeartbeat shutdown = new BrokerHeartbeat(stopping, follower.image().brokers().get(stopping).incarnationId(),
+                follower.image().offset(), false, true);
+        assertThat(follower.controller().brokerHeartbeat(shutdown).get(10, TimeUnit.SECONDS).shouldShutDown()).isTrue();
+        await().atMost(10, TimeUnit.SECONDS).until(() -> nodes.values().stream().allMatch(q -> {
+            PartitionRegistration p = q.image().topicsByName().get("forwarded").partitions().get(0);
+            return p.leader() >= 0 && p.leader() != stopping && !p.isr().contains(stopping);
+        }));
+        BrokerRegistration restarted = MetadataQuorumTest.broker(stopping);
+        await().atMost(10, TimeUnit.SECONDS).ignoreExceptions()
+                .untilAsserted(() -> MetadataQuorumTest.registerUnfenced(follower, restarted));
         long first = follower.controller().allocateProducerIds(7, 100).get(10, TimeUnit.SECONDS);
         assertThat(nodes.get(followers.get(1)).controller().allocateProducerIds(7, 100).get(10, TimeUnit.SECONDS))
                 .isEqualTo(first + 100);
 
         nodes.remove(leader).close();
-        // Sent at once: it waits (within the forwarding bound) for the election among the other two.
-        assertThat(createThrough(follower, "after-failover")).isEqualTo(Errors.NONE);
+        // Sent at once: each call waits (within the 5 s forwarding bound) for the election among the other two.
+        CreateTopicsResponseData created = await().atMost(FAILOVER_BOUND)
+                .ignoreExceptionsInstanceOf(ExecutionException.class)
+                .until(() -> follower.controller().createTopics(createTopic("after-failover")).get(10, TimeUnit.SECONDS),
+                        r -> true);
+        assertThat(created.topics().find("after-failover").errorCode()).isEqualTo(Errors.NONE.code());
         int newLeader = awaitAgreedLeader(followers, FAILOVER_BOUND);
         assertThat(nodes.get(newLeader).image().topicsByName()).containsKeys("forwarded", "after-failover");
     }

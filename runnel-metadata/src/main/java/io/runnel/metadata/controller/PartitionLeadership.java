@@ -95,7 +95,7 @@ final class PartitionLeadership {
                 int preferred = p.replicas().get(0);
                 if (changes.size() < max && p.leader() != preferred && p.isr().contains(preferred)
                         && isLive(image, preferred)) {
-                    change(topic.id(), e.getKey(), p, p.isr(), preferred).ifPresent(changes::add);
+                    electPreferred(image, topic.id(), e.getKey(), p).ifPresent(changes::add);
                 }
             }
         }
@@ -120,6 +120,20 @@ final class PartitionLeadership {
             }
         }
         return changes;
+    }
+
+    /**
+     * A preferred-leader election for one partition (Kafka's PREFERRED election): the first
+     * replica if it is live and in the ISR; else the current leader if it still qualifies (no
+     * change); else the first live ISR member in replica order. Empty when nothing changes.
+     */
+    static Optional<PartitionChangeRecord> electPreferred(MetadataImage image, Uuid topicId, int partitionId,
+                                                          PartitionRegistration current) {
+        int preferred = current.replicas().get(0);
+        if (current.isr().contains(preferred) && isLive(image, preferred)) {
+            return change(topicId, partitionId, current, current.isr(), preferred);
+        }
+        return elect(image, topicId, partitionId, current, current.isr(), false);
     }
 
     /**

@@ -11,6 +11,7 @@ import org.apache.kafka.common.message.BrokerRegistrationResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
 import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
+import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
@@ -70,6 +71,7 @@ public final class ControllerCallHandler {
             case INCREMENTAL_ALTER_CONFIGS ->
                     controller.incrementalAlterConfigs((IncrementalAlterConfigsRequestData) request);
             case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);
+            case ELECT_LEADERS -> controller.electLeaders((ElectLeadersRequestData) request);
             case BROKER_REGISTRATION -> controller.registerBroker(
                     ControllerMessages.registration((BrokerRegistrationRequestData) request))
                     .thenApply(ignored -> new BrokerRegistrationResponseData());
