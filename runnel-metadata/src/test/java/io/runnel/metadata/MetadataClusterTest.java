@@ -200,6 +200,23 @@ class MetadataClusterTest {
     }
 
     @Test
+    void aLeaderThatLostItsMajorityStopsActingAsController() throws Exception {
+        startCluster(10_000);
+        int leader = awaitAgreedLeader(List.of(1, 2, 3), FAILOVER_BOUND);
+        registerBrokers(nodes.get(leader));
+        assertThat(createOn(nodes.get(leader), "before")).isEqualTo(Errors.NONE);
+
+        for (int id = 1; id <= 3; id++) {
+            if (id != leader) {
+                nodes.remove(id).close();
+            }
+        }
+        MetadataQuorum alone = nodes.get(leader);
+        await().atMost(FAILOVER_BOUND).until(() -> alone.activeControllerId() == -1);
+        assertThat(writeError(alone)).isEqualTo(Errors.NOT_CONTROLLER);
+    }
+
+    @Test
     void aVoterStartsWithoutAMajorityAndReplaysItsLogBeforeALeaderExists() {
         startCluster(10_000);
         int leader = awaitAgreedLeader(List.of(1, 2, 3), Duration.ofSeconds(15));

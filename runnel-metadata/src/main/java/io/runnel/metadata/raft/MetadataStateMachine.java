@@ -30,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.io.File;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
@@ -54,6 +55,8 @@ final class MetadataStateMachine extends BaseStateMachine {
     private final ImagePublisher publisher;
     private final QuorumEvents events;
     private final Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerCalls;
+    /** Whether the last leader Ratis reported is this node (Ratis event threads). */
+    private volatile boolean selfLeads;
 
     MetadataStateMachine(String clusterId, ImagePublisher publisher, QuorumEvents events,
                          Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerCalls) {
@@ -144,8 +147,25 @@ final class MetadataStateMachine extends BaseStateMachine {
 
     @Override
     public void notifyLeaderChanged(RaftGroupMemberId groupMemberId, RaftPeerId newLeaderId) {
+        selfLeads = newLeaderId != null && newLeaderId.equals(groupMemberId.getPeerId());
         events.onLeaderChanged(newLeaderId == null ? -1 : RatisIds.nodeId(newLeaderId));
         events.onProgress();
+    }
+
+    /**
+     * This node stopped leading without a new leader known yet, e.g. cut off from the majority:
+     * Ratis steps down after a leader-lease period without acknowledgements but reports no leader
+     * change until an election ends, which needs a majority this node may not reach. Reporting no
+     * leader now makes the controller inactive, so calls here are forwarded (and fail fast with
+     * NOT_CONTROLLER) instead of being taken by a controller whose writes cannot commit.
+     */
+    @Override
+    public void notifyNotLeader(Collection<TransactionContext> pendingEntries) {
+        if (selfLeads) {
+            selfLeads = false;
+            events.onLeaderChanged(-1);
+            events.onProgress();
+        }
     }
 
     private void loadLatestSnapshot() throws IOException {
