@@ -24,14 +24,14 @@ import java.util.List;
  * also what makes the class-data sharing archive that {@code bin/runnel} trains with {@code --check}
  * cover a first client request, not only start-up.
  */
-final class SelfCheck {
+public final class SelfCheck {
     private static final int TIMEOUT_MS = 10_000;
 
     private SelfCheck() {
     }
 
     /** Number of brokers the node lists in its Metadata answer. */
-    static int brokersListed(String host, int port) throws IOException {
+    public static int brokersListed(String host, int port) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(host, port), TIMEOUT_MS);
             socket.setSoTimeout(TIMEOUT_MS);

@@ -77,7 +77,7 @@ class MainTest {
 
     @Test
     void noCommandIsAUsageError() {
-        assertOneLineUsageError(CliRun.run(), "missing command: one of server, topics, groups, produce, consume");
+        assertOneLineUsageError(CliRun.run(), "missing command: one of server, dev-cluster, topics, groups, produce, consume");
         assertOneLineUsageError(CliRun.run("topics"), "missing command: one of create, list, describe, alter, delete");
     }
 
