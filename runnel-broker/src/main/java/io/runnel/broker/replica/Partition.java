@@ -156,7 +156,11 @@ public final class Partition {
 
     /**
      * Appends as leader. With {@code requiredAcks == -1} the ISR must have at least
-     * {@code min.insync.replicas} members, checked before writing anything.
+     * {@code min.insync.replicas} members, checked before writing anything. While a shrink is in
+     * flight the smaller, proposed ISR counts (Kafka counts the committed one): the leader already
+     * knows those replicas are gone, and when the controller cannot be reached (a lost quorum) the
+     * shrink never commits, so the producer would otherwise wait for acknowledgements that cannot
+     * come instead of hearing NOT_ENOUGH_REPLICAS. Refusing a write loses nothing.
      */
     public AppendInfo appendAsLeader(MemoryRecords records, short requiredAcks) {
         PartitionRegistration current = registration;
@@ -164,7 +168,8 @@ public final class Partition {
             throw new NotLeaderOrFollowerException("broker " + localBrokerId + " does not lead " + topicPartition);
         }
         int minIsr = log.config().minInSyncReplicas();
-        int isrSize = isrState.isr().size();
+        IsrState state = isrState;
+        int isrSize = state.isPending() ? Math.min(state.isr().size(), state.proposedIsr().size()) : state.isr().size();
         if (requiredAcks == -1 && isrSize < minIsr) {
             throw new NotEnoughReplicasException("the ISR of " + topicPartition + " has " + isrSize
                     + " members, below min.insync.replicas=" + minIsr);

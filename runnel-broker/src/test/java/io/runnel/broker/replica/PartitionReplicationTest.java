@@ -192,6 +192,21 @@ class PartitionReplicationTest {
     }
 
     @Test
+    void acksAllIsRefusedWhileAShrinkBelowMinIsrIsPending() {
+        PartitionFixture f = leader(List.of(1, 2, 3), 2);
+        f.append(1);
+        f.time.advance(31_000);
+        f.partition.maybeShrinkIsr();
+        assertThat(f.sent.peek().newIsr()).containsExactly(1);
+        assertThat(f.partition.isr()).as("not committed: the controller has not answered").containsExactly(1, 2, 3);
+
+        assertThatThrownBy(() -> f.partition.appendAsLeader(
+                MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("x".getBytes())), (short) -1))
+                .isInstanceOf(NotEnoughReplicasException.class);
+        f.partition.appendAsLeader(MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("y".getBytes())), (short) 1);
+    }
+
+    @Test
     void acksAllFailsAfterAppendWhenTheIsrShrankBelowMinIsr() {
         PartitionFixture f = leader(List.of(1, 2), 2);
         f.append(1);
