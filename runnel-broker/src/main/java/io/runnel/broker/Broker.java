@@ -50,6 +50,7 @@ import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Controller;
 import io.runnel.metadata.MetadataQuorum;
+import io.runnel.metadata.StartupException;
 import io.runnel.metadata.QuorumSettings;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
@@ -65,6 +66,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -182,9 +184,17 @@ public final class Broker implements AutoCloseable {
             started.add(network);
             long t4 = System.nanoTime();
             BrokerLifecycle lifecycle = new BrokerLifecycle(ControllerChannel.local(controller),
-                    registration(config, network), () -> quorum.image().offset(), config.brokerHeartbeatIntervalMs());
+                    registration(config, network), () -> quorum.image().offset(), config.brokerHeartbeatIntervalMs(),
+                    3L * config.brokerSessionTimeoutMs());
             started.add(lifecycle);
-            lifecycle.start().get(30, TimeUnit.SECONDS);
+            try {
+                lifecycle.start().get(30, TimeUnit.SECONDS);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof StartupException clash) {
+                    throw clash;
+                }
+                throw e;
+            }
             log.info("Broker {} ready in {} ms (storage {} ms, metadata quorum {} ms, handlers {} ms, listeners {} ms, registration and unfencing {} ms)",
                     config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
                     ms(System.nanoTime() - t4));

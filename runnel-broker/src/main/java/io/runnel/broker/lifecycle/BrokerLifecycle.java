@@ -3,6 +3,8 @@ package io.runnel.broker.lifecycle;
 import io.runnel.metadata.BrokerHeartbeat;
 import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.StartupException;
+import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -23,6 +25,9 @@ import java.util.function.LongSupplier;
  * A refused or failed call is retried after an interval: a registration refused because the
  * previous process of this node id still holds its session succeeds once that session expires;
  * a heartbeat answered STALE_BROKER_EPOCH (the controller lost the registration) registers again.
+ * Refused as a duplicate for longer than {@code nodeIdClashMs} (a dead predecessor's session has
+ * expired by then), the node id belongs to another running process: {@link #start}'s future
+ * fails with a {@link StartupException} saying so, and registering stops.
  * On {@link #close} the heartbeats stop and one last heartbeat asks the controller to fence the
  * broker at once, so a restart need not wait for the session to expire.
  *
@@ -38,6 +43,9 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final BrokerRegistration registration;
     private final LongSupplier metadataOffset;
     private final long heartbeatIntervalMs;
+    private final long nodeIdClashMs;
+    /** When the current run of duplicate refusals began (System.nanoTime()), or -1; lifecycle thread only. */
+    private long refusedSinceNs = -1;
     private final ScheduledExecutorService thread;
     private final CompletableFuture<Void> unfenced = new CompletableFuture<>();
     /** Set once registered; read by {@link #close} after the thread stopped. */
@@ -46,13 +54,16 @@ public final class BrokerLifecycle implements AutoCloseable {
     /**
      * @param metadataOffset the offset of the last metadata record this broker replayed
      * @param heartbeatIntervalMs {@code broker.heartbeat.interval.ms}
+     * @param nodeIdClashMs how long registrations may be refused as duplicates before the node id
+     *     counts as taken by another live process (a few session timeouts)
      */
     public BrokerLifecycle(ControllerChannel controller, BrokerRegistration registration, LongSupplier metadataOffset,
-                           long heartbeatIntervalMs) {
+                           long heartbeatIntervalMs, long nodeIdClashMs) {
         this.controller = controller;
         this.registration = registration;
         this.metadataOffset = metadataOffset;
         this.heartbeatIntervalMs = heartbeatIntervalMs;
+        this.nodeIdClashMs = nodeIdClashMs;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "runnel-broker-lifecycle");
             t.setDaemon(true);
@@ -70,10 +81,15 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     private void register() {
         controller.register(registration).whenComplete((ignored, error) -> {
-            if (error != null) {
+            if (error != null && isDuplicate(error) && clashOutlasted()) {
+                unfenced.completeExceptionally(new StartupException("node.id " + registration.id()
+                        + " is in use by another running broker (still registered after " + nodeIdClashMs
+                        + " ms of retries); give this node a node.id of its own"));
+            } else if (error != null) {
                 log.warn("Broker registration failed, retrying in {} ms: {}", heartbeatIntervalMs, error.toString());
                 schedule(this::register, heartbeatIntervalMs);
             } else {
+                refusedSinceNs = -1;
                 registered = true;
                 schedule(this::heartbeat, 0);
             }
@@ -98,6 +114,24 @@ public final class BrokerLifecycle implements AutoCloseable {
                 schedule(this::heartbeat, heartbeatIntervalMs);
             }
         });
+    }
+
+    private static boolean isDuplicate(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof DuplicateBrokerRegistrationException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether duplicate refusals have gone on for longer than {@code nodeIdClashMs}. */
+    private boolean clashOutlasted() {
+        long now = System.nanoTime();
+        if (refusedSinceNs < 0) {
+            refusedSinceNs = now;
+        }
+        return now - refusedSinceNs > TimeUnit.MILLISECONDS.toNanos(nodeIdClashMs);
     }
 
     private BrokerHeartbeat heartbeat(boolean shutDown) {

@@ -3,6 +3,7 @@ package io.runnel.broker.lifecycle;
 import io.runnel.metadata.BrokerHeartbeat;
 import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.StartupException;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
 import org.apache.kafka.common.protocol.Errors;
@@ -16,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 class BrokerLifecycleTest {
@@ -46,7 +48,7 @@ class BrokerLifecycleTest {
     @Test
     void registersHeartbeatsUntilUnfencedAndAsksToBeFencedOnClose() throws Exception {
         ScriptedController controller = new ScriptedController();
-        BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 42, 20);
+        BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 42, 20, 60_000);
         try {
             lifecycle.start().get(5, TimeUnit.SECONDS);
             assertThat(controller.registrations).hasValue(2);
@@ -82,9 +84,33 @@ class BrokerLifecycleTest {
                 return CompletableFuture.completedFuture(new BrokerHeartbeatReply(error, error != Errors.NONE, false));
             }
         };
-        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, 20)) {
+        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, 20, 60_000)) {
             lifecycle.start().get(5, TimeUnit.SECONDS);
             assertThat(registrations).hasValue(2);
+        }
+    }
+
+    @Test
+    void aNodeIdHeldByAnotherLiveProcessStopsTheStartWithOneLine() {
+        AtomicInteger registrations = new AtomicInteger();
+        ControllerChannel controller = new ControllerChannel() {
+            @Override
+            public CompletableFuture<Void> register(BrokerRegistration registration) {
+                registrations.incrementAndGet();
+                return CompletableFuture.failedFuture(new DuplicateBrokerRegistrationException("live"));
+            }
+
+            @Override
+            public CompletableFuture<BrokerHeartbeatReply> heartbeat(BrokerHeartbeat heartbeat) {
+                throw new AssertionError("never registered");
+            }
+        };
+        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, 20, 200)) {
+            assertThatThrownBy(() -> lifecycle.start().get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StartupException.class)
+                    .cause().hasMessage("node.id 1 is in use by another running broker (still registered after 200 ms"
+                            + " of retries); give this node a node.id of its own");
+            assertThat(registrations.get()).as("retried meanwhile").isGreaterThan(1);
         }
     }
 }
