@@ -44,7 +44,11 @@ import static org.awaitility.Awaitility.await;
  * Failover of a replicated partition under Kafka's VerifiableProducer ({@code acks=all},
  * {@code min.insync.replicas=2}, replication factor 3, default client and broker settings): the
  * leader killed with -9 or stopped with SIGTERM mid-run, and two of three nodes lost. Every record
- * the producer saw acknowledged must be in the log at the offset it was acknowledged with.
+ * the producer saw acknowledged must be in the log at the offset it was acknowledged with, once.
+ *
+ * <p>VerifiableProducer sets {@code retries=0} (every transient error becomes a send error); the
+ * runs here give it the producer's defaults back ({@code retries} MAX_INT, idempotence on) through
+ * {@code --command-config}, as an application would run.
  */
 class LeaderFailoverIT {
     private static final Pattern TIMESTAMP = Pattern.compile("\"timestamp\":(\\d+)");
@@ -153,8 +157,11 @@ class LeaderFailoverIT {
     private Run failOverDuringLoad(String topic, Fault fault) throws Exception {
         createTopic(topic, 3);
         Path dir = Files.createTempDirectory(workDir, topic + "-");
+        Path producerDefaults = Files.writeString(dir.resolve("producer.properties"),
+                "retries=" + Integer.MAX_VALUE + "\nenable.idempotence=true\n");
         Process producer = ChildJvm.start(dir, "org.apache.kafka.tools.VerifiableProducer", List.of(
                 "--bootstrap-server", cluster.bootstrap(), "--topic", topic, "--acks", "-1",
+                "--command-config", producerDefaults.toString(),
                 "--max-messages", String.valueOf(MESSAGES), "--throughput", String.valueOf(THROUGHPUT)));
         ClusterNode victim = cluster.node(leaderOf(topic, 0));
         try {
@@ -167,8 +174,11 @@ class LeaderFailoverIT {
         }
         Run run = Run.parse(Files.readAllLines(dir.resolve("stdout")));
         Map<TopicPartition, Map<Long, String>> stored = new HashMap<>();
-        readAll(topic, 3).forEach(r -> stored.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), p -> new HashMap<>())
+        List<ConsumerRecord<String, String>> records = readAll(topic, 3);
+        records.forEach(r -> stored.computeIfAbsent(new TopicPartition(r.topic(), r.partition()), p -> new HashMap<>())
                 .put(r.offset(), r.value()));
+        assertThat(records.stream().map(ConsumerRecord::value).distinct().count()).as("no record stored twice")
+                .isEqualTo(records.size());
         for (Ack ack : run.acknowledged()) {
             assertThat(stored.getOrDefault(new TopicPartition(topic, ack.partition()), Map.of()).get(ack.offset()))
                     .as("acknowledged record %s", ack).isEqualTo(ack.value());
