@@ -27,7 +27,7 @@ import java.util.stream.Collectors;
             "Takes Kafka's broker configuration: a Kafka KRaft server.properties with static "
                 + "controller.quorum.voters works unchanged; keys Runnel does not use are logged once."})
 final class ServerCommand implements Callable<Integer> {
-    static final long CLOSE_TIMEOUT_MS = 5000;
+    static final long CLOSE_TIMEOUT_MS = 30_000;
     private static final Logger log = LoggerFactory.getLogger(ServerCommand.class);
 
     @Option(names = {"-c", "--config"}, paramLabel = "FILE",

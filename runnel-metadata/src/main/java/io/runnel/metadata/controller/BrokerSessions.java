@@ -12,6 +12,8 @@ import io.runnel.metadata.record.RegisterBrokerRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -42,6 +44,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Not thread-safe: confined to the controller thread.
  */
 final class BrokerSessions {
+    private static final Logger log = LoggerFactory.getLogger(BrokerSessions.class);
     private static final long PREVIOUS_LEADER_SILENCE_NS = TimeUnit.MILLISECONDS.toNanos(RaftNode.MIN_ELECTION_TIMEOUT_MS);
 
     private final Time time;
@@ -123,7 +126,10 @@ final class BrokerSessions {
         long now = time.nanoseconds();
         MetadataImage current = image;
         for (BrokerRegistration broker : image.brokers().values()) {
-            if (!broker.fenced() && now - lastContactNs.computeIfAbsent(broker.id(), id -> now) > sessionTimeoutNs) {
+            long silentNs = now - lastContactNs.computeIfAbsent(broker.id(), id -> now);
+            if (!broker.fenced() && silentNs > sessionTimeoutNs) {
+                log.info("Fencing broker {}: no heartbeat for {} ms (broker.session.timeout.ms {})", broker.id(),
+                        TimeUnit.NANOSECONDS.toMillis(silentNs), TimeUnit.NANOSECONDS.toMillis(sessionTimeoutNs));
                 List<MetadataRecord> fencing = fencing(current, broker, true);
                 records.addAll(fencing);
                 current = ImageBuilder.apply(current, fencing, current.offset());
