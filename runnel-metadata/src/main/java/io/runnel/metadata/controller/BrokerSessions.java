@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 final class BrokerSessions {
     private static final Logger log = LoggerFactory.getLogger(BrokerSessions.class);
     private static final long PREVIOUS_LEADER_SILENCE_NS = TimeUnit.MILLISECONDS.toNanos(RaftNode.MIN_ELECTION_TIMEOUT_MS);
+    private static final long STUCK_HEARTBEAT_NS = TimeUnit.MILLISECONDS.toNanos(RaftNode.FORWARD_REQUEST_TIMEOUT_MS);
 
     private final Time time;
     private final long sessionTimeoutNs;
@@ -69,15 +70,19 @@ final class BrokerSessions {
 
     /**
      * This controller became active with {@code image}: every registered broker's session starts
-     * now, the previous leader's {@link RaftNode#MIN_ELECTION_TIMEOUT_MS} earlier.
+     * now, the previous leader's {@link RaftNode#MIN_ELECTION_TIMEOUT_MS} earlier. After a
+     * failover (a previous leader is known) the other brokers' sessions start
+     * {@link RaftNode#FORWARD_REQUEST_TIMEOUT_MS} later: their heartbeats may be stuck that long at
+     * a previous leader that froze or was cut off, and must not cost them their session.
      */
     void activate(MetadataImage image, int previousLeaderId) {
         lastContactNs.clear();
         long now = time.nanoseconds();
+        long othersStart = previousLeaderId < 0 ? now : now + STUCK_HEARTBEAT_NS;
         for (BrokerRegistration broker : image.brokers().values()) {
             boolean earlierProcess = broker.id() == localNodeId && !broker.incarnationId().equals(localIncarnationId);
             long lastContact = earlierProcess ? now - sessionTimeoutNs - 1
-                    : broker.id() == previousLeaderId ? now - PREVIOUS_LEADER_SILENCE_NS : now;
+                    : broker.id() == previousLeaderId ? now - PREVIOUS_LEADER_SILENCE_NS : othersStart;
             lastContactNs.put(broker.id(), lastContact);
         }
     }
