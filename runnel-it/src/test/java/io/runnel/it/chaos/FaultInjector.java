@@ -1,0 +1,133 @@
+package io.runnel.it.chaos;
+
+import io.runnel.it.harness.ClusterNode;
+import io.runnel.it.harness.ClusterProcess;
+
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * The fault schedule, run on its own thread for {@code runFor}: every 3-6 s it picks a random
+ * node and a random {@link Fault}, holds the fault 1-4 s, undoes it, then waits until
+ * {@code awaitHealthy} holds (the node is back and every ISR is full) before the next pause, so
+ * never more than one node is faulty at a time. Every draw comes from one seeded {@link Random}:
+ * a seed replays the same sequence of nodes, faults and durations (not the same interleaving).
+ *
+ * <p>Thread-safety: while it runs, this thread is the only one driving {@code cluster}; the
+ * results ({@link #counts}, {@link #lastFaultEndNanos}, {@link #failure}) are read after
+ * {@link Thread#join}.
+ */
+final class FaultInjector implements Runnable {
+    private final ClusterProcess cluster;
+    private final Random random;
+    private final Duration runFor;
+    private final Runnable awaitHealthy;
+    private final Map<Fault, Integer> counts = new EnumMap<>(Fault.class);
+    private volatile long lastFaultEndNanos;
+    private volatile Throwable failure;
+
+    FaultInjector(ClusterProcess cluster, Random random, Duration runFor, Runnable awaitHealthy) {
+        this.cluster = cluster;
+        this.random = random;
+        this.runFor = runFor;
+        this.awaitHealthy = awaitHealthy;
+        for (Fault fault : Fault.values()) {
+            counts.put(fault, 0);
+        }
+    }
+
+    @Override
+    public void run() {
+        long deadline = System.nanoTime() + runFor.toNanos();
+        try {
+            while (true) {
+                long gapMs = 3_000 + random.nextInt(3_001);
+                if (System.nanoTime() + gapMs * 1_000_000 >= deadline) {
+                    return;
+                }
+                // The schedule's own wait between faults (a fault parameter, not synchronization).
+                Thread.sleep(gapMs);
+                ClusterNode node = cluster.node(1 + random.nextInt(cluster.nodes().size()));
+                Fault fault = Fault.values()[random.nextInt(Fault.values().length)];
+                long holdMs = 1_000 + random.nextInt(3_001);
+                System.out.printf("%s chaos: %s on node %d for %d ms%n",
+                        LocalTime.now().truncatedTo(ChronoUnit.MILLIS), fault, node.id(), holdMs);
+                inject(fault, node, holdMs);
+                lastFaultEndNanos = System.nanoTime();
+                counts.merge(fault, 1, Integer::sum);
+                awaitHealthy.run();
+                System.out.printf("%s chaos: healthy again %d ms after the fault was undone%n",
+                        LocalTime.now().truncatedTo(ChronoUnit.MILLIS), (System.nanoTime() - lastFaultEndNanos) / 1_000_000);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (Throwable e) {
+            failure = e;
+        }
+    }
+
+    /** Inflicts {@code fault} on {@code node} for {@code holdMs}, and always undoes it. */
+    private void inject(Fault fault, ClusterNode node, long holdMs) throws InterruptedException {
+        switch (fault) {
+            case KILL9 -> {
+                node.kill9();
+                try {
+                    hold(holdMs);
+                } finally {
+                    node.restart();
+                }
+            }
+            case PAUSE -> {
+                node.pause();
+                try {
+                    hold(holdMs);
+                } finally {
+                    node.resume();
+                }
+            }
+            case SIGTERM -> {
+                int exitCode = node.stop();
+                try {
+                    if (exitCode != 143) {
+                        throw new AssertionError("node " + node.id() + " exited with " + exitCode + " on SIGTERM, see " + node.logFile());
+                    }
+                    hold(holdMs);
+                } finally {
+                    node.restart();
+                }
+            }
+            case ISOLATE -> {
+                cluster.isolate(node.id());
+                try {
+                    hold(holdMs);
+                } finally {
+                    cluster.healAll();
+                }
+            }
+        }
+    }
+
+    /** The fault's duration: the node stays down, frozen or cut off this long (not synchronization). */
+    private static void hold(long holdMs) throws InterruptedException {
+        Thread.sleep(holdMs);
+    }
+
+    /** Faults injected (and undone) by kind. */
+    Map<Fault, Integer> counts() {
+        return new EnumMap<>(counts);
+    }
+
+    /** When the last fault was undone ({@link System#nanoTime()}), 0 if none was injected. */
+    long lastFaultEndNanos() {
+        return lastFaultEndNanos;
+    }
+
+    /** What stopped the schedule early (a node that would not stop or recover), or null. */
+    Throwable failure() {
+        return failure;
+    }
+}
