@@ -43,13 +43,19 @@ final class ChaosChecker {
     }
 
     /** The longest time between two acknowledgements (of any producer and partition) in the run. */
-    static Duration longestGap(List<Ack> acks) {
+    static Gap longestGap(List<Ack> acks) {
         long[] times = acks.stream().mapToLong(Ack::ackedAtNanos).sorted().toArray();
-        long longest = 0;
+        Gap longest = new Gap(times.length == 0 ? 0 : times[0], Duration.ZERO);
         for (int i = 1; i < times.length; i++) {
-            longest = Math.max(longest, times[i] - times[i - 1]);
+            if (times[i] - times[i - 1] > longest.length().toNanos()) {
+                longest = new Gap(times[i - 1], Duration.ofNanos(times[i] - times[i - 1]));
+            }
         }
-        return Duration.ofNanos(longest);
+        return longest;
+    }
+
+    /** A time without acknowledgements: from the acknowledgement at {@code fromNanos} ({@link System#nanoTime()}), for {@code length}. */
+    record Gap(long fromNanos, Duration length) {
     }
 
     private static List<String> lost(Map<Integer, NavigableMap<Long, String>> log, List<StoredRecord> expected) {

@@ -1,5 +1,6 @@
 package io.runnel.it.chaos;
 
+import io.runnel.it.harness.ClusterNode;
 import io.runnel.it.harness.ClusterProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -11,8 +12,13 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.NavigableMap;
@@ -20,7 +26,6 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.IntStream;
-import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -47,6 +52,25 @@ class ChaosIT {
         System.out.println("ChaosIT seed " + seed + " (replay with -Dchaos.seed=" + seed + "), faults for " + faultTime);
         ChaosReport report = run(seed, faultTime);
         System.out.println(report);
+    }
+
+    /**
+     * Copies every node's log to {@code target/chaos-logs/<seed>/} (the cluster deletes its own
+     * on close), so a failure, or a long unavailability, can be diagnosed after the run.
+     */
+    private static void keepNodeLogs(ClusterProcess cluster, long seed) {
+        Path dir = Path.of("target", "chaos-logs", Long.toString(seed));
+        try {
+            Files.createDirectories(dir);
+            for (ClusterNode node : cluster.nodes()) {
+                if (Files.exists(node.logFile())) {
+                    Files.copy(node.logFile(), dir.resolve("node-" + node.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            System.out.println("ChaosIT: node logs kept in " + dir.toAbsolutePath());
+        } catch (IOException e) {
+            System.out.println("ChaosIT: could not keep the node logs: " + e);
+        }
     }
 
     private static ChaosReport run(long seed, Duration faultTime) throws Exception {
@@ -97,9 +121,10 @@ class ChaosIT {
                 List<String> errors = producers.stream().flatMap(p -> p.errors().stream()).toList();
                 errors.stream().limit(10).forEach(e -> System.out.println("send error: " + e));
                 List<String> violations = ChaosChecker.violations(log, acks, consumed, injector.lastFaultEndNanos());
+                ChaosChecker.Gap gap = ChaosChecker.longestGap(acks);
                 ChaosReport report = new ChaosReport(seed, faultTime, injector.counts(), acks.size(),
                         log.values().stream().mapToLong(Map::size).sum(), consumed.size(), errors.size(),
-                        ChaosChecker.longestGap(acks));
+                        gap.length(), wallClock(gap.fromNanos()));
                 assertThat(violations).as("checker violations, %s", report).isEmpty();
                 return report;
             } finally {
@@ -107,8 +132,15 @@ class ChaosIT {
                     consumer.close();
                 }
                 producers.forEach(AckingProducer::close);
+                keepNodeLogs(cluster, seed);
             }
         }
+    }
+
+    /** The wall-clock time of a {@link System#nanoTime()} reading of this JVM. */
+    private static LocalTime wallClock(long nanos) {
+        long ageMs = (System.nanoTime() - nanos) / 1_000_000;
+        return LocalTime.now().minus(ageMs, ChronoUnit.MILLIS).truncatedTo(ChronoUnit.MILLIS);
     }
 
     /** Every node up and agreeing on the cluster, and every partition's ISR full again. */

@@ -3,10 +3,13 @@ package io.runnel.it.chaos;
 import io.runnel.it.harness.ClusterNode;
 import io.runnel.it.harness.ClusterProcess;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 
@@ -22,6 +25,8 @@ import java.util.Random;
  * {@link Thread#join}.
  */
 final class FaultInjector implements Runnable {
+    private static final int LOG_TAIL_LINES = 40;
+
     private final ClusterProcess cluster;
     private final Random random;
     private final Duration runFor;
@@ -93,7 +98,8 @@ final class FaultInjector implements Runnable {
                 int exitCode = node.stop();
                 try {
                     if (exitCode != 143) {
-                        throw new AssertionError("node " + node.id() + " exited with " + exitCode + " on SIGTERM, see " + node.logFile());
+                        throw new AssertionError("node " + node.id() + " exited with " + exitCode + " on SIGTERM; its log ends:\n"
+                                + logTail(node));
                     }
                     hold(holdMs);
                 } finally {
@@ -114,6 +120,16 @@ final class FaultInjector implements Runnable {
     /** The fault's duration: the node stays down, frozen or cut off this long (not synchronization). */
     private static void hold(long holdMs) throws InterruptedException {
         Thread.sleep(holdMs);
+    }
+
+    /** The last {@value #LOG_TAIL_LINES} lines of the node's log, for failure messages (the cluster deletes it on close). */
+    private static String logTail(ClusterNode node) {
+        try {
+            List<String> lines = Files.readAllLines(node.logFile());
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - LOG_TAIL_LINES), lines.size()));
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
     }
 
     /** Faults injected (and undone) by kind. */
