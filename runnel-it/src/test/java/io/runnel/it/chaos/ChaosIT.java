@@ -122,7 +122,7 @@ class ChaosIT {
                 errors.stream().limit(10).forEach(e -> System.out.println("send error: " + e));
                 List<String> violations = ChaosChecker.violations(log, acks, consumed, injector.lastFaultEndNanos());
                 ChaosChecker.Gap gap = ChaosChecker.longestGap(acks);
-                ChaosReport report = new ChaosReport(seed, faultTime, injector.counts(), acks.size(),
+                ChaosReport report = new ChaosReport(seed, faultTime, injector.counts(), injector.uncleanStops(), acks.size(),
                         log.values().stream().mapToLong(Map::size).sum(), consumed.size(), errors.size(),
                         gap.length(), wallClock(gap.fromNanos()));
                 assertThat(violations).as("checker violations, %s", report).isEmpty();
