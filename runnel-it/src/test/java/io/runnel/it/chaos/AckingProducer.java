@@ -5,6 +5,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.concurrent.TimeUnit;
 final class AckingProducer implements AutoCloseable {
     static final long TICK_MS = 10;
     static final int MAX_IN_FLIGHT = 600;
+    /** How long {@link #close} lets unsent records go out (after {@link #stopSending} there are none). */
+    private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     private final int id;
     private final String topic;
@@ -104,6 +107,6 @@ final class AckingProducer implements AutoCloseable {
     @Override
     public void close() {
         scheduler.shutdownNow();
-        producer.close();
+        producer.close(CLOSE_TIMEOUT);
     }
 }

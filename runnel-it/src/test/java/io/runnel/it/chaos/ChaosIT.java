@@ -82,6 +82,7 @@ class ChaosIT {
                     new AckingProducer(2, cluster.bootstrap(), TOPIC, PARTITIONS));
             List<RecordingConsumer> consumers = List.of(new RecordingConsumer("c1", cluster.bootstrap(), "chaos-group", TOPIC),
                     new RecordingConsumer("c2", cluster.bootstrap(), "chaos-group", TOPIC));
+            Thread faults = null;
             try {
                 producers.forEach(AckingProducer::start);
                 await("first acknowledgements, seed " + seed).atMost(Duration.ofSeconds(60))
@@ -89,12 +90,10 @@ class ChaosIT {
 
                 FaultInjector injector = new FaultInjector(cluster, new Random(seed), faultTime,
                         () -> awaitHealthy(cluster, admin, seed));
-                Thread faults = new Thread(injector, "chaos-faults");
+                faults = new Thread(injector, "chaos-faults");
                 faults.start();
                 faults.join(faultTime.plus(RECOVERY).plus(RECOVERY).toMillis());
                 if (faults.isAlive()) {
-                    faults.interrupt();
-                    faults.join();
                     throw new AssertionError("fault schedule overran its time, seed " + seed);
                 }
                 if (injector.failure() != null) {
@@ -128,6 +127,10 @@ class ChaosIT {
                 assertThat(violations).as("checker violations, %s", report).isEmpty();
                 return report;
             } finally {
+                if (faults != null && faults.isAlive()) { // the test failed mid-schedule: stop it (it undoes its fault)
+                    faults.interrupt();
+                    faults.join();
+                }
                 for (RecordingConsumer consumer : consumers) {
                     consumer.close();
                 }
