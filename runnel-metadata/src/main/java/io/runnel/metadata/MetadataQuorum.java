@@ -42,8 +42,6 @@ public final class MetadataQuorum implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MetadataQuorum.class);
     /** How long {@link #start} waits for the replay (and, for one voter, its election) before giving up. */
     private static final long STARTUP_TIMEOUT_MS = 60_000;
-    /** How long a controller call may look for an active controller before failing with NOT_CONTROLLER. */
-    private static final long FORWARD_TIMEOUT_MS = 5_000;
 
     private final int nodeId;
     private final Time time;
@@ -65,7 +63,7 @@ public final class MetadataQuorum implements AutoCloseable {
         this.controller = new QuorumController(settings, records -> raftNode.append(records), publisher::image,
                 new SecureRandom(), time);
         this.forwarding = new ForwardingController(controller, () -> controllerActivated,
-                call -> raftNode.forward(call), time, FORWARD_TIMEOUT_MS);
+                call -> raftNode.forward(call), time, RaftNode.FORWARD_TIMEOUT_MS);
     }
 
     public static MetadataQuorum start(QuorumSettings settings, Time time) {

@@ -46,7 +46,7 @@ import java.util.concurrent.TimeUnit;
 final class BrokerSessions {
     private static final Logger log = LoggerFactory.getLogger(BrokerSessions.class);
     private static final long PREVIOUS_LEADER_SILENCE_NS = TimeUnit.MILLISECONDS.toNanos(RaftNode.MIN_ELECTION_TIMEOUT_MS);
-    private static final long STUCK_HEARTBEAT_NS = TimeUnit.MILLISECONDS.toNanos(RaftNode.FORWARD_REQUEST_TIMEOUT_MS);
+    private static final long STUCK_HEARTBEAT_NS = TimeUnit.MILLISECONDS.toNanos(RaftNode.FORWARD_TIMEOUT_MS);
 
     private final Time time;
     private final long sessionTimeoutNs;
@@ -72,7 +72,7 @@ final class BrokerSessions {
      * This controller became active with {@code image}: every registered broker's session starts
      * now, the previous leader's {@link RaftNode#MIN_ELECTION_TIMEOUT_MS} earlier. After a
      * failover (a previous leader is known) the other brokers' sessions start
-     * {@link RaftNode#FORWARD_REQUEST_TIMEOUT_MS} later: their heartbeats may be stuck that long at
+     * {@link RaftNode#FORWARD_TIMEOUT_MS} later: their heartbeats may be stuck that long at
      * a previous leader that froze or was cut off, and must not cost them their session.
      */
     void activate(MetadataImage image, int previousLeaderId) {

@@ -52,10 +52,10 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      */
     public static final long MIN_ELECTION_TIMEOUT_MS = 300;
     /**
-     * How long one forwarded controller call may wait for the node it believes leads before trying
-     * another: a heartbeat sent to a leader that froze or was cut off is stuck this long.
+     * How long a forwarded controller call may take before it fails with NOT_CONTROLLER: a
+     * heartbeat sent to a leader that froze or was cut off can be stuck that long.
      */
-    public static final long FORWARD_REQUEST_TIMEOUT_MS = 3000;
+    public static final long FORWARD_TIMEOUT_MS = 5000;
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);

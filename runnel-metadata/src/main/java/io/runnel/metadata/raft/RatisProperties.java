@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
 final class RatisProperties {
     static final int FORWARD_RETRIES = 10;
     static final long FORWARD_RETRY_SLEEP_MS = 50;
-    static final long FORWARD_REQUEST_TIMEOUT_MS = RaftNode.FORWARD_REQUEST_TIMEOUT_MS;
+    static final long FORWARD_REQUEST_TIMEOUT_MS = 3000;
 
     private RatisProperties() {
     }

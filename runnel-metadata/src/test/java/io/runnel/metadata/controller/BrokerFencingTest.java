@@ -166,7 +166,7 @@ class BrokerFencingTest {
             await().atMost(5, TimeUnit.SECONDS).until(() -> recovered.committed().brokers().get(1).fenced());
             assertThat(recovered.committed().brokers().get(2).fenced()).as("other brokers start afresh").isFalse();
 
-            time.advance(RaftNode.MIN_ELECTION_TIMEOUT_MS + RaftNode.FORWARD_REQUEST_TIMEOUT_MS - 1);
+            time.advance(RaftNode.MIN_ELECTION_TIMEOUT_MS + RaftNode.FORWARD_TIMEOUT_MS - 1);
             failedOver.checkSessions();
             failedOver.brokerHeartbeat(new BrokerHeartbeat(2, other.incarnationId(), recovered.committed().offset(),
                     false, false)).get(5, TimeUnit.SECONDS);
