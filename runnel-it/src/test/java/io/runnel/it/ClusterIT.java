@@ -3,6 +3,7 @@ package io.runnel.it;
 import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.ClusterNode;
 import io.runnel.it.harness.ClusterProcess;
+import io.runnel.it.harness.Kcat;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +27,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -33,10 +36,10 @@ import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Smoke test of the cluster harness: three node processes form a cluster that Kafka's Admin and
- * {@code kafka-topics.sh} use, node-to-node traffic passes through the harness's proxies, and the
- * cluster survives losing its active controller (killed, paused, or cut off through the proxies).
- * Replication is not asserted on here.
+ * Three node processes form a cluster that Kafka's Admin, {@code kafka-topics.sh} and kcat use,
+ * node-to-node traffic passes through the harness's proxies, and the cluster survives losing its
+ * active controller (killed, paused, or cut off through the proxies). Failover of partition
+ * leaders is LeaderFailoverIT's and ChaosIT's subject.
  * Every test leaves the cluster with all three nodes ready.
  */
 class ClusterIT {
@@ -94,6 +97,27 @@ class ClusterIT {
             assertThat(m.group(3).split(",")).containsExactlyInAnyOrder("1", "2", "3");
             assertThat(m.group(4).split(",")).containsExactlyInAnyOrder("1", "2", "3");
         });
+    }
+
+    @Test
+    void kcatProducesWithAcksAllAndConsumesAcrossTheCluster() throws Exception {
+        String topic = "kcat-cluster";
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get();
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                    admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                            .allMatch(p -> p.isr().size() == 3));
+        }
+        String listing = new String(Kcat.run(workDir, List.of("-b", cluster.bootstrap(), "-L"), null), StandardCharsets.UTF_8);
+        assertThat(listing).contains("3 brokers:").contains("topic \"" + topic + "\" with 3 partitions:");
+
+        List<String> values = IntStream.range(0, 300).mapToObj(i -> "value-" + i).toList();
+        Kcat.run(workDir, List.of("-P", "-b", cluster.bootstrap(), "-t", topic, "-X", "acks=all"),
+                (String.join("\n", values) + "\n").getBytes(StandardCharsets.UTF_8));
+        // Read through another node than the first bootstrap server: every broker serves the cluster's metadata.
+        String consumed = new String(Kcat.run(workDir, List.of("-C", "-b", cluster.node(3).bootstrap(), "-t", topic,
+                "-o", "beginning", "-e", "-q"), null), StandardCharsets.UTF_8);
+        assertThat(consumed.lines().toList()).containsExactlyInAnyOrderElementsOf(values);
     }
 
     @Test

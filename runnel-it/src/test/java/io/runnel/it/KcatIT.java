@@ -16,8 +16,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -38,12 +36,11 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class KcatIT {
     private static InProcessBroker broker;
-    private static String kcat;
     private static Path work;
 
     @BeforeAll
     static void start() throws Exception {
-        kcat = Kcat.path();
+        Kcat.path();
         broker = InProcessBroker.start();
         work = TempDirs.create("runnel-kcat-");
     }
@@ -58,7 +55,7 @@ class KcatIT {
 
     @Test
     void kcatListsTheBroker() throws Exception {
-        String listing = new String(run(List.of(kcat, "-b", broker.bootstrap(), "-L"), null), StandardCharsets.UTF_8);
+        String listing = new String(Kcat.run(work, List.of("-b", broker.bootstrap(), "-L"), null), StandardCharsets.UTF_8);
         assertThat(listing).contains("1 brokers:").contains("broker 1 at 127.0.0.1:" + broker.spec().port());
     }
 
@@ -71,7 +68,7 @@ class KcatIT {
         }
         Random random = new Random(codec.hashCode());
         List<byte[]> payloads = new ArrayList<>();
-        List<String> command = new ArrayList<>(List.of(kcat, "-P", "-b", broker.bootstrap(), "-t", topic, "-p", "0", "-z", codec));
+        List<String> command = new ArrayList<>(List.of("-P", "-b", broker.bootstrap(), "-t", topic, "-p", "0", "-z", codec));
         for (int i = 0; i < 40; i++) {
             byte[] payload = new byte[1 + random.nextInt(3000)];
             random.nextBytes(payload);
@@ -80,9 +77,9 @@ class KcatIT {
             Files.write(file, payload);
             command.add(file.toString());
         }
-        run(command, null);
+        Kcat.run(work, command, null);
 
-        byte[] raw = run(List.of(kcat, "-C", "-b", broker.bootstrap(), "-t", topic, "-p", "0", "-o", "beginning", "-e",
+        byte[] raw = Kcat.run(work, List.of("-C", "-b", broker.bootstrap(), "-t", topic, "-p", "0", "-o", "beginning", "-e",
                 "-f", "%R%s"), null);
         ByteBuffer framed = ByteBuffer.wrap(raw);
         List<byte[]> viaKcat = new ArrayList<>();
@@ -110,19 +107,5 @@ class KcatIT {
             }
         }
         return values;
-    }
-
-    private static byte[] run(List<String> command, byte[] stdin) throws IOException, InterruptedException {
-        Path err = Files.createTempFile(work, "kcat", ".err");
-        Process p = new ProcessBuilder(command).redirectError(err.toFile()).start();
-        if (stdin != null) {
-            p.getOutputStream().write(stdin);
-        }
-        p.getOutputStream().close();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        p.getInputStream().transferTo(out);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        assertThat(p.exitValue()).as("%s failed: %s", command.get(1), Files.readString(err)).isZero();
-        return out.toByteArray();
     }
 }
