@@ -75,9 +75,9 @@ CURRENT=""    # kafka or runnel: the cluster that runs now
 BOOTSTRAP=""  # its bootstrap servers
 PROBE_PID=""
 
-# stop_cluster: SIGTERM to every node this script started (all at once, so that no node waits for
-# a quorum the others already left), SIGKILL after 30 s; pids that are no longer the broker are
-# left alone.
+# stop_cluster: SIGTERM to every node this script started (all at once), SIGKILL after 30 s (a
+# Kafka node whose controlled shutdown outlives the quorum waits until then); pids that are no
+# longer the broker are left alone.
 stop_cluster() {
   local pid live=() deadline
   for pid in "${PIDS[@]}"; do
@@ -98,9 +98,23 @@ stop_cluster() {
   PIDS=()
 }
 
+# keep_partial: a run that ends before its report (a signal, a die) keeps the tools' output, the
+# phase and meta tables and the nodes' logs in results/tmp/aborted-<run id>/, for a look at why.
+REPORTED=0
+keep_partial() {
+  local dir="$HERE/results/tmp/aborted-${RUNID:-unknown}" f
+  [ "$REPORTED" = 1 ] || [ ! -d "$WORK/out" ] && return 0
+  mkdir -p "$dir"
+  for f in "$WORK"/*.tsv "$WORK"/*.out "$WORK"/out/*.out "$WORK"/*/node-*.out; do
+    [ -f "$f" ] && cp "$f" "$dir/$(echo "${f#"$WORK"/}" | tr / _)"
+  done
+  log "run ended before its report; its output is in $dir"
+}
+
 cleanup() {
   [ -n "$PROBE_PID" ] && kill "$PROBE_PID" 2>/dev/null
   stop_cluster
+  keep_partial
   if [ "${KEEP_WORK:-0}" = 1 ]; then log "kept $WORK"; else rm -rf "$WORK"; fi
 }
 trap cleanup EXIT
@@ -336,6 +350,7 @@ for f in "$WORK"/out/*.out; do echo "== $(basename "$f" .out)"; cat "$f"; done >
 export PHASES META START_S END_S LOADAVG_START LOADAVG_END CLK_TCK RUNID REPS N_R3 N_WARMUP N_E2E BROKERS QUICK HEAP_MB
 python3 "$HERE/report.py" cluster-json "$OUT"; rc=$?
 [ $rc -le 1 ] || die "report.py failed"
+REPORTED=1
 log "wrote $OUT (raw tool output: ${OUT%.json}.log) in $(awk -v a="$START_S" -v b="$END_S" 'BEGIN{printf "%.0f", b-a}') s"
 if [ "$UPDATE_DOCS" = 1 ]; then
   python3 "$HERE/report.py" markdown "$OUT" "$ROOT/docs/performance.md" && log "updated docs/performance.md"
