@@ -5,8 +5,11 @@
                                        environment, exported by run.sh) and writes OUT.json;
                                        exit code 0 when every phase of every broker was ok, else 1
   report.py table RUN.json             prints the comparison table (markdown) to stdout
+  report.py cluster-json OUT.json      the same for bench/cluster.sh (three-node clusters, run one
+                                       after the other)
   report.py markdown RUN.json DOC.md   puts the run's summary into DOC.md between the
-                                       <!-- bench:latest --> markers and adds a row to the run history
+                                       <!-- bench:latest --> markers (a cluster run: between the
+                                       <!-- bench:cluster --> markers) and adds a row to its run history
 
 Units: records/s; MB = 2^20 bytes (Kafka tools' convention); latencies in ms; CPU in broker
 CPU seconds (utime+stime of the broker process) and microseconds per record.
@@ -52,6 +55,8 @@ def finish(p, out):
     out["ok"] = p["rc"] == "0" and out.pop("parsed", True)
     out["wall_s"] = p["wall_s"]
     out["broker_cpu_s"] = p["broker_cpu_s"]
+    if p.get("node_cpu_s"):
+        out["node_cpu_s"] = p["node_cpu_s"]
     if not out["ok"]:
         out["error"] = ("rc=%s: " % p["rc"]) + p["text"].strip()[-500:]
     return out
@@ -248,15 +253,15 @@ ROWS = [
 ]
 
 
-def comparison(kafka, runnel):
+def comparison(kafka, runnel, rows_spec=ROWS):
     rows = []
-    for label, path, unit, better, target in ROWS:
+    for label, path, unit, better, target in rows_spec:
         paths = path if isinstance(path, tuple) else (path,)
         k = [get(kafka, x) for x in paths]
         r = [get(runnel, x) for x in paths]
         row = dict(figure=label, unit=unit, better=better, kafka=k if len(k) > 1 else k[0],
                    runnel=r if len(r) > 1 else r[0])
-        if len(paths) == 1 and k[0] is not None and r[0] is not None and k[0] != 0:
+        if len(paths) == 1 and all(isinstance(v, (int, float)) for v in (k[0], r[0])) and k[0] != 0:
             row["ratio"] = round(r[0] / k[0], 3)
         if target:
             row["target"] = target
@@ -297,15 +302,24 @@ def fmt(value, unit):
 
 
 def table(run):
-    out = ["| figure | Kafka 4.4.0 | Runnel | Runnel/Kafka | target | met |",
-           "| --- | ---: | ---: | ---: | --- | --- |"]
+    """The comparison as a markdown table; the target and met columns only when a row has a target."""
+    targets = any("target" in row for row in run["comparison"])
+    kafka, runnel = ("Kafka 4.4.0 (3 nodes)", "Runnel (3 nodes)") if is_cluster(run) else ("Kafka 4.4.0", "Runnel")
+    out = [f"| figure | {kafka} | {runnel} | Runnel/Kafka |" + (" target | met |" if targets else ""),
+           "| --- | ---: | ---: | ---: |" + (" --- | --- |" if targets else "")]
     for row in run["comparison"]:
         ratio = f"{row['ratio']:.2f}x" if "ratio" in row else "—"
-        target = TARGET_TEXT.get(row.get("target"), "")
-        verdict = {True: "yes", False: "**no**", None: "n/a"}[row["met"]] if "target" in row else ""
-        out.append(f"| {row['figure']} | {fmt(row['kafka'], row['unit'])} | {fmt(row['runnel'], row['unit'])} "
-                   f"| {ratio} | {target} | {verdict} |")
+        line = f"| {row['figure']} | {fmt(row['kafka'], row['unit'])} | {fmt(row['runnel'], row['unit'])} | {ratio} |"
+        if targets:
+            target = TARGET_TEXT.get(row.get("target"), "")
+            verdict = {True: "yes", False: "**no**", None: "n/a"}[row["met"]] if "target" in row else ""
+            line += f" {target} | {verdict} |"
+        out.append(line)
     return "\n".join(out)
+
+
+def is_cluster(run):
+    return run.get("tool") == "bench/cluster.sh"
 
 
 def failures(run):
@@ -325,6 +339,153 @@ def failures(run):
         if res.get("started") and not res.get("warmup_ok", True):
             lines.append(f"- {b}: a warm-up phase failed (see the .log)")
     return lines
+
+
+# ---- three-node clusters (bench/cluster.sh) -------------------------------------------------------
+
+def load_cluster_phases(path):
+    """cluster.sh's phase table: like run.sh's, plus the CPU seconds of each node (comma list)."""
+    phases = {b: {} for b in BROKERS}
+    for line in open(path):
+        broker, name, rc, wall, cpu, raw, per_node = line.rstrip("\n").split("\t")
+        phases[broker][name] = dict(rc=rc, wall_s=float(wall), broker_cpu_s=float(cpu) if cpu else None,
+                                    node_cpu_s=[float(x) for x in per_node.split(",") if x],
+                                    text=open(raw, errors="replace").read())
+    return phases
+
+
+def cluster_result(name, phases, meta, env):
+    reps, n, ne2e = (int(env[k]) for k in ("REPS", "N_R3", "N_E2E"))
+    m = meta[name]
+    res = {"started": "startup_ms" in m, "nodes": 3}
+    if name == "kafka":
+        res["software"] = "Apache Kafka 4.4.0, 3 KRaft combined broker+controller nodes, static voters"
+    else:
+        res["software"] = "Runnel (bin/runnel server), 3 combined nodes, static voters, commit " + m.get("commit", "unknown")
+    for key in ("bootstrap", "heap_opts", "start_error", "run_error", "loadavg_before"):
+        if key in m:
+            res[key] = m[key]
+    for key in ("startup_ms", "format_ms"):
+        if key in m:
+            res[key] = int(m[key])
+    pids = m.get("pids", "").split()
+    start, end = m.get("cpu_ticks_start", "").split(","), m.get("cpu_ticks_end", "").split(",")
+    nodes = []
+    for i, pid in enumerate(pids):
+        node = {"node": i + 1, "pid": int(pid)}
+        if f"node{i + 1}_vm_hwm_kb" in m:
+            node["vm_hwm_mb"] = round(int(m[f"node{i + 1}_vm_hwm_kb"]) / 1024, 1)
+            node["vm_rss_mb"] = round(int(m[f"node{i + 1}_vm_rss_kb"]) / 1024, 1)
+        if i < len(start) and i < len(end) and start[i] and end[i]:
+            node["cpu_s_total"] = round((int(end[i]) - int(start[i])) / int(env["CLK_TCK"]), 2)
+        nodes.append(node)
+    res["node_stats"] = nodes
+    for key in ("vm_hwm_mb", "vm_rss_mb", "cpu_s_total"):
+        values = [x[key] for x in nodes if key in x]
+        if values and len(values) == len(nodes):
+            res[key] = round(sum(values), 2)
+    if all("vm_hwm_mb" in x for x in nodes) and nodes:
+        res["vm_hwm_mb_max_node"] = max(x["vm_hwm_mb"] for x in nodes)
+    p = phases[name]
+    topic = dict(partitions=3, replication_factor=3, min_insync_replicas=2)
+    res["r3_produce_100B_acksall_rf3"] = repeated(
+        p, "r3_", producer, n, reps, records_requested=n, record_bytes=100, acks="all", idempotent=True,
+        batch_size=65536, linger_ms=5, throughput_limit=-1, **topic)
+    res["e3_end_to_end_latency_acksall"] = dict(
+        tool="org.apache.kafka.tools.EndToEndLatency", records=ne2e, record_bytes=100, acks="all",
+        **dict(topic, partitions=1), **phase_or_skip(p, "e3", kafka_e2e))
+    res["topics_ok"] = all(v["rc"] == "0" for k, v in p.items() if k.startswith("topics_"))
+    res["warmup_ok"] = all(v["rc"] == "0" for k, v in p.items() if k.startswith("warmup_"))
+    res["phase_wall_s"] = {k: v["wall_s"] for k, v in p.items()}
+    res["all_ok"] = (res["started"] and res["topics_ok"] and res["warmup_ok"]
+                     and res["r3_produce_100B_acksall_rf3"]["ok"] and res["e3_end_to_end_latency_acksall"]["ok"])
+    return res
+
+
+R3, E3 = "r3_produce_100B_acksall_rf3", "e3_end_to_end_latency_acksall"
+# (label, json path, unit, better, target): the issue sets no targets for the cluster run.
+CLUSTER_ROWS = [
+    ("r3 produce 100 B acks=all, 3 partitions RF 3, records/s (median)", f"{R3}.records_per_s", "rec/s", "higher", None),
+    ("r3 MB/s", f"{R3}.mb_per_s", "MB/s", "higher", None),
+    ("r3 producer latency avg / p99 ms (mostly time queued in the producer)",
+     (f"{R3}.latency_avg_ms", f"{R3}.latency_p99_ms"), "ms", "lower", None),
+    ("cluster CPU per record, r3, all 3 nodes, µs", f"{R3}.cpu_us_per_record", "µs", "lower", None),
+    ("r3 median repetition: CPU s of node 1 / 2 / 3", f"{R3}.node_cpu_s", "s", "lower", None),
+    ("e3 EndToEndLatency acks=all (1 partition RF 3), avg ms", f"{E3}.latency_avg_ms", "ms", "lower", None),
+    ("e3 p50 / p99 / p99.9 ms (whole ms)",
+     (f"{E3}.latency_p50_ms", f"{E3}.latency_p99_ms", f"{E3}.latency_p999_ms"), "ms", "lower", None),
+    ("RSS peak (VmHWM) after the run, 3 nodes summed, MB", "vm_hwm_mb", "MB", "lower", None),
+    ("RSS peak of the largest node, MB", "vm_hwm_mb_max_node", "MB", "lower", None),
+    ("start to every node listing 3 brokers, ms", "startup_ms", "ms", "lower", None),
+    ("CPU seconds, whole run, 3 nodes summed", "cpu_s_total", "s", "lower", None),
+]
+
+
+def cmd_cluster_json(out_path):
+    env = os.environ
+    phases, meta = load_cluster_phases(env["PHASES"]), load_meta(env["META"])
+    run = {
+        "tool": "bench/cluster.sh",
+        "run_id": env["RUNID"],
+        "started_utc": datetime.datetime.fromtimestamp(float(env["START_S"]), datetime.timezone.utc)
+                               .isoformat(timespec="seconds"),
+        "total_wall_s": round(float(env["END_S"]) - float(env["START_S"]), 1),
+        "quick": env.get("QUICK", "0") == "1",
+        "brokers_measured": env["BROKERS"].split(),
+        "counts": {k.lower(): int(env[k]) for k in ("REPS", "N_R3", "N_WARMUP", "N_E2E", "HEAP_MB")},
+        "machine": machine(),
+        "loadavg_1_5_15": {"start": env["LOADAVG_START"], "end": env["LOADAVG_END"]},
+        "units": "records/s; MB = 2^20 bytes; latencies in ms (ProducerPerformance and EndToEndLatency "
+                 "print whole ms, truncated); CPU = utime+stime of the three node processes during the "
+                 "phase, summed (node_cpu_s: each node); cpu_us_per_record = sum of CPU over the "
+                 "repetitions / records. The clusters run one after the other, never together.",
+    }
+    for b in BROKERS:
+        run[b] = cluster_result(b, phases, meta, env)
+    run["comparison"] = comparison(run["kafka"], run["runnel"], CLUSTER_ROWS)
+    run["all_ok"] = all(run[b]["all_ok"] for b in run["brokers_measured"])
+    with open(out_path, "w") as fh:
+        json.dump(run, fh, indent=2, ensure_ascii=False)
+        fh.write("\n")
+    return 0 if run["all_ok"] else 1
+
+
+CLUSTER_BEGIN, CLUSTER_END = "<!-- bench:cluster:begin -->", "<!-- bench:cluster:end -->"
+CLUSTER_HISTORY_END = "<!-- bench:cluster-history:end -->"
+
+
+def cluster_summary(run, run_file):
+    m, c = run["machine"], run["counts"]
+    load = "; ".join(f"{b} {run[b]['loadavg_before']}" for b in run["brokers_measured"] if "loadavg_before" in run[b])
+    parts = [
+        f"Run `{run_file}` ({run['started_utc']}, {run['total_wall_s']:.0f} s; "
+        f"{m['nproc']} vCPU {m['cpu']}, {m['mem_total_kb'] // 1048576} GiB, {m['java']}; "
+        f"load average before each cluster: {load}). "
+        f"Runnel commit {run['runnel'].get('software', '').rsplit(' ', 1)[-1]}. Heap {c['heap_mb']} MiB per node. "
+        f"Counts: r3 {c['n_r3']:,} x 100 B, {c['reps']} repetition(s) (medians), warm-up {c['n_warmup']:,}, "
+        f"e3 {c['n_e2e']:,} records.",
+        "",
+        table(run),
+    ]
+    fails = failures(run)
+    if fails:
+        parts += ["", "Failed or partial phases in this run:", ""] + fails
+    return "\n".join(parts)
+
+
+def cluster_history_row(run, run_file):
+    def value(broker, path, unit):
+        return fmt(get(run[broker], path), unit)
+
+    ratio = next((f"{r['ratio']:.2f}x" for r in run["comparison"] if r["figure"].startswith("r3 produce")
+                  and "ratio" in r), "—")
+    cpu = next((f"{r['ratio']:.2f}x" for r in run["comparison"] if r["figure"].startswith("cluster CPU per")
+                and "ratio" in r), "—")
+    return (f"| {run['started_utc'][:16].replace('T', ' ')} | `{run_file}` "
+            f"| {value('kafka', R3 + '.records_per_s', 'rec/s')} / {value('runnel', R3 + '.records_per_s', 'rec/s')} "
+            f"| {ratio} | {cpu} "
+            f"| {value('kafka', E3 + '.latency_p99_ms', 'ms')} / {value('runnel', E3 + '.latency_p99_ms', 'ms')} "
+            f"| {value('kafka', 'vm_hwm_mb', 'MB')} / {value('runnel', 'vm_hwm_mb', 'MB')} |")
 
 
 # ---- commands -------------------------------------------------------------------------------------
@@ -416,14 +577,20 @@ def cmd_markdown(run_path, doc_path):
     run = json.load(open(run_path))
     run_file = "bench/results/" + os.path.basename(run_path)
     doc = open(doc_path).read()
-    if BEGIN not in doc or END not in doc or HISTORY_END not in doc:
-        sys.exit(f"{doc_path} lacks the {BEGIN} ... {END} and {HISTORY_END} markers")
-    head, rest = doc.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    doc = head + BEGIN + "\n" + summary(run, run_file) + "\n" + END + tail
-    history, history_end = doc.rsplit(HISTORY_END, 1)
+    if is_cluster(run):
+        begin, end, history_end = CLUSTER_BEGIN, CLUSTER_END, CLUSTER_HISTORY_END
+        text, row = cluster_summary(run, run_file), cluster_history_row(run, run_file)
+    else:
+        begin, end, history_end = BEGIN, END, HISTORY_END
+        text, row = summary(run, run_file), history_row(run, run_file)
+    if begin not in doc or end not in doc or history_end not in doc:
+        sys.exit(f"{doc_path} lacks the {begin} ... {end} and {history_end} markers")
+    head, rest = doc.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    doc = head + begin + "\n" + text + "\n" + end + tail
+    history, after = doc.split(history_end, 1)
     if f"| `{run_file}` |" not in history:
-        doc = history + history_row(run, run_file) + "\n" + HISTORY_END + history_end
+        doc = history + row + "\n" + history_end + after
     with open(doc_path, "w") as fh:
         fh.write(doc)
     return 0
@@ -432,6 +599,8 @@ def cmd_markdown(run_path, doc_path):
 def main(argv):
     if len(argv) == 3 and argv[1] == "json":
         return cmd_json(argv[2])
+    if len(argv) == 3 and argv[1] == "cluster-json":
+        return cmd_cluster_json(argv[2])
     if len(argv) == 3 and argv[1] == "table":
         run = json.load(open(argv[2]))
         print("\n".join([table(run)] + failures(run)))

@@ -21,43 +21,58 @@ import java.util.List;
  * wall-clock time (epoch milliseconds) at which it first answered a Metadata request that lists
  * at least one broker, the moment a client can start working with it.
  *
- * <p>Usage: {@code java -cp <kafka jars> FirstAnsweredRequest HOST:PORT TIMEOUT_S}. The probe is
- * started (and its JVM warmed up) before the broker; it prints {@code waiting} when ready, so the
- * caller can take the broker's start time after that line. It then connects every 10 ms until a
- * connection is accepted, sends ApiVersions (v3) and a Metadata request for no topics at the
- * highest version both sides know, and prints {@code answered_at_ms=<epoch ms> attempts=<n>}.
- * Exit code 1 when nothing answered within TIMEOUT_S seconds. Both brokers are probed by this same
- * code, so their startup times are comparable. Single-threaded; one connection at a time.
+ * <p>Usage: {@code java -cp <kafka jars> FirstAnsweredRequest HOST:PORT[,HOST:PORT...] TIMEOUT_S
+ * [MIN_BROKERS]}. The probe is started (and its JVM warmed up) before the broker; it prints
+ * {@code waiting} when ready, so the caller can take the broker's start time after that line. It
+ * then connects every 10 ms until a connection is accepted, sends ApiVersions (v3) and a Metadata
+ * request for no topics at the highest version both sides know, and prints
+ * {@code answered_at_ms=<epoch ms> attempts=<n>}. With several addresses (bench/cluster.sh: one
+ * per node of a cluster) it does so for each in turn and prints the time the last one answered;
+ * MIN_BROKERS (default 1) is how many brokers the Metadata answer must list, so a cluster counts as
+ * started once every node knows all of them. Exit code 1 when not all answered within TIMEOUT_S
+ * seconds. Both brokers are probed by this same code, so their startup times are comparable.
+ * Single-threaded; one connection at a time.
  */
 public class FirstAnsweredRequest {
     private static final int RETRY_MS = 10;
     private static final String CLIENT_ID = "bench-startup-probe";
 
     public static void main(String[] args) throws Exception {
-        String[] hostPort = args[0].split(":");
-        InetSocketAddress address = new InetSocketAddress(hostPort[0], Integer.parseInt(hostPort[1]));
         long deadlineMs = System.currentTimeMillis() + Long.parseLong(args[1]) * 1000;
+        int minBrokers = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         warmUp();
         System.out.println("waiting");
         System.out.flush();
         int attempts = 0;
-        while (System.currentTimeMillis() < deadlineMs) {
-            attempts++;
-            try (Socket socket = new Socket()) {
-                socket.setTcpNoDelay(true);
-                socket.connect(address, 1000);
-                socket.setSoTimeout((int) Math.max(1, deadlineMs - System.currentTimeMillis()));
-                if (metadataAnswered(socket)) {
-                    System.out.println("answered_at_ms=" + System.currentTimeMillis() + " attempts=" + attempts);
-                    return;
+        for (String hostPort : args[0].split(",")) {
+            String[] parts = hostPort.split(":");
+            InetSocketAddress address = new InetSocketAddress(parts[0], Integer.parseInt(parts[1]));
+            boolean answered = false;
+            while (!answered && System.currentTimeMillis() < deadlineMs) {
+                attempts++;
+                answered = answered(address, deadlineMs, minBrokers);
+                if (!answered) {
+                    Thread.sleep(RETRY_MS);
                 }
-            } catch (IOException notYet) {
-                // refused, reset or closed while the broker starts: try again
             }
-            Thread.sleep(RETRY_MS);
+            if (!answered) {
+                System.out.println("no answer from " + hostPort + " listing " + minBrokers + " broker(s) within "
+                        + args[1] + " s after " + attempts + " attempts");
+                System.exit(1);
+            }
         }
-        System.out.println("no answer within " + args[1] + " s after " + attempts + " attempts");
-        System.exit(1);
+        System.out.println("answered_at_ms=" + System.currentTimeMillis() + " attempts=" + attempts);
+    }
+
+    private static boolean answered(InetSocketAddress address, long deadlineMs, int minBrokers) {
+        try (Socket socket = new Socket()) {
+            socket.setTcpNoDelay(true);
+            socket.connect(address, 1000);
+            socket.setSoTimeout((int) Math.max(1, deadlineMs - System.currentTimeMillis()));
+            return metadataBrokers(socket) >= minBrokers;
+        } catch (IOException notYet) {
+            return false; // refused, reset or closed while the broker starts: try again
+        }
     }
 
     /**
@@ -92,18 +107,18 @@ public class FirstAnsweredRequest {
         AbstractResponse.parseResponse(buffer, header);
     }
 
-    /** ApiVersions then Metadata on one connection; true when Metadata lists a broker. */
-    private static boolean metadataAnswered(Socket socket) throws IOException {
+    /** ApiVersions then Metadata on one connection; the number of brokers Metadata lists. */
+    private static int metadataBrokers(Socket socket) throws IOException {
         ApiVersionsResponse versions = (ApiVersionsResponse) roundTrip(socket,
                 new ApiVersionsRequest.Builder().build((short) 3), 1);
         ApiVersion metadata = versions.apiVersion(ApiKeys.METADATA.id);
         if (metadata == null) {
-            return false;
+            return 0;
         }
         short version = (short) Math.min(metadata.maxVersion(), ApiKeys.METADATA.latestVersion());
         MetadataResponse response = (MetadataResponse) roundTrip(socket,
                 new MetadataRequest.Builder(List.of(), false).build(version), 2);
-        return !response.brokers().isEmpty();
+        return response.brokers().size();
     }
 
     private static AbstractResponse roundTrip(Socket socket, AbstractRequest request, int correlationId)
