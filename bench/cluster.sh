@@ -20,11 +20,6 @@
 # Needs java 17, mvn and python3. Exit code 0 when every phase of every cluster ran ok, else 1.
 set -uo pipefail
 
-HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-ROOT="$(cd "$HERE/.." && pwd)"
-WORK="$HERE/work"
-LIB="$HERE/kafka/target/lib"
-KAFKA_VERSION=4.4.0
 NODES=(1 2 3)
 
 if [ "${QUICK:-0}" = 1 ]; then
@@ -34,35 +29,11 @@ REPS="${REPS:-3}"
 N_R3="${N_R3:-2000000}"
 N_WARMUP="${N_WARMUP:-1000000}"
 N_E2E="${N_E2E:-10000}"
-BROKERS="${BROKERS:-kafka runnel}"
 HEAP_MB="${HEAP_MB:-1024}"
-PHASE_TIMEOUT_S="${PHASE_TIMEOUT_S:-180}"
-START_TIMEOUT_S="${START_TIMEOUT_S:-120}"
-UPDATE_DOCS="${UPDATE_DOCS:-1}"
-CLK_TCK="$(getconf CLK_TCK)"
 
-JVM_PERF="-server -XX:+UseG1GC -XX:MaxGCPauseMillis=20 -XX:InitiatingHeapOccupancyPercent=35 -XX:+ExplicitGCInvokesConcurrent -XX:MaxInlineLevel=15 -Djava.awt.headless=true"
-LOG4J="-Dlog4j2.configurationFile=$HERE/kafka/log4j2.properties"
-CLIENT_JVM="-Xmx512m $JVM_PERF $LOG4J"
-CP="$LIB/*"
-
-log() { echo "cluster.sh: $*" >&2; }
-die() { log "$*"; exit 1; }
-
-for tool in java mvn python3; do command -v "$tool" >/dev/null || die "$tool is needed"; done
-if [ -e "$WORK" ]; then
-  die "$WORK exists: run.sh or cluster.sh is running, or a run was killed (remove it, after checking no broker of it runs)"
-fi
-
-# ---- build ----------------------------------------------------------------------------------
-if ! ls "$LIB"/kafka_2.13-"$KAFKA_VERSION".jar "$LIB"/kafka-tools-"$KAFKA_VERSION".jar >/dev/null 2>&1; then
-  log "fetching Apache Kafka $KAFKA_VERSION jars (bench/kafka/pom.xml)"
-  (cd "$HERE/kafka" && mvn -B -q package) || die "mvn package in bench/kafka failed"
-fi
-case " $BROKERS " in *" runnel "*)
-  log "building Runnel if needed (bin/runnel)"
-  "$ROOT/bin/runnel" --version >/dev/null || die "building Runnel failed";;
-esac
+BENCH_SCRIPT=cluster.sh
+# shellcheck source=bench/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # ---- state and cleanup ----------------------------------------------------------------------
 mkdir -p "$WORK/out"
