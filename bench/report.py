@@ -422,32 +422,12 @@ CLUSTER_ROWS = [
 
 
 def cmd_cluster_json(out_path):
-    env = os.environ
-    phases, meta = load_cluster_phases(env["PHASES"]), load_meta(env["META"])
-    run = {
-        "tool": "bench/cluster.sh",
-        "run_id": env["RUNID"],
-        "started_utc": datetime.datetime.fromtimestamp(float(env["START_S"]), datetime.timezone.utc)
-                               .isoformat(timespec="seconds"),
-        "total_wall_s": round(float(env["END_S"]) - float(env["START_S"]), 1),
-        "quick": env.get("QUICK", "0") == "1",
-        "brokers_measured": env["BROKERS"].split(),
-        "counts": {k.lower(): int(env[k]) for k in ("REPS", "N_R3", "N_WARMUP", "N_E2E", "HEAP_MB")},
-        "machine": machine(),
-        "loadavg_1_5_15": {"start": env["LOADAVG_START"], "end": env["LOADAVG_END"]},
-        "units": "records/s; MB = 2^20 bytes; latencies in ms (ProducerPerformance and EndToEndLatency "
-                 "print whole ms, truncated); CPU = utime+stime of the three node processes during the "
-                 "phase, summed (node_cpu_s: each node); cpu_us_per_record = sum of CPU over the "
-                 "repetitions / records. The clusters run one after the other, never together.",
-    }
-    for b in BROKERS:
-        run[b] = cluster_result(b, phases, meta, env)
-    run["comparison"] = comparison(run["kafka"], run["runnel"], CLUSTER_ROWS)
-    run["all_ok"] = all(run[b]["all_ok"] for b in run["brokers_measured"])
-    with open(out_path, "w") as fh:
-        json.dump(run, fh, indent=2, ensure_ascii=False)
-        fh.write("\n")
-    return 0 if run["all_ok"] else 1
+    return write_run(out_path, "bench/cluster.sh", load_cluster_phases, ("REPS", "N_R3", "N_WARMUP", "N_E2E", "HEAP_MB"),
+                     "records/s; MB = 2^20 bytes; latencies in ms (ProducerPerformance and EndToEndLatency "
+                     "print whole ms, truncated); CPU = utime+stime of the three node processes during the "
+                     "phase, summed (node_cpu_s: each node); cpu_us_per_record = sum of CPU over the "
+                     "repetitions / records. The clusters run one after the other, never together.",
+                     cluster_result, CLUSTER_ROWS)
 
 
 CLUSTER_BEGIN, CLUSTER_END = "<!-- bench:cluster:begin -->", "<!-- bench:cluster:end -->"
@@ -501,34 +481,41 @@ def machine():
             "kernel": platform.release(), "java": java[0] if java else "unknown"}
 
 
-def cmd_json(out_path):
+def write_run(out_path, tool, load, count_keys, units, result, rows):
+    """Writes one run's JSON from the environment the script exported; 0 when every phase ran ok."""
     env = os.environ
-    phases, meta = load_phases(env["PHASES"]), load_meta(env["META"])
+    phases, meta = load(env["PHASES"]), load_meta(env["META"])
     run = {
-        "tool": "bench/run.sh",
+        "tool": tool,
         "run_id": env["RUNID"],
         "started_utc": datetime.datetime.fromtimestamp(float(env["START_S"]), datetime.timezone.utc)
                                .isoformat(timespec="seconds"),
         "total_wall_s": round(float(env["END_S"]) - float(env["START_S"]), 1),
         "quick": env.get("QUICK", "0") == "1",
         "brokers_measured": env["BROKERS"].split(),
-        "counts": {k.lower(): int(env[k]) for k in ("REPS", "N_SMALL", "N_1K", "N_WARMUP", "N_E2E",
-                                                    "FIXED_RATE", "N_FIXED")},
+        "counts": {k.lower(): int(env[k]) for k in count_keys},
         "machine": machine(),
         "loadavg_1_5_15": {"start": env["LOADAVG_START"], "end": env["LOADAVG_END"]},
-        "units": "records/s; MB = 2^20 bytes; latencies in ms (ProducerPerformance and EndToEndLatency "
-                 "print whole ms, truncated); broker CPU = utime+stime of the broker process during the "
-                 "phase, including the client JVM's start; cpu_us_per_record = sum of broker CPU over the "
-                 "repetitions / records.",
+        "units": units,
     }
     for b in BROKERS:
-        run[b] = broker_result(b, phases, meta, env)
-    run["comparison"] = comparison(run["kafka"], run["runnel"])
+        run[b] = result(b, phases, meta, env)
+    run["comparison"] = comparison(run["kafka"], run["runnel"], rows)
     run["all_ok"] = all(run[b]["all_ok"] for b in run["brokers_measured"])
     with open(out_path, "w") as fh:
         json.dump(run, fh, indent=2, ensure_ascii=False)
         fh.write("\n")
     return 0 if run["all_ok"] else 1
+
+
+def cmd_json(out_path):
+    return write_run(out_path, "bench/run.sh", load_phases,
+                     ("REPS", "N_SMALL", "N_1K", "N_WARMUP", "N_E2E", "FIXED_RATE", "N_FIXED"),
+                     "records/s; MB = 2^20 bytes; latencies in ms (ProducerPerformance and EndToEndLatency "
+                     "print whole ms, truncated); broker CPU = utime+stime of the broker process during the "
+                     "phase, including the client JVM's start; cpu_us_per_record = sum of broker CPU over the "
+                     "repetitions / records.",
+                     broker_result, ROWS)
 
 
 BEGIN, END = "<!-- bench:latest:begin -->", "<!-- bench:latest:end -->"
