@@ -73,7 +73,7 @@ final class IsrAlteration {
                         partition, newIsr, partition.leader());
                 if (change.isPresent()) {
                     records.add(change.get());
-                    partition = PartitionLeadership.apply(partition, change.get());
+                    partition = change.get().applyTo(partition);
                 }
                 result.setLeaderId(partition.leader()).setLeaderEpoch(partition.leaderEpoch())
                         .setIsr(partition.isr()).setPartitionEpoch(partition.partitionEpoch());

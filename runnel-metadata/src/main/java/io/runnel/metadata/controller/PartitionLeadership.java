@@ -174,12 +174,6 @@ final class PartitionLeadership {
                 leaderChanges ? current.leaderEpoch() + 1 : current.leaderEpoch(), current.partitionEpoch() + 1));
     }
 
-    /** {@code registration} after {@code change}. */
-    static PartitionRegistration apply(PartitionRegistration registration, PartitionChangeRecord change) {
-        return new PartitionRegistration(registration.replicas(), change.isr(), change.leader(), change.leaderEpoch(),
-                change.partitionEpoch());
-    }
-
     private boolean uncleanElectionEnabled(MetadataImage image, String topic) {
         String value = image.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, topic))
                 .get(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);

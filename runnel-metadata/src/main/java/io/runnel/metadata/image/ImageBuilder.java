@@ -61,14 +61,12 @@ public final class ImageBuilder {
         } else if (record instanceof PartitionRecord r) {
             Map<Integer, PartitionRegistration> partitions = partitionsForUpdate(r.topicId());
             if (partitions != null) {
-                partitions.put(r.partitionId(), new PartitionRegistration(r.replicas(), r.isr(), r.leader(),
-                        r.leaderEpoch(), r.partitionEpoch()));
+                partitions.put(r.partitionId(), r.registration());
             }
         } else if (record instanceof PartitionChangeRecord r) {
             Map<Integer, PartitionRegistration> partitions = partitionsForUpdate(r.topicId());
             if (partitions != null) {
-                partitions.computeIfPresent(r.partitionId(), (id, old) -> new PartitionRegistration(old.replicas(),
-                        r.isr(), r.leader(), r.leaderEpoch(), r.partitionEpoch()));
+                partitions.computeIfPresent(r.partitionId(), (id, old) -> r.applyTo(old));
             }
         } else if (record instanceof RemoveTopicRecord r) {
             TopicImage topic = topicsById().remove(r.topicId());

@@ -32,9 +32,7 @@ public final class ImageRecords {
         for (TopicImage topic : image.topicsById().values()) {
             records.add(new TopicRecord(topic.name(), topic.id()));
             for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
-                PartitionRegistration p = e.getValue();
-                records.add(new PartitionRecord(topic.id(), e.getKey(), p.replicas(), p.isr(), p.leader(),
-                        p.leaderEpoch(), p.partitionEpoch()));
+                records.add(new PartitionRecord(topic.id(), e.getKey(), e.getValue()));
             }
         }
         for (Map.Entry<ConfigResource, Map<String, String>> resource : image.configs().entrySet()) {

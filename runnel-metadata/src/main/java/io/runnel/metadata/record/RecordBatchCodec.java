@@ -1,6 +1,7 @@
 package io.runnel.metadata.record;
 
 import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.PartitionRegistration;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 
@@ -18,25 +19,29 @@ import java.util.List;
  * The binary form of a batch of metadata records, as one Raft log entry carries it.
  *
  * <p>Format (big-endian): {@code byte batchVersion(0), int count}, then per record
- * {@code byte type, byte version(0), fields}. Fields: int32/int64 as is, boolean as one byte,
+ * {@code byte type, byte version, fields} (version 0, or 1 where a type says so). Fields: int32/int64 as is, boolean as one byte,
  * strings as {@code int length (-1 = null), UTF-8 bytes}, Uuids as two int64, int lists as
  * {@code int count, int32...}. Record types and their fields:
  * <ol>
  *   <li>TopicRecord: name, topicId</li>
- *   <li>PartitionRecord: topicId, partitionId, replicas, isr, leader, leaderEpoch, partitionEpoch</li>
+ *   <li>PartitionRecord: topicId, partitionId, replicas, isr, leader, leaderEpoch, partitionEpoch; version 1
+ *       adds addingReplicas, removingReplicas, elr, lastKnownElr (empty in version 0)</li>
  *   <li>RemoveTopicRecord: topicId</li>
  *   <li>ConfigRecord: resourceType (Kafka's ConfigResource.Type id), resourceName, name, value (null = delete)</li>
  *   <li>RegisterBrokerRecord: id, incarnationId, rack, fenced, int endpointCount,
  *       then per endpoint listenerName, host, port, securityProtocol</li>
  *   <li>ProducerIdsRecord: brokerId, nextProducerId (int64)</li>
  *   <li>BrokerFencingRecord: brokerId, incarnationId, fenced</li>
- *   <li>PartitionChangeRecord: topicId, partitionId, isr, leader, leaderEpoch, partitionEpoch</li>
+ *   <li>PartitionChangeRecord: topicId, partitionId, isr, leader, leaderEpoch, partitionEpoch; version 1 adds
+ *       elr, lastKnownElr (empty in version 0)</li>
  * </ol>
  * A reader refuses versions it does not know rather than guessing. Stateless and thread-safe.
  */
 public final class RecordBatchCodec {
     private static final byte BATCH_VERSION = 0;
     private static final byte RECORD_VERSION = 0;
+    /** The version of the partition records, which grew reassignment and ELR fields. */
+    private static final byte PARTITION_VERSION = 1;
     private static final byte TOPIC = 1;
     private static final byte PARTITION = 2;
     private static final byte REMOVE_TOPIC = 3;
@@ -90,14 +95,19 @@ public final class RecordBatchCodec {
             writeString(out, r.name());
             writeUuid(out, r.topicId());
         } else if (record instanceof PartitionRecord r) {
-            header(out, PARTITION);
+            header(out, PARTITION, PARTITION_VERSION);
             writeUuid(out, r.topicId());
             out.writeInt(r.partitionId());
-            writeInts(out, r.replicas());
-            writeInts(out, r.isr());
-            out.writeInt(r.leader());
-            out.writeInt(r.leaderEpoch());
-            out.writeInt(r.partitionEpoch());
+            PartitionRegistration p = r.registration();
+            writeInts(out, p.replicas());
+            writeInts(out, p.isr());
+            out.writeInt(p.leader());
+            out.writeInt(p.leaderEpoch());
+            out.writeInt(p.partitionEpoch());
+            writeInts(out, p.addingReplicas());
+            writeInts(out, p.removingReplicas());
+            writeInts(out, p.elr());
+            writeInts(out, p.lastKnownElr());
         } else if (record instanceof RemoveTopicRecord r) {
             header(out, REMOVE_TOPIC);
             writeUuid(out, r.topicId());
@@ -131,13 +141,15 @@ public final class RecordBatchCodec {
             writeUuid(out, r.incarnationId());
             out.writeBoolean(r.fenced());
         } else if (record instanceof PartitionChangeRecord r) {
-            header(out, PARTITION_CHANGE);
+            header(out, PARTITION_CHANGE, PARTITION_VERSION);
             writeUuid(out, r.topicId());
             out.writeInt(r.partitionId());
             writeInts(out, r.isr());
             out.writeInt(r.leader());
             out.writeInt(r.leaderEpoch());
             out.writeInt(r.partitionEpoch());
+            writeInts(out, r.elr());
+            writeInts(out, r.lastKnownElr());
         } else {
             throw new IllegalArgumentException("Unknown record " + record);
         }
@@ -146,15 +158,15 @@ public final class RecordBatchCodec {
     private static MetadataRecord read(ByteBuffer in) {
         byte type = in.get();
         byte version = in.get();
-        if (version != RECORD_VERSION) {
+        boolean partitionType = type == PARTITION || type == PARTITION_CHANGE;
+        if (version != RECORD_VERSION && !(partitionType && version == PARTITION_VERSION)) {
             throw new IllegalArgumentException("Unknown version " + version + " of metadata record type " + type);
         }
         switch (type) {
             case TOPIC:
                 return new TopicRecord(readString(in), readUuid(in));
             case PARTITION:
-                return new PartitionRecord(readUuid(in), in.getInt(), readInts(in), readInts(in), in.getInt(),
-                        in.getInt(), in.getInt());
+                return readPartition(in, version);
             case REMOVE_TOPIC:
                 return new RemoveTopicRecord(readUuid(in));
             case CONFIG:
@@ -167,11 +179,39 @@ public final class RecordBatchCodec {
             case BROKER_FENCING:
                 return new BrokerFencingRecord(in.getInt(), readUuid(in), in.get() != 0);
             case PARTITION_CHANGE:
-                return new PartitionChangeRecord(readUuid(in), in.getInt(), readInts(in), in.getInt(), in.getInt(),
-                        in.getInt());
+                return readPartitionChange(in, version);
             default:
                 throw new IllegalArgumentException("Unknown metadata record type " + type);
         }
+    }
+
+    private static PartitionRecord readPartition(ByteBuffer in, byte version) {
+        Uuid topicId = readUuid(in);
+        int partitionId = in.getInt();
+        List<Integer> replicas = readInts(in);
+        List<Integer> isr = readInts(in);
+        int leader = in.getInt();
+        int leaderEpoch = in.getInt();
+        int partitionEpoch = in.getInt();
+        if (version == RECORD_VERSION) {
+            return new PartitionRecord(topicId, partitionId, replicas, isr, leader, leaderEpoch, partitionEpoch);
+        }
+        return new PartitionRecord(topicId, partitionId, new PartitionRegistration(replicas, isr, leader, leaderEpoch,
+                partitionEpoch, readInts(in), readInts(in), readInts(in), readInts(in)));
+    }
+
+    private static PartitionChangeRecord readPartitionChange(ByteBuffer in, byte version) {
+        Uuid topicId = readUuid(in);
+        int partitionId = in.getInt();
+        List<Integer> isr = readInts(in);
+        int leader = in.getInt();
+        int leaderEpoch = in.getInt();
+        int partitionEpoch = in.getInt();
+        if (version == RECORD_VERSION) {
+            return new PartitionChangeRecord(topicId, partitionId, isr, leader, leaderEpoch, partitionEpoch);
+        }
+        return new PartitionChangeRecord(topicId, partitionId, isr, leader, leaderEpoch, partitionEpoch,
+                readInts(in), readInts(in));
     }
 
     private static BrokerRegistration readBroker(ByteBuffer in) {
@@ -191,8 +231,12 @@ public final class RecordBatchCodec {
     }
 
     private static void header(DataOutputStream out, byte type) throws IOException {
+        header(out, type, RECORD_VERSION);
+    }
+
+    private static void header(DataOutputStream out, byte type, byte version) throws IOException {
         out.writeByte(type);
-        out.writeByte(RECORD_VERSION);
+        out.writeByte(version);
     }
 
     private static void writeString(DataOutputStream out, String s) throws IOException {

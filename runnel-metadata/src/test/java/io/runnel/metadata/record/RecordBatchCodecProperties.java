@@ -1,6 +1,7 @@
 package io.runnel.metadata.record;
 
 import io.runnel.metadata.BrokerRegistration;
+import io.runnel.metadata.PartitionRegistration;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -41,8 +42,12 @@ class RecordBatchCodecProperties {
         Arbitrary<String> strings = Arbitraries.strings().ofMaxLength(30);
         Arbitrary<List<Integer>> ints = Arbitraries.integers().list().ofMaxSize(5);
         Arbitrary<MetadataRecord> topic = Combinators.combine(strings, ids).as(TopicRecord::new);
-        Arbitrary<MetadataRecord> partition = Combinators.combine(ids, Arbitraries.integers(), ints, ints,
-                Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers()).as(PartitionRecord::new);
+        Arbitrary<int[]> epochs = Arbitraries.integers().array(int[].class).ofSize(3);
+        Arbitrary<PartitionRegistration> registration = Combinators.combine(ints.list().ofSize(6), epochs)
+                .as((lists, e) -> new PartitionRegistration(lists.get(0), lists.get(1), e[0], e[1], e[2], lists.get(2),
+                        lists.get(3), lists.get(4), lists.get(5)));
+        Arbitrary<MetadataRecord> partition = Combinators.combine(ids, Arbitraries.integers(), registration)
+                .as(PartitionRecord::new);
         Arbitrary<MetadataRecord> remove = ids.map(RemoveTopicRecord::new);
         Arbitrary<MetadataRecord> config = Combinators.combine(
                 Arbitraries.of(ConfigResource.Type.TOPIC, ConfigResource.Type.BROKER), strings, strings,
@@ -57,8 +62,9 @@ class RecordBatchCodecProperties {
                 .as(ProducerIdsRecord::new);
         Arbitrary<MetadataRecord> fencing = Combinators.combine(Arbitraries.integers(), ids, Arbitraries.of(true, false))
                 .as(BrokerFencingRecord::new);
-        Arbitrary<MetadataRecord> partitionChange = Combinators.combine(ids, Arbitraries.integers(), ints,
-                Arbitraries.integers(), Arbitraries.integers(), Arbitraries.integers()).as(PartitionChangeRecord::new);
+        Arbitrary<MetadataRecord> partitionChange = Combinators.combine(ids, Arbitraries.integers(), ints.list().ofSize(3),
+                epochs).as((id, partitionId, lists, e) -> new PartitionChangeRecord(id, partitionId, lists.get(0), e[0],
+                        e[1], e[2], lists.get(1), lists.get(2)));
         return Arbitraries.oneOf(topic, partition, remove, config, broker, producerIds, fencing, partitionChange);
     }
 }
