@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.security.SecureRandom;
+import java.util.Map;
 
 /**
  * This node's member of the metadata quorum: the Ratis server, the replay of committed records
@@ -61,9 +62,14 @@ public final class MetadataQuorum implements AutoCloseable {
         this.time = time;
         this.publisher = publisher;
         this.controller = new QuorumController(settings, records -> raftNode.append(records), publisher::image,
-                new SecureRandom(), time);
+                this::peerSilenceMs, new SecureRandom(), time);
         this.forwarding = new ForwardingController(controller, () -> controllerActivated,
                 call -> raftNode.forward(call), time, RaftNode.FORWARD_TIMEOUT_MS);
+    }
+
+    private Map<Integer, Long> peerSilenceMs() {
+        RaftNode node = raftNode;
+        return node == null ? Map.of() : node.peerSilenceMs();
     }
 
     public static MetadataQuorum start(QuorumSettings settings, Time time) {

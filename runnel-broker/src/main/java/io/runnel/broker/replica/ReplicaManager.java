@@ -151,7 +151,10 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
             }
         } else {
             switch (existing.updateRegistration(registration)) {
-                case BECAME_LEADER -> fetchers.stopFollowing(tp);
+                case BECAME_LEADER -> {
+                    log.info("Leading {} in epoch {} (ISR {})", tp, registration.leaderEpoch(), registration.isr());
+                    fetchers.stopFollowing(tp);
+                }
                 case BECAME_FOLLOWER -> follow(existing, registration);
                 case NONE -> { }
             }
@@ -163,6 +166,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
 
     private void follow(Partition partition, PartitionRegistration registration) {
         if (registration.leader() >= 0) {
+            log.info("Following {} from broker {} in epoch {}", partition.topicPartition(), registration.leader(),
+                    registration.leaderEpoch());
             fetchers.follow(partition, registration.leader(), registration.leaderEpoch());
         } else {
             fetchers.stopFollowing(partition.topicPartition());

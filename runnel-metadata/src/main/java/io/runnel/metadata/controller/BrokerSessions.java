@@ -125,16 +125,26 @@ final class BrokerSessions {
         return new ControllerResult<>(records, new BrokerHeartbeatReply(Errors.NONE, fenced, heartbeat.wantShutDown()));
     }
 
-    /** Fences every unfenced broker whose session expired. */
-    ControllerResult<Void> expire(MetadataImage image) {
+    /**
+     * Fences every unfenced broker whose session expired, and every one silent for half its
+     * session on both paths: no heartbeat, and no answer to the Raft leader
+     * ({@code raftSilenceMs}, by node id, for the nodes the quorum replicates to). Both at once
+     * mean a killed, frozen or cut-off node, so its partitions need not wait out the whole session.
+     */
+    ControllerResult<Void> expire(MetadataImage image, Map<Integer, Long> raftSilenceMs) {
         List<MetadataRecord> records = new ArrayList<>();
         long now = time.nanoseconds();
         MetadataImage current = image;
         for (BrokerRegistration broker : image.brokers().values()) {
             long silentNs = now - lastContactNs.computeIfAbsent(broker.id(), id -> now);
-            if (!broker.fenced() && silentNs > sessionTimeoutNs) {
-                log.info("Fencing broker {}: no heartbeat for {} ms (broker.session.timeout.ms {})", broker.id(),
-                        TimeUnit.NANOSECONDS.toMillis(silentNs), TimeUnit.NANOSECONDS.toMillis(sessionTimeoutNs));
+            long raftSilentNs = TimeUnit.MILLISECONDS.toNanos(raftSilenceMs.getOrDefault(broker.id(), 0L));
+            boolean expired = silentNs > sessionTimeoutNs;
+            boolean gone = silentNs > sessionTimeoutNs / 2 && raftSilentNs > sessionTimeoutNs / 2;
+            if (!broker.fenced() && (expired || gone)) {
+                log.info("Fencing broker {}: no heartbeat for {} ms{} (broker.session.timeout.ms {})", broker.id(),
+                        TimeUnit.NANOSECONDS.toMillis(silentNs),
+                        expired ? "" : ", no answer to Raft for " + TimeUnit.NANOSECONDS.toMillis(raftSilentNs) + " ms",
+                        TimeUnit.NANOSECONDS.toMillis(sessionTimeoutNs));
                 List<MetadataRecord> fencing = fencing(current, broker, true);
                 records.addAll(fencing);
                 current = ImageBuilder.apply(current, fencing, current.offset());

@@ -77,6 +77,7 @@ public final class QuorumController implements Controller, AutoCloseable {
     private final ConfigAlteration configAlteration;
     private final PartitionLeadership leadership;
     private final BrokerSessions sessions;
+    private final QuorumContact quorumContact;
     private final boolean autoLeaderRebalance;
 
     // Confined to the controller thread.
@@ -88,16 +89,24 @@ public final class QuorumController implements Controller, AutoCloseable {
     /** Completes (on the controller thread) when the latest write has committed or failed. */
     private CompletableFuture<Void> lastWrite = CompletableFuture.completedFuture(null);
 
+    /** A controller that judges broker sessions by heartbeats alone (tests). */
+    public QuorumController(QuorumSettings settings, RecordAppender appender, Supplier<MetadataImage> committedImage,
+                            Random random, Time time) {
+        this(settings, appender, committedImage, QuorumContact.NONE, random, time);
+    }
+
     /**
      * @param appender appends batches to the metadata log
      * @param committedImage the latest replayed image (thread-safe supplier)
+     * @param quorumContact which peers the Raft leader has not heard from (thread-safe)
      * @param random placement randomness (seeded in tests)
      * @param time judges broker sessions
      */
     public QuorumController(QuorumSettings settings, RecordAppender appender, Supplier<MetadataImage> committedImage,
-                            Random random, Time time) {
+                            QuorumContact quorumContact, Random random, Time time) {
         this.appender = appender;
         this.committedImage = committedImage;
+        this.quorumContact = quorumContact;
         TopicConfigs topicConfigs = new TopicConfigs(settings.topicConfigDefaults());
         ReplicaPlacer placer = new ReplicaPlacer(random);
         this.topicCreation = new TopicCreation(settings.defaultNumPartitions(), settings.defaultReplicationFactor(),
@@ -211,7 +220,8 @@ public final class QuorumController implements Controller, AutoCloseable {
     void checkSessions() {
         execute(() -> {
             if (active) {
-                new Request<>(sessions::expire).run();
+                Map<Integer, Long> raftSilenceMs = quorumContact.silenceMs();
+                new Request<>(image -> sessions.expire(image, raftSilenceMs)).run();
             }
         });
     }

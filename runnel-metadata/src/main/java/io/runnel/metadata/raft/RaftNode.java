@@ -6,12 +6,15 @@ import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RecordBatchCodec;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
+import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.RaftPeerId;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -26,6 +29,7 @@ import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -183,6 +187,27 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
             return info.getLastAppliedIndex() >= division.getRaftLog().getLastCommittedIndex();
         } catch (IOException e) {
             return false;
+        }
+    }
+
+    /**
+     * As the Raft leader, how long each peer has not answered (Ratis' time since its last
+     * response); empty on other nodes. Implements the controller's {@code QuorumContact}.
+     */
+    public Map<Integer, Long> peerSilenceMs() {
+        try {
+            RoleInfoProto role = server.getDivision(groupId).getInfo().getRoleInfoProto();
+            if (!role.hasLeaderInfo()) {
+                return Map.of();
+            }
+            Map<Integer, Long> silence = new HashMap<>();
+            for (ServerRpcProto follower : role.getLeaderInfo().getFollowerInfoList()) {
+                silence.put(RatisIds.nodeId(RaftPeerId.valueOf(follower.getId().getId())),
+                        follower.getLastRpcElapsedTimeMs());
+            }
+            return silence;
+        } catch (IOException e) {
+            return Map.of();
         }
     }
 

@@ -26,6 +26,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -97,6 +98,40 @@ class BrokerFencingTest {
         assertThat(log.appended()).contains(List.of(new BrokerFencingRecord(1, quiet.incarnationId(), true)));
 
         assertThat(heartbeat(quiet, false).fenced()).as("a heartbeat unfences it again").isFalse();
+    }
+
+    @Test
+    void aBrokerSilentOnHeartbeatsAndRaftIsFencedAfterHalfItsSession() throws Exception {
+        Map<Integer, Long> raftSilenceMs = new ConcurrentHashMap<>();
+        FakeLog quorumLog = new FakeLog(MetadataImage.empty("test-cluster"), true);
+        try (QuorumController withQuorum = new QuorumController(SETTINGS, quorumLog, quorumLog::committed,
+                () -> Map.copyOf(raftSilenceMs), new Random(0), time)) {
+            withQuorum.becomeActive(-1);
+            List<BrokerRegistration> brokers = List.of(Images.broker(1), Images.broker(2), Images.broker(3));
+            for (BrokerRegistration broker : brokers) {
+                withQuorum.registerBroker(broker).get(5, TimeUnit.SECONDS);
+                withQuorum.brokerHeartbeat(new BrokerHeartbeat(broker.id(), broker.incarnationId(),
+                        quorumLog.committed().offset(), false, false)).get(5, TimeUnit.SECONDS);
+            }
+            time.advance(SESSION_MS / 2 + 1);
+            // 1: silent to Raft too (gone); 2: answers Raft (only its heartbeats are late);
+            // 3: silent to Raft but heartbeating.
+            raftSilenceMs.put(1, SESSION_MS / 2 + 1);
+            raftSilenceMs.put(2, 10L);
+            raftSilenceMs.put(3, SESSION_MS / 2 + 1);
+            BrokerRegistration heartbeating = brokers.get(2);
+            withQuorum.brokerHeartbeat(new BrokerHeartbeat(3, heartbeating.incarnationId(),
+                    quorumLog.committed().offset(), false, false)).get(5, TimeUnit.SECONDS);
+            withQuorum.checkSessions();
+
+            await().atMost(5, TimeUnit.SECONDS).until(() -> quorumLog.committed().brokers().get(1).fenced());
+            assertThat(quorumLog.committed().brokers().get(2).fenced()).as("Raft still hears from it").isFalse();
+            assertThat(quorumLog.committed().brokers().get(3).fenced()).as("its heartbeats arrive").isFalse();
+
+            time.advance(SESSION_MS / 2);
+            withQuorum.checkSessions();
+            await().atMost(5, TimeUnit.SECONDS).until(() -> quorumLog.committed().brokers().get(2).fenced());
+        }
     }
 
     @Test

@@ -63,6 +63,10 @@ final class ReplicaFetcher implements AutoCloseable {
     private final Map<TopicPartition, FollowedPartition> partitions = new LinkedHashMap<>();
     private final Thread thread;
     private volatile boolean running = true;
+    /** A fetch (long poll) is on the wire; written by the fetcher thread under {@link #lock}. */
+    private boolean fetchInFlight;
+    /** {@link #follow} closed the connection to cut a long poll short: the failure it causes is no error. */
+    private volatile boolean cutShort;
 
     ReplicaFetcher(int localBrokerId, int leaderId, ReplicationSettings settings,
                    Supplier<Optional<InetSocketAddress>> leaderEndpoint, Time time) {
@@ -76,11 +80,20 @@ final class ReplicaFetcher implements AutoCloseable {
         this.thread.start();
     }
 
-    /** Follows {@code partition} in {@code leaderEpoch}, truncating first; replaces any earlier state. */
+    /**
+     * Follows {@code partition} in {@code leaderEpoch}, truncating first; replaces any earlier state.
+     * A long poll in flight (up to {@code replica.fetch.wait.max.ms}) is cut short by closing the
+     * connection, so a partition that just changed leader is fetched at once: the new leader's
+     * high watermark, and so every acks=all producer, waits for it.
+     */
     void follow(Partition partition, int leaderEpoch) {
         synchronized (lock) {
             partitions.put(partition.topicPartition(), new FollowedPartition(partition, leaderEpoch));
             lock.notifyAll();
+            if (fetchInFlight) {
+                cutShort = true;
+                channel.close();
+            }
         }
     }
 
@@ -98,7 +111,9 @@ final class ReplicaFetcher implements AutoCloseable {
                     fetch();
                 }
             } catch (IOException | RuntimeException e) {
-                if (running) {
+                if (cutShort) {
+                    cutShort = false;
+                } else if (running) {
                     log.warn("Replication from broker {} failed: {}; retrying in {} ms", leaderId, e.toString(),
                             settings.fetchBackoffMs());
                     backOffAll();
@@ -220,7 +235,18 @@ final class ReplicaFetcher implements AutoCloseable {
                 .setSessionId(0)
                 .setSessionEpoch(-1)
                 .setTopics(new ArrayList<>(topics.values()));
-        var response = (FetchResponse) channel.send(new FetchRequest(request, FETCH_VERSION));
+        FetchResponse response;
+        synchronized (lock) {
+            fetchInFlight = true;
+            cutShort = false; // a cut that came after the previous answer was read cut nothing
+        }
+        try {
+            response = (FetchResponse) channel.send(new FetchRequest(request, FETCH_VERSION));
+        } finally {
+            synchronized (lock) {
+                fetchInFlight = false;
+            }
+        }
         synchronized (lock) {
             if (response.error() != Errors.NONE) {
                 asked.values().forEach(p -> backOff(p, response.error()));

@@ -230,6 +230,33 @@ class ReplicationTest {
         assertThat(leaderLog().highWatermark()).isEqualTo(3);
     }
 
+    @Test
+    void aPartitionFollowedFromALeaderAlreadyFetchedFromDoesNotWaitForTheLongPoll() {
+        // Long polls and back-off far beyond the test's patience: only cutting the poll short passes.
+        ReplicationSettings slow = new ReplicationSettings("PLAINTEXT", 30_000, 60_000, 60_000, 1, 1024 * 1024,
+                10 * 1024 * 1024, 120_000);
+        openLogs();
+        startLeader(slow, request -> new CompletableFuture<>());
+        MetadataImage one = image(0);
+        leader.onMetadataUpdate(MetadataImage.empty("c"), one);
+        ReplicaManager follower = new ReplicaManager(2, followerLogs, Map.of(), slow,
+                request -> new CompletableFuture<>(), tp -> { }, Time.SYSTEM);
+        resources.add(follower);
+        follower.onMetadataUpdate(MetadataImage.empty("c"), one);
+        answer(produce(0, batch("a"))); // broker 2 fetched it; its next fetch parks for a minute
+
+        TopicImage topic = new TopicImage("t", TOPIC_ID, Map.of(
+                0, new PartitionRegistration(List.of(1, 2), List.of(1, 2), 1, 0, 0),
+                1, new PartitionRegistration(List.of(1, 2), List.of(1, 2), 1, 0, 0)));
+        MetadataImage two = new MetadataImage("c", 11, one.brokers(), Map.of("t", topic), Map.of(TOPIC_ID, topic),
+                one.configs(), 0);
+        leader.onMetadataUpdate(one, two);
+        follower.onMetadataUpdate(one, two);
+
+        assertThat(answer(produce(1, batch("b"))).baseOffset()).as("acknowledged once broker 2 fetched partition 1")
+                .isZero();
+    }
+
     private void openLogs() {
         leaderLogs = logManager("leader");
         followerLogs = logManager("follower");
@@ -287,9 +314,13 @@ class ReplicationTest {
     }
 
     private CompletableFuture<ApiMessage> produce(MemoryRecords records) {
+        return produce(0, records);
+    }
+
+    private CompletableFuture<ApiMessage> produce(int partition, MemoryRecords records) {
         ProduceRequestData request = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(30_000);
         ProduceRequestData.TopicProduceData topic = new ProduceRequestData.TopicProduceData().setName("t");
-        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records));
+        topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(partition).setRecords(records));
         request.topicData().add(topic);
         RequestContext context = new RequestContext(new RequestHeader(ApiKeys.PRODUCE, (short) 12, "test", 1),
                 "PLAINTEXT", new InetSocketAddress("127.0.0.1", 1), "test", 0);
