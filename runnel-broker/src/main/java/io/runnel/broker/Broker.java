@@ -68,6 +68,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * One Runnel node: storage, metadata quorum member and Kafka protocol server.
@@ -79,6 +80,8 @@ import java.util.concurrent.TimeUnit;
  * then the logs (flushed, clean-shutdown marker written).
  */
 public final class Broker implements AutoCloseable {
+    /** How long a start waits for the controller to register and unfence this broker. */
+    private static final long REGISTRATION_TIMEOUT_S = 30;
     private static final Logger log = LoggerFactory.getLogger(Broker.class);
     /** Kafka's max.incremental.fetch.session.cache.slots and min.incremental.fetch.session.eviction.ms. */
     private static final int FETCH_SESSION_SLOTS = 1000;
@@ -184,16 +187,20 @@ public final class Broker implements AutoCloseable {
             started.add(network);
             long t4 = System.nanoTime();
             BrokerLifecycle lifecycle = new BrokerLifecycle(ControllerChannel.local(controller),
-                    registration(config, network), () -> quorum.image().offset(), config.brokerHeartbeatIntervalMs(),
+                    registration(config, network), () -> quorum.image().offset(), replicas.failedReplicas(),
+                    config.brokerHeartbeatIntervalMs(),
                     3L * config.brokerSessionTimeoutMs());
             started.add(lifecycle);
             try {
-                lifecycle.start().get(30, TimeUnit.SECONDS);
+                lifecycle.start().get(REGISTRATION_TIMEOUT_S, TimeUnit.SECONDS);
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof StartupException clash) {
                     throw clash;
                 }
                 throw e;
+            } catch (TimeoutException e) {
+                throw new StartupException("broker " + config.nodeId() + " was not registered and unfenced within "
+                        + REGISTRATION_TIMEOUT_S + " s: is a majority of controller.quorum.voters running and reachable?");
             }
             log.info("Broker {} ready in {} ms (storage {} ms, metadata quorum {} ms, handlers {} ms, listeners {} ms, registration and unfencing {} ms)",
                     config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),

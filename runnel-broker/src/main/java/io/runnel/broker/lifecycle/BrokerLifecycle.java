@@ -1,5 +1,6 @@
 package io.runnel.broker.lifecycle;
 
+import io.runnel.broker.replica.FailedReplicas;
 import io.runnel.metadata.BrokerHeartbeat;
 import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
@@ -42,6 +43,7 @@ public final class BrokerLifecycle implements AutoCloseable {
     private final ControllerChannel controller;
     private final BrokerRegistration registration;
     private final LongSupplier metadataOffset;
+    private final FailedReplicas failedReplicas;
     private final long heartbeatIntervalMs;
     private final long nodeIdClashMs;
     /** When the current run of duplicate refusals began (System.nanoTime()), or -1; lifecycle thread only. */
@@ -53,15 +55,17 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     /**
      * @param metadataOffset the offset of the last metadata record this broker replayed
+     * @param failedReplicas replicas whose log failed a write: each heartbeat reports those pending
      * @param heartbeatIntervalMs {@code broker.heartbeat.interval.ms}
      * @param nodeIdClashMs how long registrations may be refused as duplicates before the node id
      *     counts as taken by another live process (a few session timeouts)
      */
     public BrokerLifecycle(ControllerChannel controller, BrokerRegistration registration, LongSupplier metadataOffset,
-                           long heartbeatIntervalMs, long nodeIdClashMs) {
+                           FailedReplicas failedReplicas, long heartbeatIntervalMs, long nodeIdClashMs) {
         this.controller = controller;
         this.registration = registration;
         this.metadataOffset = metadataOffset;
+        this.failedReplicas = failedReplicas;
         this.heartbeatIntervalMs = heartbeatIntervalMs;
         this.nodeIdClashMs = nodeIdClashMs;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1, r -> {
@@ -97,7 +101,8 @@ public final class BrokerLifecycle implements AutoCloseable {
     }
 
     private void heartbeat() {
-        controller.heartbeat(heartbeat(false)).whenComplete((reply, error) -> {
+        BrokerHeartbeat heartbeat = heartbeat(false);
+        controller.heartbeat(heartbeat).whenComplete((reply, error) -> {
             if (error != null) {
                 log.warn("Broker heartbeat failed: {}", error.toString());
                 schedule(this::heartbeat, heartbeatIntervalMs);
@@ -106,8 +111,10 @@ public final class BrokerLifecycle implements AutoCloseable {
                 registered = false;
                 schedule(this::register, 0);
             } else if (reply.fenced()) {
+                failedReplicas.reported(heartbeat.failedReplicas());
                 schedule(this::heartbeat, Math.min(FENCED_RETRY_MS, heartbeatIntervalMs));
             } else {
+                failedReplicas.reported(heartbeat.failedReplicas());
                 if (unfenced.complete(null)) {
                     log.info("Broker {} is unfenced", registration.id());
                 }
@@ -136,7 +143,7 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     private BrokerHeartbeat heartbeat(boolean shutDown) {
         return new BrokerHeartbeat(registration.id(), registration.incarnationId(), metadataOffset.getAsLong(),
-                false, shutDown);
+                false, shutDown, failedReplicas.pending());
     }
 
     private void schedule(Runnable task, long delayMs) {

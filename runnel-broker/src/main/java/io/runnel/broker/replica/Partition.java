@@ -6,6 +6,7 @@ import io.runnel.storage.LogReadInfo;
 import io.runnel.storage.PartitionLog;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
@@ -174,7 +175,13 @@ public final class Partition {
             throw new NotEnoughReplicasException("the ISR of " + topicPartition + " has " + isrSize
                     + " members, below min.insync.replicas=" + minIsr);
         }
-        AppendInfo info = log.appendAsLeader(records, current.leaderEpoch());
+        AppendInfo info;
+        try {
+            info = log.appendAsLeader(records, current.leaderEpoch());
+        } catch (KafkaStorageException e) {
+            context.failedReplicas().add(topicId, topicPartition.partition());
+            throw e;
+        }
         boolean moved;
         synchronized (lock) {
             moved = maybeIncrementHighWatermarkLocked();
@@ -299,7 +306,12 @@ public final class Partition {
             if (firstOffset < log.logEndOffset() && log.logStartOffset() == log.logEndOffset()) {
                 log.truncateFullyAndStartAt(firstOffset);
             }
-            log.appendAsFollower(records);
+            try {
+                log.appendAsFollower(records);
+            } catch (KafkaStorageException e) {
+                context.failedReplicas().add(topicId, topicPartition.partition());
+                throw e;
+            }
         }
         updateFollowerHighWatermark(leaderHighWatermark);
     }

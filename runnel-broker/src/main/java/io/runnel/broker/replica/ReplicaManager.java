@@ -51,6 +51,7 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private final ReplicationContext replication;
     private final ReplicaFetcherManager fetchers;
     private final ScheduledExecutorService isrExpiration;
+    private final FailedReplicas failedReplicas = new FailedReplicas();
     private volatile MetadataImage image;
 
     /**
@@ -66,7 +67,7 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         this.brokerConfig = brokerConfig;
         this.image = MetadataImage.empty("");
         this.replication = new ReplicationContext(time, settings.replicaLagTimeMaxMs(), alterPartition, listener,
-                this::isrEligible);
+                this::isrEligible, failedReplicas);
         this.fetchers = new ReplicaFetcherManager(localBrokerId, settings,
                 id -> endpoint(id, settings.interBrokerListenerName()), time);
         this.isrExpiration = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -183,6 +184,11 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
                 log.error("ISR check of {} failed", partition.topicPartition(), e);
             }
         }
+    }
+
+    /** Replicas whose log failed a write, for the next heartbeat to report. */
+    public FailedReplicas failedReplicas() {
+        return failedReplicas;
     }
 
     /** The fetchers of partitions this broker follows. */

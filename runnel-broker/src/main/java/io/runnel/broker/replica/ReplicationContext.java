@@ -13,7 +13,8 @@ import java.util.function.IntPredicate;
  * @param alterPartition where ISR changes go (the active controller)
  * @param listener told of high watermark and leadership changes
  * @param isrEligible whether a broker may join an ISR (registered and not fenced)
+ * @param failedReplicas where a replica whose log write failed is recorded for the controller
  */
 public record ReplicationContext(Time time, long replicaLagTimeMaxMs, AlterPartitionSender alterPartition,
-                                 PartitionListener listener, IntPredicate isrEligible) {
+                                 PartitionListener listener, IntPredicate isrEligible, FailedReplicas failedReplicas) {
 }

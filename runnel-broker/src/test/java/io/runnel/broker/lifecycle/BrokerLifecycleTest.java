@@ -1,9 +1,11 @@
 package io.runnel.broker.lifecycle;
 
+import io.runnel.broker.replica.FailedReplicas;
 import io.runnel.metadata.BrokerHeartbeat;
 import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.StartupException;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
 import org.apache.kafka.common.protocol.Errors;
@@ -48,7 +50,7 @@ class BrokerLifecycleTest {
     @Test
     void registersHeartbeatsUntilUnfencedAndAsksToBeFencedOnClose() throws Exception {
         ScriptedController controller = new ScriptedController();
-        BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 42, 20, 60_000);
+        BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 42, new FailedReplicas(), 20, 60_000);
         try {
             lifecycle.start().get(5, TimeUnit.SECONDS);
             assertThat(controller.registrations).hasValue(2);
@@ -68,6 +70,23 @@ class BrokerLifecycleTest {
     }
 
     @Test
+    void aFailedReplicaIsReportedUntilAHeartbeatCarryingItIsAnswered() throws Exception {
+        ScriptedController controller = new ScriptedController();
+        FailedReplicas failed = new FailedReplicas();
+        Uuid topicId = Uuid.randomUuid();
+        failed.add(topicId, 3);
+        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, failed, 20, 60_000)) {
+            lifecycle.start().get(5, TimeUnit.SECONDS);
+            await().atMost(5, TimeUnit.SECONDS).until(() -> controller.heartbeats.size() >= 3);
+        }
+        List<BrokerHeartbeat> sent = List.copyOf(controller.heartbeats);
+        assertThat(sent.get(0).failedReplicas()).containsExactly(new TopicIdPartition(topicId, 3, null));
+        assertThat(sent.subList(1, sent.size())).as("answered, so not reported again")
+                .allSatisfy(h -> assertThat(h.failedReplicas()).isEmpty());
+        assertThat(failed.pending()).isEmpty();
+    }
+
+    @Test
     void aStaleHeartbeatRegistersAgain() throws Exception {
         AtomicInteger registrations = new AtomicInteger();
         AtomicInteger heartbeats = new AtomicInteger();
@@ -84,7 +103,7 @@ class BrokerLifecycleTest {
                 return CompletableFuture.completedFuture(new BrokerHeartbeatReply(error, error != Errors.NONE, false));
             }
         };
-        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, 20, 60_000)) {
+        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, new FailedReplicas(), 20, 60_000)) {
             lifecycle.start().get(5, TimeUnit.SECONDS);
             assertThat(registrations).hasValue(2);
         }
@@ -105,7 +124,7 @@ class BrokerLifecycleTest {
                 throw new AssertionError("never registered");
             }
         };
-        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, 20, 200)) {
+        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, new FailedReplicas(), 20, 200)) {
             assertThatThrownBy(() -> lifecycle.start().get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(StartupException.class)
                     .cause().hasMessage("node.id 1 is in use by another running broker (still registered after 200 ms"

@@ -64,7 +64,7 @@ public final class PartitionFixture implements AutoCloseable {
             CompletableFuture<AlterPartitionResponseData> answer = new CompletableFuture<>();
             sent.add(new Sent(request, answer));
             return answer;
-        }, tp -> changes.incrementAndGet(), id -> true);
+        }, tp -> changes.incrementAndGet(), id -> true, new FailedReplicas());
         partition = new Partition(LEADER, TP, TOPIC_ID, log, new PartitionRegistration(replicas, isr, LEADER, 0, 0), context);
     }
 

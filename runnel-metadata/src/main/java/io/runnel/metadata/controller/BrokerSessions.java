@@ -8,6 +8,7 @@ import io.runnel.metadata.image.ImageBuilder;
 import io.runnel.metadata.raft.RaftNode;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.PartitionChangeRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.protocol.Errors;
@@ -121,7 +122,19 @@ final class BrokerSessions {
         boolean fence = heartbeat.wantFence() || heartbeat.wantShutDown();
         boolean caughtUp = heartbeat.metadataOffset() >= committedOffset;
         boolean fenced = fence || (broker.fenced() && !caughtUp);
-        List<MetadataRecord> records = fenced == broker.fenced() ? List.of() : fencing(image, broker, fenced);
+        List<MetadataRecord> records = new ArrayList<>();
+        if (!heartbeat.failedReplicas().isEmpty()) {
+            List<PartitionChangeRecord> moves = leadership.afterReplicaFailures(image, broker.id(),
+                    heartbeat.failedReplicas());
+            if (!moves.isEmpty()) {
+                log.warn("Broker {} could not write its replicas of {}: moving them out of ISRs and leadership",
+                        broker.id(), heartbeat.failedReplicas());
+            }
+            records.addAll(moves);
+        }
+        if (fenced != broker.fenced()) {
+            records.addAll(fencing(ImageBuilder.apply(image, records, image.offset()), broker, fenced));
+        }
         return new ControllerResult<>(records, new BrokerHeartbeatReply(Errors.NONE, fenced, heartbeat.wantShutDown()));
     }
 

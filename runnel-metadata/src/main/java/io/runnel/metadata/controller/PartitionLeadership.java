@@ -5,6 +5,7 @@ import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.record.PartitionChangeRecord;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
@@ -13,6 +14,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Partition leader election and ISR maintenance when brokers are fenced and unfenced (Kafka's
@@ -63,6 +65,27 @@ final class PartitionLeadership {
                 }
                 List<Integer> isr = p.isr().stream().filter(id -> id != brokerId).toList();
                 elect(image, topic.id(), e.getKey(), p, isr.isEmpty() ? p.isr() : isr, unclean).ifPresent(changes::add);
+            }
+        }
+        return changes;
+    }
+
+    /**
+     * The changes after {@code brokerId} failed to write its replicas of {@code failed} (a failed
+     * disk): as {@link #afterFencing} for those partitions only. The broker stays live, so it
+     * leads none of them again unless it is the last ISR member, which keeps its place.
+     */
+    List<PartitionChangeRecord> afterReplicaFailures(MetadataImage image, int brokerId, Set<TopicIdPartition> failed) {
+        List<PartitionChangeRecord> changes = new ArrayList<>();
+        for (TopicIdPartition replica : failed) {
+            TopicImage topic = image.topicsById().get(replica.topicId());
+            PartitionRegistration p = topic == null ? null : topic.partitions().get(replica.partition());
+            if (p == null || !p.isr().contains(brokerId)) {
+                continue;
+            }
+            List<Integer> isr = p.isr().stream().filter(id -> id != brokerId).toList();
+            if (!isr.isEmpty()) {
+                elect(image, topic.id(), replica.partition(), p, isr, false).ifPresent(changes::add);
             }
         }
         return changes;

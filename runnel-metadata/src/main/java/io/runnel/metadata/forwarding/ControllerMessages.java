@@ -3,6 +3,7 @@ package io.runnel.metadata.forwarding;
 import io.runnel.metadata.BrokerHeartbeat;
 import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.ApiMessageType;
@@ -20,7 +21,9 @@ import java.nio.BufferUnderflowException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The wire format of forwarded controller calls, and how Runnel's own call types map onto
@@ -36,11 +39,15 @@ import java.util.List;
  * AllocateProducerIds. Two values those messages lack travel as Runnel-private tagged fields
  * (tag {@value #RUNNEL_TAG}; Kafka's flexible versions skip unknown tags): the heartbeat's
  * incarnation id (two int64, as Kafka has a broker epoch there) and the producer-id block size
- * (int32). Stateless and thread-safe.
+ * (int32); a heartbeat's failed replicas travel under tag {@value #FAILED_REPLICAS_TAG}.
+ * Stateless and thread-safe.
  */
 public final class ControllerMessages {
     /** The tag of Runnel's private field in BrokerHeartbeat and AllocateProducerIds requests. */
     static final int RUNNEL_TAG = 10_000;
+    /** The tag of the heartbeat's failed replicas: per replica a topic id (16 bytes) and a partition (4). */
+    static final int FAILED_REPLICAS_TAG = 10_001;
+    private static final int FAILED_REPLICA_BYTES = 20;
 
     private ControllerMessages() {
     }
@@ -147,13 +154,31 @@ public final class ControllerMessages {
         Uuid incarnation = heartbeat.incarnationId();
         request.unknownTaggedFields().add(new RawTaggedField(RUNNEL_TAG, ByteBuffer.allocate(16)
                 .putLong(incarnation.getMostSignificantBits()).putLong(incarnation.getLeastSignificantBits()).array()));
+        if (!heartbeat.failedReplicas().isEmpty()) {
+            ByteBuffer failed = ByteBuffer.allocate(FAILED_REPLICA_BYTES * heartbeat.failedReplicas().size());
+            for (TopicIdPartition replica : heartbeat.failedReplicas()) {
+                failed.putLong(replica.topicId().getMostSignificantBits())
+                        .putLong(replica.topicId().getLeastSignificantBits()).putInt(replica.partition());
+            }
+            request.unknownTaggedFields().add(new RawTaggedField(FAILED_REPLICAS_TAG, failed.array()));
+        }
         return request;
     }
 
     public static BrokerHeartbeat heartbeat(BrokerHeartbeatRequestData request) {
         ByteBuffer incarnation = ByteBuffer.wrap(runnelField(request.unknownTaggedFields(), 16));
+        Set<TopicIdPartition> failed = new HashSet<>();
+        for (RawTaggedField field : request.unknownTaggedFields()) {
+            if (field.tag() == FAILED_REPLICAS_TAG) {
+                ByteBuffer replicas = ByteBuffer.wrap(field.data());
+                while (replicas.remaining() >= FAILED_REPLICA_BYTES) {
+                    Uuid topicId = new Uuid(replicas.getLong(), replicas.getLong());
+                    failed.add(new TopicIdPartition(topicId, replicas.getInt(), null));
+                }
+            }
+        }
         return new BrokerHeartbeat(request.brokerId(), new Uuid(incarnation.getLong(), incarnation.getLong()),
-                request.currentMetadataOffset(), request.wantFence(), request.wantShutDown());
+                request.currentMetadataOffset(), request.wantFence(), request.wantShutDown(), failed);
     }
 
     public static BrokerHeartbeatResponseData heartbeatResponse(BrokerHeartbeatReply reply) {

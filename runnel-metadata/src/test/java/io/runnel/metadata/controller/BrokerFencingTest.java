@@ -11,6 +11,7 @@ import io.runnel.metadata.raft.RaftNode;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.PartitionChangeRecord;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
@@ -26,6 +27,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
@@ -132,6 +134,38 @@ class BrokerFencingTest {
             withQuorum.checkSessions();
             await().atMost(5, TimeUnit.SECONDS).until(() -> quorumLog.committed().brokers().get(2).fenced());
         }
+    }
+
+    @Test
+    void aReplicaWhoseLogFailedLeavesItsIsrAndLeadershipUnlessItIsTheLast() throws Exception {
+        List<BrokerRegistration> brokers = List.of(Images.broker(1), Images.broker(2));
+        for (BrokerRegistration broker : brokers) {
+            register(broker);
+            heartbeat(broker, false);
+        }
+        CreateTopicsRequestData request = new CreateTopicsRequestData();
+        for (String name : List.of("replicated", "single")) {
+            CreateTopicsRequestData.CreatableTopic topic = new CreateTopicsRequestData.CreatableTopic().setName(name)
+                    .setNumPartitions(-1).setReplicationFactor((short) -1);
+            topic.assignments().add(new CreateTopicsRequestData.CreatableReplicaAssignment().setPartitionIndex(0)
+                    .setBrokerIds(name.equals("single") ? List.of(1) : List.of(1, 2)));
+            request.topics().add(topic);
+        }
+        controller.createTopics(request).get(5, TimeUnit.SECONDS);
+
+        BrokerRegistration failing = brokers.get(0);
+        controller.brokerHeartbeat(new BrokerHeartbeat(1, failing.incarnationId(), log.committed().offset(), false,
+                false, Set.of(new TopicIdPartition(log.committed().topicsByName().get("replicated").id(), 0, null),
+                new TopicIdPartition(log.committed().topicsByName().get("single").id(), 0, null))))
+                .get(5, TimeUnit.SECONDS);
+
+        PartitionRegistration replicated = log.committed().topicsByName().get("replicated").partitions().get(0);
+        assertThat(replicated.leader()).as("moved to the other replica").isEqualTo(2);
+        assertThat(replicated.isr()).containsExactly(2);
+        PartitionRegistration single = log.committed().topicsByName().get("single").partitions().get(0);
+        assertThat(single.leader()).as("no other replica holds its records").isEqualTo(1);
+        assertThat(single.isr()).containsExactly(1);
+        assertThat(log.committed().brokers().get(1).fenced()).as("only those replicas are affected").isFalse();
     }
 
     @Test

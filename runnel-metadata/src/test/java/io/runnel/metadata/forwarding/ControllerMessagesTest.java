@@ -3,6 +3,7 @@ package io.runnel.metadata.forwarding;
 import io.runnel.metadata.BrokerHeartbeat;
 import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
+import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
@@ -16,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.util.List;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -56,6 +58,10 @@ class ControllerMessagesTest {
         BrokerHeartbeat heartbeat = new BrokerHeartbeat(4, Uuid.randomUuid(), 77, true, false);
         assertThat(ControllerMessages.heartbeat((BrokerHeartbeatRequestData) roundTrip(
                 ControllerMessages.heartbeatRequest(heartbeat)))).isEqualTo(heartbeat);
+        BrokerHeartbeat reporting = new BrokerHeartbeat(4, Uuid.randomUuid(), 78, false, false, Set.of(
+                new TopicIdPartition(Uuid.randomUuid(), 3, null), new TopicIdPartition(Uuid.randomUuid(), 0, null)));
+        assertThat(ControllerMessages.heartbeat((BrokerHeartbeatRequestData) roundTrip(
+                ControllerMessages.heartbeatRequest(reporting)))).isEqualTo(reporting);
 
         assertThat(ControllerMessages.blockSize((AllocateProducerIdsRequestData) roundTrip(
                 ControllerMessages.allocateProducerIdsRequest(4, 1000)))).isEqualTo(1000);
