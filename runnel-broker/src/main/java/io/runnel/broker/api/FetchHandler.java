@@ -135,7 +135,7 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             }).partitions().add(data);
             if (version >= 12 && (data.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code()
                     || data.errorCode() == Errors.FENCED_LEADER_EPOCH.code())) {
-                PartitionRegistration registration = registration(image, p.id().topicPartition());
+                PartitionRegistration registration = replicas.registration(p.id().topicPartition()).orElse(null);
                 if (registration != null) {
                     data.currentLeader().setLeaderId(registration.leader()).setLeaderEpoch(registration.leaderEpoch());
                     if (registration.leader() >= 0) {
@@ -152,11 +152,6 @@ public final class FetchHandler implements ApiHandler<FetchRequestData> {
             }
         }
         return response;
-    }
-
-    private static PartitionRegistration registration(MetadataImage image, TopicPartition tp) {
-        TopicImage topic = tp.topic() == null ? null : image.topicsByName().get(tp.topic());
-        return topic == null ? null : topic.partitions().get(tp.partition());
     }
 
     private static List<PartitionFetch> requestedPartitions(FetchRequestData request, MetadataImage image, short version) {

@@ -2,7 +2,6 @@ package io.runnel.broker.api;
 
 import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
-import io.runnel.metadata.TopicImage;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.protocol.Errors;
 
@@ -26,9 +25,8 @@ record PartitionLookup(Partition partition, Errors error) {
     static PartitionLookup leader(ReplicaManager replicas, TopicPartition tp, int currentLeaderEpoch) {
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {
-            TopicImage topic = replicas.image().topicsByName().get(tp.topic());
-            boolean known = topic != null && topic.partitions().containsKey(tp.partition());
-            return new PartitionLookup(null, known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION);
+            return new PartitionLookup(null, replicas.registration(tp).isPresent()
+                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION);
         }
         Errors epochError = partition.checkLeaderEpoch(currentLeaderEpoch);
         if (epochError != Errors.NONE) {

@@ -93,7 +93,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (topic == null) {
                     fail(out, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    append(new TopicPartition(topic, data.index()), data, acks, out, flushes, waiting, image);
+                    append(new TopicPartition(topic, data.index()), data, acks, out, flushes, waiting);
                 }
             }
         }
@@ -138,10 +138,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         Set<Integer> leaders = new TreeSet<>();
         for (TopicProduceResponse topic : response.responses()) {
             String name = context.header().apiVersion() >= 13 ? nameOf(image, topic.topicId()) : topic.name();
-            TopicImage topicImage = name == null ? null : image.topicsByName().get(name);
             for (PartitionProduceResponse p : topic.partitionResponses()) {
-                PartitionRegistration registration = topicImage == null ? null : topicImage.partitions().get(p.index());
-                if (p.errorCode() == Errors.NOT_LEADER_OR_FOLLOWER.code() && registration != null) {
+                PartitionRegistration registration = p.errorCode() != Errors.NOT_LEADER_OR_FOLLOWER.code() || name == null
+                        ? null : replicas.registration(new TopicPartition(name, p.index())).orElse(null);
+                if (registration != null) {
                     p.currentLeader().setLeaderId(registration.leader()).setLeaderEpoch(registration.leaderEpoch());
                     if (registration.leader() >= 0 && registration.leader() != localBrokerId) {
                         leaders.add(registration.leader());
@@ -158,12 +158,11 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     }
 
     private void append(TopicPartition tp, PartitionProduceData data, short acks, PartitionProduceResponse out,
-                        List<CompletableFuture<Void>> flushes, List<DelayedProduce.Waiting> waiting, MetadataImage image) {
+                        List<CompletableFuture<Void>> flushes, List<DelayedProduce.Waiting> waiting) {
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {
-            TopicImage topic = image.topicsByName().get(tp.topic());
-            boolean known = topic != null && topic.partitions().containsKey(tp.partition());
-            fail(out, known ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            fail(out, replicas.registration(tp).isPresent() ? Errors.NOT_LEADER_OR_FOLLOWER
+                    : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
             return;
         }
         if (!partition.isLeader()) {

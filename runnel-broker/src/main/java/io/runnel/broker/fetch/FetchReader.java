@@ -3,11 +3,9 @@ package io.runnel.broker.fetch;
 import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.metadata.MetadataImage;
-import io.runnel.metadata.TopicImage;
 import io.runnel.storage.EpochEndOffset;
 import io.runnel.storage.LogReadInfo;
 import org.apache.kafka.common.IsolationLevel;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
@@ -142,7 +140,7 @@ public final class FetchReader {
         }
         Partition partition = replicas.partition(p.id().topicPartition()).orElse(null);
         if (partition == null) {
-            return data.setErrorCode((inMetadata(image, p.id().topicPartition())
+            return data.setErrorCode((replicas.registration(p.id().topicPartition()).isPresent()
                     ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
         }
         Errors epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch());
@@ -190,11 +188,6 @@ public final class FetchReader {
             log.error("Reading {} at offset {} failed", p.id(), p.fetchOffset(), e);
             return data.setErrorCode(Errors.forException(e).code());
         }
-    }
-
-    private static boolean inMetadata(MetadataImage image, TopicPartition tp) {
-        TopicImage topic = image.topicsByName().get(tp.topic());
-        return topic != null && topic.partitions().containsKey(tp.partition());
     }
 
     private static PartitionData withOffsets(PartitionData data, Partition partition) {
