@@ -33,6 +33,7 @@ import io.runnel.broker.api.OffsetForLeaderEpochHandler;
 import io.runnel.broker.api.ProduceHandler;
 import io.runnel.broker.config.BrokerConfig;
 import io.runnel.broker.fetch.FetchSessionCache;
+import io.runnel.broker.fetch.ReadReplicaSelector;
 import io.runnel.broker.group.OffsetsTopic;
 import io.runnel.broker.group.OffsetsTopicLeadership;
 import io.runnel.broker.group.OffsetsTopicLog;
@@ -144,13 +145,16 @@ public final class Broker implements AutoCloseable {
             OffsetsTopic offsetsTopic = new OffsetsTopic(controller, config.offsetsTopicNumPartitions(),
                     config.offsetsTopicReplicationFactor(), config.offsetsTopicSegmentBytes());
 
+            ReadReplicaSelector readReplicaSelector = ReadReplicaSelector.fromConfig(config.replicaSelectorClass(),
+                    config.values());
+            started.add(readReplicaSelector);
             ApiTable[] table = new ApiTable[1];
             List<ApiHandler<?>> handlers = List.of(
                     new ApiVersionsHandler(() -> table[0]),
                     new MetadataHandler(replicas, quorum, config.autoCreateTopicsEnable()),
                     new ProduceHandler(config.nodeId(), replicas, fetchPurgatory, producePurgatory),
                     new FetchHandler(replicas, new FetchSessionCache(FETCH_SESSION_SLOTS, FETCH_SESSION_EVICTION_MS, time),
-                            fetchPurgatory),
+                            fetchPurgatory, readReplicaSelector),
                     new ListOffsetsHandler(replicas),
                     new OffsetForLeaderEpochHandler(replicas),
                     new CreateTopicsHandler(controller),

@@ -1,7 +1,6 @@
 package io.runnel.broker.api;
 
 import io.runnel.broker.network.RequestContext;
-import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.TimestampAndOffset;
@@ -29,7 +28,9 @@ import java.util.concurrent.CompletableFuture;
  *       offset -1; -6 (v11+) earliest pending upload: none, -1.</li>
  *   <li>A timestamp >= 0 finds the first record at or after it among committed records; none
  *       gives offset -1 and timestamp -1.</li>
- *   <li>v4+: leader epochs in answers and current leader epoch checks.</li>
+ *   <li>v4+: leader epochs in answers and current leader epoch checks, before the leadership
+ *       check (FENCED_LEADER_EPOCH older, UNKNOWN_LEADER_EPOCH newer, -1 unchecked); answered by
+ *       the leader only (NOT_LEADER_OR_FOLLOWER), also when consumers fetch from followers.</li>
  *   <li>A partition named twice gets INVALID_REQUEST.</li>
  * </ul>
  */
@@ -69,21 +70,12 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
 
     private void lookUp(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p, short version,
                         ListOffsetsPartitionResponse out) {
-        Partition partition = replicas.partition(tp).orElse(null);
-        if (partition == null) {
-            out.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
+        PartitionLookup lookup = PartitionLookup.leader(replicas, tp, version >= 4 ? p.currentLeaderEpoch() : -1);
+        if (lookup.error() != Errors.NONE) {
+            out.setErrorCode(lookup.error().code());
             return;
         }
-        if (!partition.isLeader()) {
-            out.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
-            return;
-        }
-        Errors epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch());
-        if (epochError != Errors.NONE) {
-            out.setErrorCode(epochError.code());
-            return;
-        }
-        PartitionLog log = partition.log();
+        PartitionLog log = lookup.partition().log();
         long ts = p.timestamp();
         try {
             Optional<TimestampAndOffset> found;

@@ -16,8 +16,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * OffsetForLeaderEpoch v2-v4 (KIP-101/279): for each partition, the largest epoch at or below the
  * requested one and the offset where it ends, which consumers use to detect log truncation after
- * a leader change. v3+ carries the replica id (-1 for consumers). Answered by the leader only,
- * with current leader epoch checks.
+ * a leader change. v3+ carries the replica id (-1 for consumers). Answered by the leader only;
+ * the current leader epoch is checked first (FENCED_LEADER_EPOCH older, UNKNOWN_LEADER_EPOCH newer,
+ * -1 unchecked), then leadership.
  */
 public final class OffsetForLeaderEpochHandler implements ApiHandler<OffsetForLeaderEpochRequestData> {
     private final ReplicaManager replicas;

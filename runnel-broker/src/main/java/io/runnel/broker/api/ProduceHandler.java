@@ -5,6 +5,7 @@ import io.runnel.broker.purgatory.Purgatory;
 import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
 import io.runnel.storage.AppendInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -36,7 +37,11 @@ import java.util.concurrent.CompletableFuture;
  *       NOT_ENOUGH_REPLICAS_AFTER_APPEND when it shrank below that while waiting).
  *       Any other value is INVALID_REQUIRED_ACKS.</li>
  *   <li>v5+: the partition's log start offset in the answer; v8+: error messages.</li>
- *   <li>v10+: NOT_LEADER_OR_FOLLOWER carries the current leader and its endpoint (KIP-951).</li>
+ *   <li>v10+: NOT_LEADER_OR_FOLLOWER (whenever it arises: before the append, or while acks=all
+ *       waits) carries the partition's current leader and epoch from the metadata, and the
+ *       response the endpoints of those leaders on the request's listener (KIP-951), so the
+ *       client moves without a metadata request. A partition this broker holds no replica of is
+ *       NOT_LEADER_OR_FOLLOWER when the metadata knows it.</li>
  *   <li>v13+: topics are named by id (UNKNOWN_TOPIC_ID when unknown).</li>
  *   <li>A log that must fsync (flush.messages) is acknowledged after the group-commit fsync.</li>
  * </ul>
@@ -73,7 +78,6 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         ProduceResponseData response = new ProduceResponseData();
         List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
         List<DelayedProduce.Waiting> waiting = new ArrayList<>(acks == -1 ? request.topicData().size() : 0);
-        Set<Integer> leadersToDescribe = new TreeSet<>();
         for (TopicProduceData topicData : request.topicData()) {
             String topic = version >= 13 ? nameOf(image, topicData.topicId()) : topicData.name();
             TopicProduceResponse topicResponse = new TopicProduceResponse()
@@ -89,20 +93,12 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else if (topic == null) {
                     fail(out, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    append(new TopicPartition(topic, data.index()), data, version, acks, out, flushes, waiting,
-                            leadersToDescribe);
+                    append(new TopicPartition(topic, data.index()), data, acks, out, flushes, waiting);
                 }
             }
         }
         if (acks == 0) {
             return CompletableFuture.completedFuture(null);
-        }
-        if (version >= 10) {
-            for (int leader : leadersToDescribe) {
-                Endpoints.of(image, leader, context.listenerName()).ifPresent(e -> response.nodeEndpoints().add(
-                        new ProduceResponseData.NodeEndpoint().setNodeId(leader).setHost(e.host()).setPort(e.port())
-                                .setRack(image.brokers().get(leader).rack())));
-            }
         }
         if (!waiting.isEmpty()) {
             CompletableFuture<Void> replicated = new CompletableFuture<>();
@@ -114,7 +110,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
         }
         if (flushes.isEmpty()) {
-            return CompletableFuture.completedFuture(response);
+            return CompletableFuture.completedFuture(withLeaderHints(response, context));
         }
         return CompletableFuture.allOf(flushes.toArray(CompletableFuture[]::new))
                 .handle((ok, e) -> {
@@ -126,27 +122,51 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                             }
                         }));
                     }
-                    return response;
+                    return withLeaderHints(response, context);
                 });
     }
 
-    private void append(TopicPartition tp, PartitionProduceData data, short version, short acks, PartitionProduceResponse out,
-                        List<CompletableFuture<Void>> flushes, List<DelayedProduce.Waiting> waiting,
-                        Set<Integer> leadersToDescribe) {
+    /**
+     * KIP-951 (v10+): each NOT_LEADER_OR_FOLLOWER partition gets its current leader and epoch, and
+     * the response the endpoints of those leaders, from the metadata as it is when the answer goes.
+     */
+    private ProduceResponseData withLeaderHints(ProduceResponseData response, RequestContext context) {
+        if (context.header().apiVersion() < 10) {
+            return response;
+        }
+        MetadataImage image = replicas.image();
+        Set<Integer> leaders = new TreeSet<>();
+        for (TopicProduceResponse topic : response.responses()) {
+            String name = context.header().apiVersion() >= 13 ? nameOf(image, topic.topicId()) : topic.name();
+            for (PartitionProduceResponse p : topic.partitionResponses()) {
+                PartitionRegistration registration = p.errorCode() != Errors.NOT_LEADER_OR_FOLLOWER.code() || name == null
+                        ? null : replicas.registration(new TopicPartition(name, p.index())).orElse(null);
+                if (registration != null) {
+                    p.currentLeader().setLeaderId(registration.leader()).setLeaderEpoch(registration.leaderEpoch());
+                    if (registration.leader() >= 0 && registration.leader() != localBrokerId) {
+                        leaders.add(registration.leader());
+                    }
+                }
+            }
+        }
+        for (int leader : leaders) {
+            Endpoints.of(image, leader, context.listenerName()).ifPresent(e -> response.nodeEndpoints().add(
+                    new ProduceResponseData.NodeEndpoint().setNodeId(leader).setHost(e.host()).setPort(e.port())
+                            .setRack(image.brokers().get(leader).rack())));
+        }
+        return response;
+    }
+
+    private void append(TopicPartition tp, PartitionProduceData data, short acks, PartitionProduceResponse out,
+                        List<CompletableFuture<Void>> flushes, List<DelayedProduce.Waiting> waiting) {
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {
-            fail(out, Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
+            fail(out, replicas.registration(tp).isPresent() ? Errors.NOT_LEADER_OR_FOLLOWER
+                    : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
             return;
         }
         if (!partition.isLeader()) {
             fail(out, Errors.NOT_LEADER_OR_FOLLOWER, null);
-            int leader = partition.registration().leader();
-            if (version >= 10) {
-                out.currentLeader().setLeaderId(leader).setLeaderEpoch(partition.leaderEpoch());
-                if (leader >= 0 && leader != localBrokerId) {
-                    leadersToDescribe.add(leader);
-                }
-            }
             return;
         }
         if (!(data.records() instanceof MemoryRecords records)) {

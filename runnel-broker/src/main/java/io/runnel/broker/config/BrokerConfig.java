@@ -432,6 +432,11 @@ public final class BrokerConfig {
         return set != null ? (Integer) set : Math.min(4, Runtime.getRuntime().availableProcessors());
     }
 
+    /** {@code replica.selector.class}, or null when not set. */
+    public String replicaSelectorClass() {
+        return (String) values.get("replica.selector.class");
+    }
+
     /** {@code broker.rack}, or null when not set. */
     public String rack() {
         return (String) values.get("broker.rack");

@@ -224,6 +224,10 @@ final class BrokerConfigDef {
                 "Bytes a follower fetches per request.");
         key("replica.socket.timeout.ms", Type.INT, 30000, atLeast(1), Importance.MEDIUM,
                 "Milliseconds a follower waits for the leader to answer before reconnecting.");
+        key("replica.selector.class", Type.STRING, null, null, Importance.MEDIUM,
+                "A Kafka ReplicaSelector (KIP-392) the leader uses to send consumers to a nearer in-sync replica, "
+                        + "e.g. org.apache.kafka.common.replica.RackAwareReplicaSelector with client.rack and "
+                        + "broker.rack. Default: none, consumers read from the leader.");
         key("compression.type", Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), Importance.HIGH,
                 "Compression of stored batches; producer keeps what the producer sent.");

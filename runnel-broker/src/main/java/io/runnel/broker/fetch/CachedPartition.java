@@ -17,8 +17,10 @@ final class CachedPartition {
     }
 
     /**
-     * KIP-227: an incremental response carries a partition only if it has records, an error, or
-     * offsets the client has not seen. Records the offsets as sent when it does.
+     * KIP-227: an incremental response carries a partition only if it has records, an error, a
+     * diverging epoch, a preferred read replica (KIP-392: the partition has no records for the
+     * client until it moves), or offsets the client has not seen. Records the offsets as sent
+     * when it does.
      */
     boolean mustRespond(FetchResponseData.PartitionData data) {
         boolean changed = data.errorCode() != 0
@@ -26,7 +28,8 @@ final class CachedPartition {
                 || data.highWatermark() != highWatermark
                 || data.lastStableOffset() != lastStableOffset
                 || data.logStartOffset() != logStartOffset
-                || data.divergingEpoch().epoch() >= 0;
+                || data.divergingEpoch().epoch() >= 0
+                || data.preferredReadReplica() >= 0;
         if (changed) {
             highWatermark = data.highWatermark();
             lastStableOffset = data.lastStableOffset();

@@ -11,28 +11,23 @@ import java.util.List;
 public final class DelayedFetch extends DelayedOperation {
     private final FetchReader reader;
     private final List<PartitionFetch> partitions;
-    private final int replicaId;
-    private final int minBytes;
+    private final FetchParams params;
     private final Runnable respond;
 
-    /**
-     * @param replicaId the follower's broker id, or -1 for a consumer
-     * @param respond reads and completes the response; runs once
-     */
-    public DelayedFetch(long maxWaitMs, FetchReader reader, List<PartitionFetch> partitions, int replicaId, int minBytes,
+    /** @param respond reads and completes the response; runs once */
+    public DelayedFetch(long maxWaitMs, FetchReader reader, List<PartitionFetch> partitions, FetchParams params,
                         Runnable respond) {
         super(maxWaitMs);
         this.reader = reader;
         this.partitions = partitions;
-        this.replicaId = replicaId;
-        this.minBytes = minBytes;
+        this.params = params;
         this.respond = respond;
     }
 
     @Override
     public boolean tryComplete() {
-        long available = reader.availableBytes(partitions, replicaId, minBytes);
-        if (available < 0 || available >= minBytes) {
+        long available = reader.availableBytes(partitions, params);
+        if (available < 0 || available >= params.minBytes()) {
             return forceComplete();
         }
         return false;

@@ -2,6 +2,7 @@ package io.runnel.broker.fetch;
 
 import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.metadata.MetadataImage;
 import io.runnel.storage.EpochEndOffset;
 import io.runnel.storage.LogReadInfo;
 import org.apache.kafka.common.IsolationLevel;
@@ -16,35 +17,49 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 
 /**
- * Reads the partitions of one fetch from their logs, up to the high watermark (the last stable
- * offset for read_committed, which equals it until transactions exist) for consumers and up to
- * the log end offset for followers ({@code replicaId >= 0}), within the request's byte limits.
- * Stateless and thread-safe: used by the fetch handler and by parked fetches.
+ * Reads the partitions of one fetch from their logs, within the request's byte limits, as Kafka's
+ * {@code ReplicaManager.readFromLog} and {@code Partition.fetchRecords} do:
+ * <ul>
+ *   <li>the client's current leader epoch is checked first (FENCED_LEADER_EPOCH when older than
+ *       this replica's, UNKNOWN_LEADER_EPOCH when newer, -1 not checked), then leadership: a
+ *       follower's fetch and a pre-v11 consumer's need the leader (NOT_LEADER_OR_FOLLOWER);</li>
+ *   <li>a follower ({@code replicaId >= 0}) reads up to the log end offset;</li>
+ *   <li>a consumer reads up to the high watermark (the last stable offset for read_committed,
+ *       equal to it until transactions exist), of the leader or, for a v11+ consumer (KIP-392),
+ *       of the follower serving it: above a follower's high watermark the answer is empty, above
+ *       its log end offset OFFSET_OUT_OF_RANGE (the consumer then returns to the leader);</li>
+ *   <li>the leader answers a v11+ consumer with a preferred read replica and no records when the
+ *       {@link ReadReplicaSelector} picks an in-sync follower.</li>
+ * </ul>
+ * A partition this broker holds no replica of is NOT_LEADER_OR_FOLLOWER if the metadata knows
+ * it. Stateless and thread-safe: used by the fetch handler and by parked fetches.
  */
 public final class FetchReader {
     private static final Logger log = LoggerFactory.getLogger(FetchReader.class);
 
     private final ReplicaManager replicas;
+    private final ReadReplicaSelector selector;
 
-    public FetchReader(ReplicaManager replicas) {
+    public FetchReader(ReplicaManager replicas, ReadReplicaSelector selector) {
         this.replicas = replicas;
+        this.selector = selector;
     }
 
     /**
      * Reads every partition. The first partition with data is returned whole even when it is
      * larger than the limits (so a consumer always progresses); after that, partitions get what
-     * is left of {@code responseMaxBytes}.
+     * is left of the request's {@code maxBytes}.
      */
-    public Map<PartitionFetch, PartitionData> read(List<PartitionFetch> partitions, int replicaId, int responseMaxBytes,
-                                                   IsolationLevel isolation) {
+    public Map<PartitionFetch, PartitionData> read(List<PartitionFetch> partitions, FetchParams params) {
         Map<PartitionFetch, PartitionData> out = new LinkedHashMap<>();
-        int remaining = responseMaxBytes;
+        MetadataImage image = replicas.image();
+        int remaining = params.maxBytes();
         boolean minOneBatch = true;
         for (PartitionFetch p : partitions) {
-            PartitionData data = readOne(p, replicaId, Math.max(0, Math.min(p.maxBytes(), remaining)), minOneBatch,
-                    isolation);
+            PartitionData data = readOne(p, params, Math.max(0, Math.min(p.maxBytes(), remaining)), minOneBatch, image);
             int size = data.records() == null ? 0 : data.records().sizeInBytes();
             if (size > 0) {
                 minOneBatch = false;
@@ -74,18 +89,23 @@ public final class FetchReader {
     }
 
     /**
-     * Bytes available to {@code partitions} now, counting until {@code enough}; -1 if a partition
-     * has an error to report (which completes a parked fetch at once). A follower
-     * ({@code replicaId >= 0}) may read up to the log end offset, a consumer up to the high watermark.
+     * Bytes available to {@code partitions} now, counting until {@code params.minBytes()}; -1 if
+     * a partition has an error or a preferred read replica to report (which completes a parked
+     * fetch at once).
      */
-    public long availableBytes(List<PartitionFetch> partitions, int replicaId, long enough) {
+    public long availableBytes(List<PartitionFetch> partitions, FetchParams params) {
+        long enough = params.minBytes();
         long total = 0;
+        MetadataImage image = replicas.image();
         for (PartitionFetch p : partitions) {
             Partition partition = p.id().topic() == null ? null : replicas.partition(p.id().topicPartition()).orElse(null);
-            if (partition == null || !partition.isLeader() || partition.checkLeaderEpoch(p.currentLeaderEpoch()) != Errors.NONE) {
+            if (partition == null || partition.checkLeaderEpoch(p.currentLeaderEpoch()) != Errors.NONE
+                    || !partition.isLeader() && params.fetchOnlyLeader()
+                    || !params.isFromFollower() && selector.preferredReadReplica(partition, params.clientMetadata(),
+                            p.fetchOffset(), image).isPresent()) {
                 return -1;
             }
-            long readable = replicaId >= 0 ? partition.log().logEndOffset() : partition.log().highWatermark();
+            long readable = params.isFromFollower() ? partition.log().logEndOffset() : partition.log().highWatermark();
             if (p.fetchOffset() > partition.log().logEndOffset() || p.fetchOffset() < partition.log().logStartOffset()) {
                 return -1;
             }
@@ -94,8 +114,8 @@ public final class FetchReader {
                     return enough; // any readable batch is at least one byte: no need to size it
                 }
                 try {
-                    total += (replicaId >= 0 ? partition.readAsLeaderForFollower(p.fetchOffset(), p.maxBytes(), true)
-                            : partition.readAsLeader(p.fetchOffset(), p.maxBytes(), true)).records().sizeInBytes();
+                    total += (params.isFromFollower() ? partition.readAsLeaderForFollower(p.fetchOffset(), p.maxBytes(), true)
+                            : partition.readUpToHighWatermark(p.fetchOffset(), p.maxBytes(), true)).records().sizeInBytes();
                 } catch (ApiException e) {
                     return -1;
                 }
@@ -107,8 +127,8 @@ public final class FetchReader {
         return total;
     }
 
-    private PartitionData readOne(PartitionFetch p, int replicaId, int maxBytes, boolean minOneBatch,
-                                  IsolationLevel isolation) {
+    private PartitionData readOne(PartitionFetch p, FetchParams params, int maxBytes, boolean minOneBatch,
+                                  MetadataImage image) {
         PartitionData data = new PartitionData()
                 .setPartitionIndex(p.id().partition())
                 .setHighWatermark(-1)
@@ -120,18 +140,24 @@ public final class FetchReader {
         }
         Partition partition = replicas.partition(p.id().topicPartition()).orElse(null);
         if (partition == null) {
-            return data.setErrorCode(Errors.UNKNOWN_TOPIC_OR_PARTITION.code());
-        }
-        if (!partition.isLeader()) {
-            data.currentLeader().setLeaderId(partition.registration().leader()).setLeaderEpoch(partition.leaderEpoch());
-            return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+            return data.setErrorCode((replicas.registration(p.id().topicPartition()).isPresent()
+                    ? Errors.NOT_LEADER_OR_FOLLOWER : Errors.UNKNOWN_TOPIC_OR_PARTITION).code());
         }
         Errors epochError = partition.checkLeaderEpoch(p.currentLeaderEpoch());
         if (epochError != Errors.NONE) {
-            data.currentLeader().setLeaderId(partition.registration().leader()).setLeaderEpoch(partition.leaderEpoch());
             return data.setErrorCode(epochError.code());
         }
+        if (!partition.isLeader() && params.fetchOnlyLeader()) {
+            return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
+        }
         try {
+            if (!params.isFromFollower()) {
+                OptionalInt preferred = selector.preferredReadReplica(partition, params.clientMetadata(), p.fetchOffset(),
+                        image);
+                if (preferred.isPresent()) {
+                    return withOffsets(data, partition).setPreferredReadReplica(preferred.getAsInt());
+                }
+            }
             if (p.lastFetchedEpoch() >= 0) {
                 EpochEndOffset end = partition.log().endOffsetForEpoch(p.lastFetchedEpoch());
                 if (end.leaderEpoch() < p.lastFetchedEpoch() || end.endOffset() < p.fetchOffset()) {
@@ -139,19 +165,19 @@ public final class FetchReader {
                     return withOffsets(data, partition);
                 }
             }
-            if (replicaId >= 0) {
-                if (!partition.registration().replicas().contains(replicaId)) {
+            if (params.isFromFollower()) {
+                if (!partition.registration().replicas().contains(params.replicaId())) {
                     return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
                 }
                 LogReadInfo info = partition.readAsLeaderForFollower(p.fetchOffset(), maxBytes, minOneBatch);
                 return withOffsets(data.setRecords(info.records()), partition);
             }
-            LogReadInfo info = partition.readAsLeader(p.fetchOffset(), maxBytes, minOneBatch);
+            LogReadInfo info = partition.readUpToHighWatermark(p.fetchOffset(), maxBytes, minOneBatch);
             data.setRecords(info.records())
                     .setHighWatermark(info.highWatermark())
                     .setLastStableOffset(info.highWatermark())
                     .setLogStartOffset(info.logStartOffset());
-            if (isolation == IsolationLevel.READ_COMMITTED) {
+            if (params.isolation() == IsolationLevel.READ_COMMITTED) {
                 data.setAbortedTransactions(new ArrayList<>(0));
             }
             return data;

@@ -211,8 +211,11 @@ public final class Partition {
         return log.config().minInSyncReplicas() <= maximalIsrSize ? Errors.NONE : Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND;
     }
 
-    /** Reads as leader up to the high watermark (the only data consumers may see). */
-    public LogReadInfo readAsLeader(long fetchOffset, int maxBytes, boolean minOneBatch) {
+    /**
+     * Reads up to this replica's high watermark (the only data consumers may see): as leader, or
+     * as a follower serving a consumer (KIP-392), whose high watermark trails the leader's.
+     */
+    public LogReadInfo readUpToHighWatermark(long fetchOffset, int maxBytes, boolean minOneBatch) {
         return log.read(fetchOffset, maxBytes, log.highWatermark(), minOneBatch);
     }
 
@@ -316,11 +319,37 @@ public final class Partition {
         updateFollowerHighWatermark(leaderHighWatermark);
     }
 
-    /** As a follower: the high watermark follows the leader's, within this log. */
+    /**
+     * As a follower: the high watermark follows the leader's, within this log. When it moves, the
+     * listener is told, so consumer fetches parked on this follower (KIP-392) complete.
+     */
     public void updateFollowerHighWatermark(long leaderHighWatermark) {
         long target = Math.min(leaderHighWatermark, log.logEndOffset());
         if (target > log.highWatermark()) {
             log.updateHighWatermark(target);
+            context.listener().onPartitionChange(topicPartition);
+        }
+    }
+
+    /**
+     * As leader: the followers in the committed ISR whose fetch state is known (they fetched from
+     * this leader), for choosing a preferred read replica (KIP-392). Empty when not leader.
+     */
+    public List<FollowerSnapshot> inSyncFollowers() {
+        synchronized (lock) {
+            if (!isLeader()) {
+                return List.of();
+            }
+            List<Integer> isr = isrState.isr();
+            long now = context.time().milliseconds();
+            List<FollowerSnapshot> out = new ArrayList<>(isr.size());
+            for (int id : isr) {
+                FollowerState follower = followers.get(id);
+                if (id != localBrokerId && follower != null && follower.logEndOffset >= 0) {
+                    out.add(new FollowerSnapshot(id, follower.logEndOffset, now - follower.lastCaughtUpTimeMs));
+                }
+            }
+            return out;
         }
     }
 

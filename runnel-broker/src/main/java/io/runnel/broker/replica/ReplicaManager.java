@@ -83,6 +83,15 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         return Optional.ofNullable(partitions.get(tp));
     }
 
+    /**
+     * The partition's registration in the image this manager last applied, whether or not this
+     * broker holds a replica of it; empty when the metadata does not know the partition.
+     */
+    public Optional<PartitionRegistration> registration(TopicPartition tp) {
+        TopicImage topic = tp.topic() == null ? null : image.topicsByName().get(tp.topic());
+        return Optional.ofNullable(topic == null ? null : topic.partitions().get(tp.partition()));
+    }
+
     /** The image this manager last applied: what request handlers should answer from. */
     public MetadataImage image() {
         return image;

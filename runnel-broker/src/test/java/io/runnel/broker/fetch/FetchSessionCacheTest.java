@@ -102,6 +102,18 @@ class FetchSessionCacheTest {
     }
 
     @Test
+    void aPreferredReadReplicaIsAlwaysSent() {
+        FetchContext full = cache.newContext(0, 0, fetches(P0, P1), List.of());
+        int id = full.sessionId();
+        full.responsePartitions(read(full, p -> data(10, 0, false, Errors.NONE)));
+
+        FetchContext ctx = cache.newContext(id, 1, List.of(), List.of());
+        Map<PartitionFetch, PartitionData> out = ctx.responsePartitions(read(ctx, p -> p.id().equals(P1)
+                ? data(10, 0, false, Errors.NONE).setPreferredReadReplica(2) : data(10, 0, false, Errors.NONE)));
+        assertThat(out.keySet()).extracting(PartitionFetch::id).containsExactly(P1);
+    }
+
+    @Test
     void forgottenPartitionsLeaveTheSession() {
         int id = cache.newContext(0, 0, fetches(P0, P1, P2), List.of()).sessionId();
         FetchContext ctx = cache.newContext(id, 1, List.of(), List.of(P1));

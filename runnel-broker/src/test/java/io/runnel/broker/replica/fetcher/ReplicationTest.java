@@ -6,6 +6,7 @@ import io.runnel.broker.api.FetchHandler;
 import io.runnel.broker.api.OffsetForLeaderEpochHandler;
 import io.runnel.broker.api.ProduceHandler;
 import io.runnel.broker.fetch.FetchSessionCache;
+import io.runnel.broker.fetch.ReadReplicaSelector;
 import io.runnel.broker.network.ListenerSpec;
 import io.runnel.broker.network.NetworkServer;
 import io.runnel.broker.network.NetworkSettings;
@@ -285,7 +286,7 @@ class ReplicationTest {
         resources.add(leader);
         produce = new ProduceHandler(1, leader, fetches, produces);
         List<ApiHandler<?>> handlers = List.of(produce,
-                new FetchHandler(leader, new FetchSessionCache(10, 60_000, Time.SYSTEM), fetches),
+                new FetchHandler(leader, new FetchSessionCache(10, 60_000, Time.SYSTEM), fetches, ReadReplicaSelector.NONE),
                 new OffsetForLeaderEpochHandler(leader));
         NetworkServer server = NetworkServer.start(List.of(new ListenerSpec("PLAINTEXT", "127.0.0.1", 0)),
                 new ApiTable(handlers), new NetworkSettings(16 * 1024 * 1024, 1, 60_000, -1, -1));
