@@ -28,8 +28,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The partitions this broker holds a replica of, kept in step with the metadata image: it creates
- * logs for new partitions, deletes the logs of deleted topics (and stray logs left on disk by a
- * topic deleted while the broker was down), and pushes topic config changes to the logs.
+ * logs for new partitions and for partitions reassigned to it, deletes the logs of deleted topics
+ * and of partitions reassigned away from it (and stray logs left on disk by either while the
+ * broker was down), and pushes topic config changes to the logs. A replica that leaves a
+ * partition stops fetching and serving it before its log is deleted.
  *
  * <p>Replication: a partition this broker leads serves its followers' fetches (see
  * {@link Partition}); one it follows is handed to the {@link ReplicaFetcherManager}, which
@@ -115,9 +117,14 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         }
         for (Partition partition : partitions.values()) {
             TopicImage topic = current.topicsById().get(partition.topicId());
-            if (topic == null || !topic.partitions().containsKey(partition.topicPartition().partition())
-                    || !topic.partitions().get(partition.topicPartition().partition()).replicas().contains(localBrokerId)) {
+            PartitionRegistration registration = topic == null ? null
+                    : topic.partitions().get(partition.topicPartition().partition());
+            if (registration == null) {
                 removePartition(partition.topicPartition(), "it is no longer in the metadata");
+            } else if (!registration.replicas().contains(localBrokerId)) {
+                // Requests parked on this replica (acks=all produces) learn at once that it lost leadership.
+                partition.updateRegistration(registration);
+                removePartition(partition.topicPartition(), "it was reassigned away from this broker");
             }
         }
         if (previous.offset() < 0) {
@@ -214,8 +221,11 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         for (PartitionLog partitionLog : logManager.all()) {
             TopicPartition tp = partitionLog.topicPartition();
             TopicImage topic = current.topicsById().get(partitionLog.topicId());
-            if (topic == null || !topic.name().equals(tp.topic()) || !topic.partitions().containsKey(tp.partition())) {
-                log.info("Deleting stray log {} (topic id {}): not in the metadata", tp, partitionLog.topicId());
+            PartitionRegistration registration = topic == null || !topic.name().equals(tp.topic()) ? null
+                    : topic.partitions().get(tp.partition());
+            if (registration == null || !registration.replicas().contains(localBrokerId)) {
+                log.info("Deleting stray log {} (topic id {}): not in the metadata, or this broker is no longer "
+                        + "one of its replicas", tp, partitionLog.topicId());
                 fetchers.stopFollowing(tp);
                 partitions.remove(tp);
                 logManager.delete(tp);
