@@ -4,6 +4,8 @@ import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -15,6 +17,8 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
@@ -28,9 +32,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -46,12 +53,17 @@ import static org.awaitility.Awaitility.await;
  */
 class ReassignPartitionsIT {
     private static final String TOOL = "org.apache.kafka.tools.reassign.ReassignPartitionsCommand";
+    /** replica.fetch.max.bytes: the most one throttled fetch can overshoot its quota by. */
+    private static final int FETCH_MAX_BYTES = 64 * 1024;
+    private static final List<String> THROTTLE_RATES =
+            List.of("leader.replication.throttled.rate", "follower.replication.throttled.rate");
     private static ClusterProcess cluster;
     private static Path workDir;
 
     @BeforeAll
     static void start() {
-        cluster = ClusterProcess.start(3, Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500"));
+        cluster = ClusterProcess.start(3, Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500",
+                "replica.fetch.max.bytes", String.valueOf(FETCH_MAX_BYTES)));
         workDir = TempDirs.create("runnel-reassign-it-");
     }
 
@@ -140,6 +152,94 @@ class ReassignPartitionsIT {
             TopicPartitionInfo reverted = awaitPartition(admin, topic, List.of(1, 2), 1);
             assertThat(reverted.isr()).extracting(Node::id).containsExactlyInAnyOrder(1, 2);
         }
+    }
+
+    @Test
+    void aThrottledMoveTakesAtLeastItsBytesOverTheRateAndVerifyClearsTheThrottle() throws Exception {
+        String topic = "throttled";
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2))))).all().get();
+            awaitPartition(admin, topic, List.of(1, 2), 1);
+            long bytes = produceBytes(topic, 3 * 1024 * 1024);
+            long rate = 512 * 1024;
+            String plan = json("throttled.json", assignment(topic, List.of(1, 3)));
+
+            long startNs = System.nanoTime();
+            ChildJvm.Result executed = tool("--execute", "--reassignment-json-file", plan, "--throttle", String.valueOf(rate));
+            assertThat(executed.code()).as(executed.out() + executed.err()).isZero();
+            assertThat(executed.out()).contains("The inter-broker throttle limit was set to " + rate + " B/s");
+            assertThat(brokerConfig(admin, 3, "follower.replication.throttled.rate")).isEqualTo(String.valueOf(rate));
+            ChildJvm.Result[] verified = new ChildJvm.Result[1];
+            await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                verified[0] = tool("--verify", "--reassignment-json-file", plan);
+                return verified[0].out().contains("Reassignment of partition " + topic + "-0 is completed");
+            });
+            double seconds = (System.nanoTime() - startNs) / 1e9;
+            // A lower bound, not a timing target: one fetch may overshoot the quota before it is repaid.
+            assertThat(seconds).isGreaterThanOrEqualTo((double) (bytes - FETCH_MAX_BYTES) / rate);
+            assertThat(verified[0].out()).contains("Clearing broker-level throttles", "Clearing topic-level throttles");
+            assertThat(brokerConfig(admin, 3, "follower.replication.throttled.rate")).isNull();
+            assertThat(awaitPartition(admin, topic, List.of(1, 3), 1).isr()).extracting(Node::id)
+                    .containsExactlyInAnyOrder(1, 3);
+        }
+    }
+
+    @Test
+    void aMoveStalledByItsThrottleCompletesOnceTheThrottleIsRemoved() throws Exception {
+        String topic = "stalled";
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2))))).all().get();
+            awaitPartition(admin, topic, List.of(1, 2), 1);
+            produceBytes(topic, 2 * 1024 * 1024);
+            String plan = json("stalled.json", assignment(topic, List.of(1, 3)));
+            try {
+                ChildJvm.Result executed = tool("--execute", "--reassignment-json-file", plan, "--throttle", "1000");
+                assertThat(executed.code()).as(executed.out() + executed.err()).isZero();
+                ChildJvm.Result verified = tool("--verify", "--reassignment-json-file", plan);
+                assertThat(verified.out()).contains("Reassignment of partition " + topic + "-0 is still in progress");
+                assertThat(admin.listPartitionReassignments().reassignments().get())
+                        .containsKey(new TopicPartition(topic, 0));
+            } finally {
+                removeThrottleRates(admin); // as kafka-configs.sh --alter --delete-config does
+            }
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                    assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty());
+            assertThat(awaitPartition(admin, topic, List.of(1, 3), 1).isr()).extracting(Node::id)
+                    .containsExactlyInAnyOrder(1, 3);
+        }
+    }
+
+    /** Produces incompressible 1000-byte values to partition 0 until {@code atLeast} value bytes are acknowledged. */
+    private static long produceBytes(String topic, long atLeast) {
+        Random random = new Random(42);
+        long sent = 0;
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+                ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
+            while (sent < atLeast) {
+                byte[] value = new byte[1000];
+                random.nextBytes(value);
+                producer.send(new ProducerRecord<>(topic, 0, null, value));
+                sent += value.length;
+            }
+            producer.flush();
+        }
+        return sent;
+    }
+
+    private static String brokerConfig(Admin admin, int brokerId, String key) throws Exception {
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(brokerId));
+        ConfigEntry entry = admin.describeConfigs(List.of(broker)).all().get().get(broker).get(key);
+        return entry == null || entry.source() != ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG ? null : entry.value();
+    }
+
+    private static void removeThrottleRates(Admin admin) throws Exception {
+        Map<ConfigResource, Collection<AlterConfigOp>> deletes = new HashMap<>();
+        for (int id = 1; id <= 3; id++) {
+            deletes.put(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(id)), THROTTLE_RATES.stream()
+                    .map(key -> new AlterConfigOp(new ConfigEntry(key, null), AlterConfigOp.OpType.DELETE)).toList());
+        }
+        admin.incrementalAlterConfigs(deletes).all().get();
     }
 
     /** Produces "v-0", "v-1"... with acks=all until {@code producing} turns false, noting each acknowledged value. */

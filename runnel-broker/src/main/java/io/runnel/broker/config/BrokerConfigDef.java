@@ -224,6 +224,10 @@ final class BrokerConfigDef {
                 "Bytes a follower fetches per request.");
         key("replica.socket.timeout.ms", Type.INT, 30000, atLeast(1), Importance.MEDIUM,
                 "Milliseconds a follower waits for the leader to answer before reconnecting.");
+        key("leader.replication.throttled.rate", Type.LONG, Long.MAX_VALUE, atLeast(0), Importance.MEDIUM,
+                "Bytes per second a leader sends to throttled replicas outside the ISR (KIP-73); also dynamic.");
+        key("follower.replication.throttled.rate", Type.LONG, Long.MAX_VALUE, atLeast(0), Importance.MEDIUM,
+                "Bytes per second a follower outside the ISR fetches for throttled partitions (KIP-73); also dynamic.");
         key("compression.type", Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), Importance.HIGH,
                 "Compression of stored batches; producer keeps what the producer sent.");

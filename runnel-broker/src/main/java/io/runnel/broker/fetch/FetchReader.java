@@ -21,6 +21,8 @@ import java.util.Map;
  * Reads the partitions of one fetch from their logs, up to the high watermark (the last stable
  * offset for read_committed, which equals it until transactions exist) for consumers and up to
  * the log end offset for followers ({@code replicaId >= 0}), within the request's byte limits.
+ * A follower outside the ISR gets no records of a partition under the leader replication
+ * throttle while that quota is exceeded (and a parked fetch does not count them as available).
  * Stateless and thread-safe: used by the fetch handler and by parked fetches.
  */
 public final class FetchReader {
@@ -89,7 +91,8 @@ public final class FetchReader {
             if (p.fetchOffset() > partition.log().logEndOffset() || p.fetchOffset() < partition.log().logStartOffset()) {
                 return -1;
             }
-            if (readable > p.fetchOffset()) {
+            if (readable > p.fetchOffset() && !(replicaId >= 0 && isLeaderThrottled(partition, replicaId)
+                    && replicas.leaderQuota().isExceeded())) {
                 if (enough <= 1) {
                     return enough; // any readable batch is at least one byte: no need to size it
                 }
@@ -143,7 +146,14 @@ public final class FetchReader {
                 if (!partition.registration().replicas().contains(replicaId)) {
                     return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
                 }
+                boolean throttled = isLeaderThrottled(partition, replicaId);
+                if (throttled && replicas.leaderQuota().isExceeded()) {
+                    return withOffsets(data, partition);
+                }
                 LogReadInfo info = partition.readAsLeaderForFollower(p.fetchOffset(), maxBytes, minOneBatch);
+                if (throttled) {
+                    replicas.leaderQuota().record(info.records().sizeInBytes());
+                }
                 return withOffsets(data.setRecords(info.records()), partition);
             }
             LogReadInfo info = partition.readAsLeader(p.fetchOffset(), maxBytes, minOneBatch);
@@ -162,6 +172,11 @@ public final class FetchReader {
             log.error("Reading {} at offset {} failed", p.id(), p.fetchOffset(), e);
             return data.setErrorCode(Errors.forException(e).code());
         }
+    }
+
+    /** Whether sending {@code partition} to {@code replicaId} counts against the leader throttle (KIP-73). */
+    private boolean isLeaderThrottled(Partition partition, int replicaId) {
+        return replicas.leaderQuota().isThrottled(partition.topicPartition()) && !partition.isr().contains(replicaId);
     }
 
     private static PartitionData withOffsets(PartitionData data, Partition partition) {

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -37,7 +38,9 @@ import java.util.concurrent.TimeUnit;
  * {@link Partition}); one it follows is handed to the {@link ReplicaFetcherManager}, which
  * truncates and fetches it on a fetcher thread. Becoming leader stops fetching the partition.
  * The {@code isr-expiration} thread checks every {@code replica.lag.time.max.ms / 2} whether a
- * led partition's ISR must shrink.
+ * led partition's ISR must shrink. Replication to and from replicas outside the ISR may be
+ * throttled ({@link ReplicationQuota}, KIP-73): this manager keeps both sides' rates and throttled
+ * partitions in step with the dynamic broker and topic configs.
  *
  * <p>Thread-safety: {@link #onMetadataUpdate} runs on the metadata replay thread only and never
  * blocks (fetching and truncation run on fetcher threads); lookups from request threads read a
@@ -45,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+    private static final String LEADER_THROTTLED_RATE = "leader.replication.throttled.rate";
+    private static final String FOLLOWER_THROTTLED_RATE = "follower.replication.throttled.rate";
+    private static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+    private static final String FOLLOWER_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
 
     private final int localBrokerId;
     private final LogManager logManager;
@@ -52,6 +59,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final ReplicationContext replication;
     private final ReplicaFetcherManager fetchers;
+    private final ReplicationQuota leaderQuota;
+    private final ReplicationQuota followerQuota;
     private final ScheduledExecutorService isrExpiration;
     private volatile MetadataImage image;
 
@@ -69,8 +78,10 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         this.image = MetadataImage.empty("");
         this.replication = new ReplicationContext(time, settings.replicaLagTimeMaxMs(), alterPartition, listener,
                 this::isrEligible);
+        this.leaderQuota = new ReplicationQuota(time);
+        this.followerQuota = new ReplicationQuota(time);
         this.fetchers = new ReplicaFetcherManager(localBrokerId, settings,
-                id -> endpoint(id, settings.interBrokerListenerName()), time);
+                id -> endpoint(id, settings.interBrokerListenerName()), followerQuota, time);
         this.isrExpiration = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "isr-expiration");
             t.setDaemon(true);
@@ -100,8 +111,16 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         return LogConfig.create(defaults, current.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, topic)));
     }
 
+    /** The leader side of the replication throttle: what this broker sends to replicas outside the ISR. */
+    public ReplicationQuota leaderQuota() {
+        return leaderQuota;
+    }
+
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        if (previous.offset() < 0 || !previous.configs().equals(current.configs())) {
+            updateQuotas(current);
+        }
         Map<String, Object> defaults = topicDefaults(current);
         boolean defaultsChanged = !brokerConfigs(previous).equals(brokerConfigs(current));
         for (TopicImage topic : current.topicsByName().values()) {
@@ -230,6 +249,40 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
                 partitions.remove(tp);
                 logManager.delete(tp);
             }
+        }
+    }
+
+    /** Rates and throttled partitions of both sides of the replication throttle, from {@code current}'s configs. */
+    private void updateQuotas(MetadataImage current) {
+        Map<String, String> dynamic = brokerConfigs(current);
+        leaderQuota.updateRate(throttleRate(dynamic, LEADER_THROTTLED_RATE));
+        followerQuota.updateRate(throttleRate(dynamic, FOLLOWER_THROTTLED_RATE));
+        Map<String, Set<Integer>> leaderThrottled = new HashMap<>();
+        Map<String, Set<Integer>> followerThrottled = new HashMap<>();
+        for (TopicImage topic : current.topicsByName().values()) {
+            Map<String, String> configs = current.configsOf(topicResource(topic.name()));
+            Set<Integer> led = ReplicationQuota.throttledPartitions(configs.get(LEADER_THROTTLED_REPLICAS), localBrokerId);
+            Set<Integer> followed = ReplicationQuota.throttledPartitions(configs.get(FOLLOWER_THROTTLED_REPLICAS),
+                    localBrokerId);
+            if (!led.isEmpty()) {
+                leaderThrottled.put(topic.name(), led);
+            }
+            if (!followed.isEmpty()) {
+                followerThrottled.put(topic.name(), followed);
+            }
+        }
+        leaderQuota.updateThrottled(leaderThrottled);
+        followerQuota.updateThrottled(followerThrottled);
+    }
+
+    /** A throttle rate: the dynamic value, else the static one, else unlimited. */
+    private long throttleRate(Map<String, String> dynamic, String key) {
+        Object value = dynamic.containsKey(key) ? dynamic.get(key) : brokerConfig.get(key);
+        try {
+            return value == null ? ReplicationQuota.UNLIMITED : Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            log.warn("Ignoring {}={}: not a number of bytes per second", key, value);
+            return ReplicationQuota.UNLIMITED;
         }
     }
 
