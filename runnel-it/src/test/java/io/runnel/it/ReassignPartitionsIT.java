@@ -4,7 +4,6 @@ import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -32,8 +31,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -200,7 +197,7 @@ class ReassignPartitionsIT {
                 assertThat(admin.listPartitionReassignments().reassignments().get())
                         .containsKey(new TopicPartition(topic, 0));
             } finally {
-                removeThrottleRates(admin); // as kafka-configs.sh --alter --delete-config does
+                removeThrottleRates();
             }
             await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                     assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty());
@@ -233,13 +230,14 @@ class ReassignPartitionsIT {
         return entry == null || entry.source() != ConfigEntry.ConfigSource.DYNAMIC_BROKER_CONFIG ? null : entry.value();
     }
 
-    private static void removeThrottleRates(Admin admin) throws Exception {
-        Map<ConfigResource, Collection<AlterConfigOp>> deletes = new HashMap<>();
+    /** Deletes both throttle rates of every broker with kafka-configs.sh (ConfigCommand). */
+    private static void removeThrottleRates() {
         for (int id = 1; id <= 3; id++) {
-            deletes.put(new ConfigResource(ConfigResource.Type.BROKER, String.valueOf(id)), THROTTLE_RATES.stream()
-                    .map(key -> new AlterConfigOp(new ConfigEntry(key, null), AlterConfigOp.OpType.DELETE)).toList());
+            ChildJvm.Result deleted = ChildJvm.run(workDir, Duration.ofSeconds(60), "", "org.apache.kafka.tools.ConfigCommand",
+                    List.of("--bootstrap-server", cluster.node(1).bootstrap(), "--alter", "--entity-type", "brokers",
+                            "--entity-name", String.valueOf(id), "--delete-config", String.join(",", THROTTLE_RATES)));
+            assertThat(deleted.code()).as(deleted.out() + deleted.err()).isZero();
         }
-        admin.incrementalAlterConfigs(deletes).all().get();
     }
 
     /** Produces "v-0", "v-1"... with acks=all until {@code producing} turns false, noting each acknowledged value. */
