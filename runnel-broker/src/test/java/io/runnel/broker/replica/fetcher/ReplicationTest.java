@@ -265,6 +265,17 @@ class ReplicationTest {
         assertThat(followerDir).doesNotExist();
     }
 
+    @Test
+    void aLogLeftByAMoveMissedWhileDownIsDeletedAtStartup() {
+        openLogs();
+        followerLogs.getOrCreate(TP, TOPIC_ID, CONFIG).appendAsLeader(batch("a"), 0);
+        ReplicaManager follower = startFollower();
+        follower.onMetadataUpdate(MetadataImage.empty("c"),
+                image(new PartitionRegistration(List.of(1, 3), List.of(1, 3), 1, 1, 4)));
+        assertThat(followerLogs.get(TP)).isEmpty();
+        assertThat(follower.partition(TP)).isEmpty();
+    }
+
     private void openLogs() {
         leaderLogs = logManager("leader");
         followerLogs = logManager("follower");
