@@ -1,5 +1,6 @@
 package io.runnel.broker;
 
+import io.runnel.broker.api.AlterPartitionReassignmentsHandler;
 import io.runnel.broker.api.ApiHandler;
 import io.runnel.broker.api.ApiTable;
 import io.runnel.broker.api.ApiVersionsHandler;
@@ -21,6 +22,7 @@ import io.runnel.broker.api.HeartbeatHandler;
 import io.runnel.broker.api.JoinGroupHandler;
 import io.runnel.broker.api.LeaveGroupHandler;
 import io.runnel.broker.api.ListGroupsHandler;
+import io.runnel.broker.api.ListPartitionReassignmentsHandler;
 import io.runnel.broker.api.OffsetCommitHandler;
 import io.runnel.broker.api.OffsetDeleteHandler;
 import io.runnel.broker.api.OffsetFetchHandler;
@@ -162,6 +164,8 @@ public final class Broker implements AutoCloseable {
                     new ControllerForwardHandler<>(ApiKeys.CREATE_PARTITIONS, controller::createPartitions),
                     new ControllerForwardHandler<>(ApiKeys.ALTER_CONFIGS, controller::alterConfigs),
                     new ControllerForwardHandler<>(ApiKeys.INCREMENTAL_ALTER_CONFIGS, controller::incrementalAlterConfigs),
+                    new AlterPartitionReassignmentsHandler(controller),
+                    new ListPartitionReassignmentsHandler(controller),
                     new DescribeConfigsHandler(config, replicas),
                     new DeleteRecordsHandler(replicas),
                     new DescribeClusterHandler(replicas, quorum),

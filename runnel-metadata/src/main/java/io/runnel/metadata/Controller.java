@@ -2,6 +2,8 @@ package io.runnel.metadata;
 
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -14,6 +16,8 @@ import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 
 import java.util.concurrent.CompletableFuture;
 
@@ -91,4 +95,17 @@ public interface Controller {
      * ELIGIBLE_LEADERS_NOT_AVAILABLE or NONE; an unknown election type is a top-level INVALID_REQUEST.
      */
     CompletableFuture<ElectLeadersResponseData> electLeaders(ElectLeadersRequestData request);
+
+    /**
+     * Kafka's AlterPartitionReassignments (KIP-455, versions 0-1): per partition, target replicas
+     * start a reassignment (or replace the one under way) and null cancels it. Per-partition errors
+     * INVALID_REPLICA_ASSIGNMENT, INVALID_REPLICATION_FACTOR, UNKNOWN_TOPIC_OR_PARTITION,
+     * NO_REASSIGNMENT_IN_PROGRESS; see {@code controller.PartitionReassignments} for the semantics.
+     */
+    CompletableFuture<AlterPartitionReassignmentsResponseData> alterPartitionReassignments(
+            AlterPartitionReassignmentsRequestData request);
+
+    /** Kafka's ListPartitionReassignments: the reassignments under way, of every partition or those named. */
+    CompletableFuture<ListPartitionReassignmentsResponseData> listPartitionReassignments(
+            ListPartitionReassignmentsRequestData request);
 }

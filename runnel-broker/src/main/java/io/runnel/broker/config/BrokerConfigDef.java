@@ -228,6 +228,10 @@ final class BrokerConfigDef {
                 "A Kafka ReplicaSelector (KIP-392) the leader uses to send consumers to a nearer in-sync replica, "
                         + "e.g. org.apache.kafka.common.replica.RackAwareReplicaSelector with client.rack and "
                         + "broker.rack. Default: none, consumers read from the leader.");
+        key("leader.replication.throttled.rate", Type.LONG, Long.MAX_VALUE, atLeast(0), Importance.MEDIUM,
+                "Bytes per second a leader sends to throttled replicas outside the ISR (KIP-73); also dynamic.");
+        key("follower.replication.throttled.rate", Type.LONG, Long.MAX_VALUE, atLeast(0), Importance.MEDIUM,
+                "Bytes per second a follower outside the ISR fetches for throttled partitions (KIP-73); also dynamic.");
         key("compression.type", Type.STRING, "producer",
                 ValidString.in("uncompressed", "zstd", "lz4", "snappy", "gzip", "producer"), Importance.HIGH,
                 "Compression of stored batches; producer keeps what the producer sent.");

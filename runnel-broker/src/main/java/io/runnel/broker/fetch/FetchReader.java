@@ -34,6 +34,8 @@ import java.util.OptionalInt;
  *   <li>the leader answers a v11+ consumer with a preferred read replica and no records when the
  *       {@link ReadReplicaSelector} picks an in-sync follower.</li>
  * </ul>
+ * A follower outside the ISR gets no records of a partition under the leader replication
+ * throttle while that quota is exceeded (and a parked fetch does not count them as available).
  * A partition this broker holds no replica of is NOT_LEADER_OR_FOLLOWER if the metadata knows
  * it. Stateless and thread-safe: used by the fetch handler and by parked fetches.
  */
@@ -109,7 +111,8 @@ public final class FetchReader {
             if (p.fetchOffset() > partition.log().logEndOffset() || p.fetchOffset() < partition.log().logStartOffset()) {
                 return -1;
             }
-            if (readable > p.fetchOffset()) {
+            if (readable > p.fetchOffset() && !(params.isFromFollower()
+                    && isLeaderThrottled(partition, params.replicaId()) && replicas.leaderQuota().isExceeded())) {
                 if (enough <= 1) {
                     return enough; // any readable batch is at least one byte: no need to size it
                 }
@@ -169,7 +172,14 @@ public final class FetchReader {
                 if (!partition.registration().replicas().contains(params.replicaId())) {
                     return data.setErrorCode(Errors.NOT_LEADER_OR_FOLLOWER.code());
                 }
+                boolean throttled = isLeaderThrottled(partition, params.replicaId());
+                if (throttled && replicas.leaderQuota().isExceeded()) {
+                    return withOffsets(data, partition);
+                }
                 LogReadInfo info = partition.readAsLeaderForFollower(p.fetchOffset(), maxBytes, minOneBatch);
+                if (throttled) {
+                    replicas.leaderQuota().record(info.records().sizeInBytes());
+                }
                 return withOffsets(data.setRecords(info.records()), partition);
             }
             LogReadInfo info = partition.readUpToHighWatermark(p.fetchOffset(), maxBytes, minOneBatch);
@@ -194,5 +204,10 @@ public final class FetchReader {
         long highWatermark = partition.log().highWatermark();
         return data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
                 .setLogStartOffset(partition.log().logStartOffset());
+    }
+
+    /** Whether sending {@code partition} to {@code replicaId} counts against the leader throttle (KIP-73). */
+    private boolean isLeaderThrottled(Partition partition, int replicaId) {
+        return replicas.leaderQuota().isThrottled(partition.topicPartition()) && !partition.isr().contains(replicaId);
     }
 }

@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,14 +29,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The partitions this broker holds a replica of, kept in step with the metadata image: it creates
- * logs for new partitions, deletes the logs of deleted topics (and stray logs left on disk by a
- * topic deleted while the broker was down), and pushes topic config changes to the logs.
+ * logs for new partitions and for partitions reassigned to it, deletes the logs of deleted topics
+ * and of partitions reassigned away from it (and stray logs left on disk by either while the
+ * broker was down), and pushes topic config changes to the logs. A replica that leaves a
+ * partition stops fetching and serving it before its log is deleted.
  *
  * <p>Replication: a partition this broker leads serves its followers' fetches (see
  * {@link Partition}); one it follows is handed to the {@link ReplicaFetcherManager}, which
  * truncates and fetches it on a fetcher thread. Becoming leader stops fetching the partition.
  * The {@code isr-expiration} thread checks every {@code replica.lag.time.max.ms / 2} whether a
- * led partition's ISR must shrink.
+ * led partition's ISR must shrink. Replication to and from replicas outside the ISR may be
+ * throttled ({@link ReplicationQuota}, KIP-73): this manager keeps both sides' rates and throttled
+ * partitions in step with the dynamic broker and topic configs.
  *
  * <p>Thread-safety: {@link #onMetadataUpdate} runs on the metadata replay thread only and never
  * blocks (fetching and truncation run on fetcher threads); lookups from request threads read a
@@ -43,6 +48,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ReplicaManager.class);
+    private static final String LEADER_THROTTLED_RATE = "leader.replication.throttled.rate";
+    private static final String FOLLOWER_THROTTLED_RATE = "follower.replication.throttled.rate";
+    private static final String LEADER_THROTTLED_REPLICAS = "leader.replication.throttled.replicas";
+    private static final String FOLLOWER_THROTTLED_REPLICAS = "follower.replication.throttled.replicas";
 
     private final int localBrokerId;
     private final LogManager logManager;
@@ -50,6 +59,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
     private final Map<TopicPartition, Partition> partitions = new ConcurrentHashMap<>();
     private final ReplicationContext replication;
     private final ReplicaFetcherManager fetchers;
+    private final ReplicationQuota leaderQuota;
+    private final ReplicationQuota followerQuota;
     private final ScheduledExecutorService isrExpiration;
     private final FailedReplicas failedReplicas = new FailedReplicas();
     private volatile MetadataImage image;
@@ -68,8 +79,10 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         this.image = MetadataImage.empty("");
         this.replication = new ReplicationContext(time, settings.replicaLagTimeMaxMs(), alterPartition, listener,
                 this::isrEligible, failedReplicas);
+        this.leaderQuota = new ReplicationQuota(time);
+        this.followerQuota = new ReplicationQuota(time);
         this.fetchers = new ReplicaFetcherManager(localBrokerId, settings,
-                id -> endpoint(id, settings.interBrokerListenerName()), time);
+                id -> endpoint(id, settings.interBrokerListenerName()), followerQuota, time);
         this.isrExpiration = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "isr-expiration");
             t.setDaemon(true);
@@ -108,8 +121,16 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         return LogConfig.create(defaults, current.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, topic)));
     }
 
+    /** The leader side of the replication throttle: what this broker sends to replicas outside the ISR. */
+    public ReplicationQuota leaderQuota() {
+        return leaderQuota;
+    }
+
     @Override
     public void onMetadataUpdate(MetadataImage previous, MetadataImage current) {
+        if (previous.offset() < 0 || !previous.configs().equals(current.configs())) {
+            updateQuotas(current);
+        }
         Map<String, Object> defaults = topicDefaults(current);
         boolean defaultsChanged = !brokerConfigs(previous).equals(brokerConfigs(current));
         for (TopicImage topic : current.topicsByName().values()) {
@@ -125,9 +146,14 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         }
         for (Partition partition : partitions.values()) {
             TopicImage topic = current.topicsById().get(partition.topicId());
-            if (topic == null || !topic.partitions().containsKey(partition.topicPartition().partition())
-                    || !topic.partitions().get(partition.topicPartition().partition()).replicas().contains(localBrokerId)) {
+            PartitionRegistration registration = topic == null ? null
+                    : topic.partitions().get(partition.topicPartition().partition());
+            if (registration == null) {
                 removePartition(partition.topicPartition(), "it is no longer in the metadata");
+            } else if (!registration.replicas().contains(localBrokerId)) {
+                // Requests parked on this replica (acks=all produces) learn at once that it lost leadership.
+                partition.updateRegistration(registration);
+                removePartition(partition.topicPartition(), "it was reassigned away from this broker");
             }
         }
         if (previous.offset() < 0) {
@@ -234,12 +260,49 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         for (PartitionLog partitionLog : logManager.all()) {
             TopicPartition tp = partitionLog.topicPartition();
             TopicImage topic = current.topicsById().get(partitionLog.topicId());
-            if (topic == null || !topic.name().equals(tp.topic()) || !topic.partitions().containsKey(tp.partition())) {
-                log.info("Deleting stray log {} (topic id {}): not in the metadata", tp, partitionLog.topicId());
+            PartitionRegistration registration = topic == null || !topic.name().equals(tp.topic()) ? null
+                    : topic.partitions().get(tp.partition());
+            if (registration == null || !registration.replicas().contains(localBrokerId)) {
+                log.info("Deleting stray log {} (topic id {}): not in the metadata, or this broker is no longer "
+                        + "one of its replicas", tp, partitionLog.topicId());
                 fetchers.stopFollowing(tp);
                 partitions.remove(tp);
                 logManager.delete(tp);
             }
+        }
+    }
+
+    /** Rates and throttled partitions of both sides of the replication throttle, from {@code current}'s configs. */
+    private void updateQuotas(MetadataImage current) {
+        Map<String, String> dynamic = brokerConfigs(current);
+        leaderQuota.updateRate(throttleRate(dynamic, LEADER_THROTTLED_RATE));
+        followerQuota.updateRate(throttleRate(dynamic, FOLLOWER_THROTTLED_RATE));
+        Map<String, Set<Integer>> leaderThrottled = new HashMap<>();
+        Map<String, Set<Integer>> followerThrottled = new HashMap<>();
+        for (TopicImage topic : current.topicsByName().values()) {
+            Map<String, String> configs = current.configsOf(topicResource(topic.name()));
+            Set<Integer> led = ReplicationQuota.throttledPartitions(configs.get(LEADER_THROTTLED_REPLICAS), localBrokerId);
+            Set<Integer> followed = ReplicationQuota.throttledPartitions(configs.get(FOLLOWER_THROTTLED_REPLICAS),
+                    localBrokerId);
+            if (!led.isEmpty()) {
+                leaderThrottled.put(topic.name(), led);
+            }
+            if (!followed.isEmpty()) {
+                followerThrottled.put(topic.name(), followed);
+            }
+        }
+        leaderQuota.updateThrottled(leaderThrottled);
+        followerQuota.updateThrottled(followerThrottled);
+    }
+
+    /** A throttle rate: the dynamic value, else the static one, else unlimited. */
+    private long throttleRate(Map<String, String> dynamic, String key) {
+        Object value = dynamic.containsKey(key) ? dynamic.get(key) : brokerConfig.get(key);
+        try {
+            return value == null ? ReplicationQuota.UNLIMITED : Long.parseLong(value.toString().trim());
+        } catch (NumberFormatException e) {
+            log.warn("Ignoring {}={}: not a number of bytes per second", key, value);
+            return ReplicationQuota.UNLIMITED;
         }
     }
 

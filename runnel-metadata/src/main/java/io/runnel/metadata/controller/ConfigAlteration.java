@@ -133,6 +133,7 @@ final class ConfigAlteration {
                     return new Failure(Errors.INVALID_REQUEST, "Cannot update these configs dynamically: " + changed);
                 }
                 LogConfig.defaultsFromBroker(wanted); // values of topic-default synonyms (log.retention.ms...)
+                DynamicBrokerConfigs.validate(wanted);
             } else {
                 return new Failure(Errors.INVALID_REQUEST, "Unsupported resource type " + type + " for altering configs.");
             }

@@ -6,6 +6,7 @@ import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.PartitionChangeRecord;
+import io.runnel.metadata.record.PartitionRecord;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -35,7 +36,9 @@ import java.util.Set;
  * incarnation ids instead. The leader recovery state is not modelled (always RECOVERED).
  *
  * <p>A valid request writes a {@link PartitionChangeRecord} (partition epoch + 1, leader epoch
- * kept) unless the ISR is unchanged, and answers the partition's new state. Stateless.
+ * kept) unless the ISR is unchanged, and answers the partition's new state. A change that brings
+ * the last adding replica of a reassignment into the ISR completes it instead, as one
+ * {@link PartitionRecord} ({@link PartitionReassignments#completeIfCaughtUp}). Stateless.
  */
 final class IsrAlteration {
     private IsrAlteration() {
@@ -72,8 +75,11 @@ final class IsrAlteration {
                 Optional<PartitionChangeRecord> change = PartitionLeadership.change(topic.id(), data.partitionIndex(),
                         partition, newIsr, partition.leader());
                 if (change.isPresent()) {
-                    records.add(change.get());
                     partition = change.get().applyTo(partition);
+                    PartitionRegistration completed = PartitionReassignments.completeIfCaughtUp(image, partition);
+                    records.add(completed == partition ? change.get()
+                            : new PartitionRecord(topic.id(), data.partitionIndex(), completed));
+                    partition = completed;
                 }
                 result.setLeaderId(partition.leader()).setLeaderEpoch(partition.leaderEpoch())
                         .setIsr(partition.isr()).setPartitionEpoch(partition.partitionEpoch());

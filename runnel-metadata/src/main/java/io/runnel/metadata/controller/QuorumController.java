@@ -13,6 +13,8 @@ import io.runnel.metadata.record.ProducerIdsRecord;
 import org.apache.kafka.common.errors.NotControllerException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsResponseData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;
 import org.apache.kafka.common.message.CreatePartitionsRequestData;
@@ -25,6 +27,8 @@ import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.ElectLeadersResponseData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -76,6 +80,7 @@ public final class QuorumController implements Controller, AutoCloseable {
     private final PartitionCreation partitionCreation;
     private final ConfigAlteration configAlteration;
     private final PartitionLeadership leadership;
+    private final PartitionReassignments reassignments;
     private final BrokerSessions sessions;
     private final QuorumContact quorumContact;
     private final boolean autoLeaderRebalance;
@@ -114,6 +119,7 @@ public final class QuorumController implements Controller, AutoCloseable {
         this.partitionCreation = new PartitionCreation(placer);
         this.configAlteration = new ConfigAlteration(topicConfigs);
         this.leadership = new PartitionLeadership(topicConfigs);
+        this.reassignments = new PartitionReassignments(topicConfigs);
         this.sessions = new BrokerSessions(time, settings.brokerSessionTimeoutMs(),
                 settings.voters().size() <= 1 ? settings.nodeId() : -1, leadership);
         this.autoLeaderRebalance = settings.autoLeaderRebalanceEnable();
@@ -214,6 +220,18 @@ public final class QuorumController implements Controller, AutoCloseable {
     @Override
     public CompletableFuture<ElectLeadersResponseData> electLeaders(ElectLeadersRequestData request) {
         return write(image -> LeaderElections.electLeaders(image, request));
+    }
+
+    @Override
+    public CompletableFuture<AlterPartitionReassignmentsResponseData> alterPartitionReassignments(
+            AlterPartitionReassignmentsRequestData request) {
+        return write(image -> reassignments.alter(image, request));
+    }
+
+    @Override
+    public CompletableFuture<ListPartitionReassignmentsResponseData> listPartitionReassignments(
+            ListPartitionReassignmentsRequestData request) {
+        return write(image -> PartitionReassignments.list(image, request));
     }
 
     /** Fences brokers whose session expired (the timer calls this; tests call it after moving the clock). */

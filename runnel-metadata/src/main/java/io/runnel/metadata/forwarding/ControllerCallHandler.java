@@ -4,6 +4,7 @@ import io.runnel.metadata.Controller;
 import org.apache.kafka.common.message.AllocateProducerIdsRequestData;
 import org.apache.kafka.common.message.AllocateProducerIdsResponseData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
+import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.BrokerHeartbeatRequestData;
 import org.apache.kafka.common.message.BrokerRegistrationRequestData;
@@ -13,6 +14,7 @@ import org.apache.kafka.common.message.CreateTopicsRequestData;
 import org.apache.kafka.common.message.DeleteTopicsRequestData;
 import org.apache.kafka.common.message.ElectLeadersRequestData;
 import org.apache.kafka.common.message.IncrementalAlterConfigsRequestData;
+import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
@@ -72,6 +74,10 @@ public final class ControllerCallHandler {
                     controller.incrementalAlterConfigs((IncrementalAlterConfigsRequestData) request);
             case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);
             case ELECT_LEADERS -> controller.electLeaders((ElectLeadersRequestData) request);
+            case ALTER_PARTITION_REASSIGNMENTS ->
+                    controller.alterPartitionReassignments((AlterPartitionReassignmentsRequestData) request);
+            case LIST_PARTITION_REASSIGNMENTS ->
+                    controller.listPartitionReassignments((ListPartitionReassignmentsRequestData) request);
             case BROKER_REGISTRATION -> controller.registerBroker(
                     ControllerMessages.registration((BrokerRegistrationRequestData) request))
                     .thenApply(ignored -> new BrokerRegistrationResponseData());

@@ -90,6 +90,25 @@ class ConfigAlterationTest {
     }
 
     @Test
+    void replicationThrottlesAreDynamicBrokerConfigsAndTheirReplicasTopicConfigs() {
+        ConfigResource broker = new ConfigResource(ConfigResource.Type.BROKER, "0");
+        assertThat(error(incremental(broker, false, op("leader.replication.throttled.rate", OpType.SET, "1048576"),
+                op("follower.replication.throttled.rate", OpType.SET, "1048576")))).isEqualTo(Errors.NONE.code());
+        assertThat(image.configsOf(broker)).containsEntry("leader.replication.throttled.rate", "1048576");
+        assertThat(error(incremental(TOPIC, false, op("leader.replication.throttled.replicas", OpType.SET, "0:0"),
+                op("follower.replication.throttled.replicas", OpType.SET, "0:1")))).isEqualTo(Errors.NONE.code());
+        assertThat(error(incremental(broker, false, op("leader.replication.throttled.rate", OpType.SET, "-1"))))
+                .isEqualTo(Errors.INVALID_CONFIG.code());
+        assertThat(error(incremental(broker, false, op("follower.replication.throttled.rate", OpType.SET, "fast"))))
+                .isEqualTo(Errors.INVALID_CONFIG.code());
+        // kafka-reassign-partitions --verify deletes all three rates, the log-dirs one never set here.
+        assertThat(error(incremental(broker, false, op("leader.replication.throttled.rate", OpType.DELETE, null),
+                op("follower.replication.throttled.rate", OpType.DELETE, null),
+                op("replica.alter.log.dirs.io.max.bytes.per.second", OpType.DELETE, null)))).isEqualTo(Errors.NONE.code());
+        assertThat(image.configsOf(broker)).isEmpty();
+    }
+
+    @Test
     void brokerConfigsAcceptOnlyDynamicKeys() {
         assertThat(error(incremental(CLUSTER, false, op("log.retention.ms", OpType.SET, "60000"),
                 op("log.cleaner.threads", OpType.SET, "2")))).isEqualTo(Errors.NONE.code());

@@ -1,6 +1,7 @@
 package io.runnel.broker.replica.fetcher;
 
 import io.runnel.broker.replica.Partition;
+import io.runnel.broker.replica.ReplicationQuota;
 import io.runnel.broker.replica.ReplicationSettings;
 import io.runnel.storage.EpochEndOffset;
 import io.runnel.storage.PartitionLog;
@@ -38,6 +39,8 @@ import java.util.function.Supplier;
  * (Kafka's {@code num.replica.fetchers=1}): a partition first truncates a divergent tail with
  * OffsetForLeaderEpoch rounds, then all of them are fetched in one Fetch request at a time, with
  * the follower's replica id and the current leader epoch so a stale leader is detected.
+ * A partition under the follower replication throttle ({@link ReplicationQuota}) while this
+ * replica is out of the ISR is left out of the fetches until the quota allows it again.
  *
  * <p>Errors: a failed connection backs every partition off {@code replica.fetch.backoff.ms}; a
  * partition error backs that partition off (FENCED_LEADER_EPOCH waits until the metadata names a
@@ -57,6 +60,7 @@ final class ReplicaFetcher implements AutoCloseable {
     private final int localBrokerId;
     private final int leaderId;
     private final ReplicationSettings settings;
+    private final ReplicationQuota quota;
     private final Time time;
     private final LeaderChannel channel;
     private final Object lock = new Object();
@@ -69,10 +73,11 @@ final class ReplicaFetcher implements AutoCloseable {
     private volatile boolean cutShort;
 
     ReplicaFetcher(int localBrokerId, int leaderId, ReplicationSettings settings,
-                   Supplier<Optional<InetSocketAddress>> leaderEndpoint, Time time) {
+                   Supplier<Optional<InetSocketAddress>> leaderEndpoint, ReplicationQuota quota, Time time) {
         this.localBrokerId = localBrokerId;
         this.leaderId = leaderId;
         this.settings = settings;
+        this.quota = quota;
         this.time = time;
         this.channel = new LeaderChannel("replica-fetcher-" + localBrokerId, leaderEndpoint, settings.socketTimeoutMs());
         this.thread = new Thread(this::run, "replica-fetcher-" + leaderId);
@@ -211,6 +216,11 @@ final class ReplicaFetcher implements AutoCloseable {
                     continue;
                 }
                 Partition partition = p.partition;
+                if (isThrottled(partition) && quota.isExceeded()) {
+                    // Re-checked at least every backoff: a throttle removed meanwhile takes effect then.
+                    p.delayedUntilMs = now + Math.min(quota.throttleTimeMs(), settings.fetchBackoffMs());
+                    continue;
+                }
                 topics.computeIfAbsent(partition.topicId(), id -> new FetchRequestData.FetchTopic()
                                 .setTopicId(id).setTopic(partition.topicPartition().topic()).setPartitions(new ArrayList<>()))
                         .partitions().add(new FetchRequestData.FetchPartition()
@@ -269,6 +279,9 @@ final class ReplicaFetcher implements AutoCloseable {
         try {
             if (error == Errors.NONE) {
                 MemoryRecords records = data.records() instanceof MemoryRecords m ? m : MemoryRecords.EMPTY;
+                if (isThrottled(p.partition)) {
+                    quota.record(records.sizeInBytes());
+                }
                 p.partition.appendAsFollower(records, data.highWatermark());
             } else if (error == Errors.OFFSET_OUT_OF_RANGE && data.logStartOffset() > partitionLog.logEndOffset()) {
                 log.info("{} is below the leader's log start offset {}: restarting the log there",
@@ -283,6 +296,12 @@ final class ReplicaFetcher implements AutoCloseable {
             log.error("Appending to {} from leader {} failed", p.partition.topicPartition(), leaderId, e);
             p.delayedUntilMs = time.milliseconds() + settings.fetchBackoffMs();
         }
+    }
+
+    /** Whether fetching {@code partition} counts against the follower throttle: named by it, and this replica out of the ISR. */
+    private boolean isThrottled(Partition partition) {
+        return quota.isThrottled(partition.topicPartition())
+                && !partition.registration().isr().contains(localBrokerId);
     }
 
     private void truncateTo(FollowedPartition p, long offset) {

@@ -1,6 +1,7 @@
 package io.runnel.broker.replica.fetcher;
 
 import io.runnel.broker.replica.Partition;
+import io.runnel.broker.replica.ReplicationQuota;
 import io.runnel.broker.replica.ReplicationSettings;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Time;
@@ -23,6 +24,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
     private final int localBrokerId;
     private final ReplicationSettings settings;
     private final IntFunction<Optional<InetSocketAddress>> endpoints;
+    private final ReplicationQuota quota;
     private final Time time;
     private final Map<Integer, ReplicaFetcher> fetchers = new HashMap<>();
     private final Map<TopicPartition, Integer> leaders = new HashMap<>();
@@ -30,10 +32,11 @@ public final class ReplicaFetcherManager implements AutoCloseable {
 
     /** @param endpoints a broker id's address on {@code inter.broker.listener.name}, resolved at each connect */
     public ReplicaFetcherManager(int localBrokerId, ReplicationSettings settings,
-                                 IntFunction<Optional<InetSocketAddress>> endpoints, Time time) {
+                                 IntFunction<Optional<InetSocketAddress>> endpoints, ReplicationQuota quota, Time time) {
         this.localBrokerId = localBrokerId;
         this.settings = settings;
         this.endpoints = endpoints;
+        this.quota = quota;
         this.time = time;
     }
 
@@ -44,7 +47,7 @@ public final class ReplicaFetcherManager implements AutoCloseable {
         }
         stopFollowing(partition.topicPartition());
         fetchers.computeIfAbsent(leaderId, id -> new ReplicaFetcher(localBrokerId, id, settings,
-                () -> endpoints.apply(id), time)).follow(partition, leaderEpoch);
+                () -> endpoints.apply(id), quota, time)).follow(partition, leaderEpoch);
         leaders.put(partition.topicPartition(), leaderId);
     }
 

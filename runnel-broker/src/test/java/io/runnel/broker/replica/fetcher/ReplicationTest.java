@@ -258,6 +258,52 @@ class ReplicationTest {
                 .isZero();
     }
 
+    @Test
+    void aReplicaReassignedInCatchesUpAndJoinsTheIsrAndOneReassignedAwayDeletesItsLog() {
+        openLogs();
+        ConcurrentLinkedQueue<List<Integer>> isrChanges = new ConcurrentLinkedQueue<>();
+        startLeader(SETTINGS, request -> {
+            AlterPartitionRequestData.PartitionData p = request.topics().get(0).partitions().get(0);
+            List<Integer> isr = p.newIsrWithEpochs().stream().map(AlterPartitionRequestData.BrokerState::brokerId).toList();
+            isrChanges.add(isr);
+            return new CompletableFuture<>();
+        });
+        MetadataImage onLeaderAlone = image(new PartitionRegistration(List.of(1), List.of(1), 1, 0, 0));
+        leader.onMetadataUpdate(MetadataImage.empty("c"), onLeaderAlone);
+        answer(produce(batch("a", "b")));
+        ReplicaManager follower = startFollower();
+        follower.onMetadataUpdate(MetadataImage.empty("c"), onLeaderAlone);
+        assertThat(followerLogs.get(TP)).isEmpty();
+
+        MetadataImage adding = image(new PartitionRegistration(List.of(1, 2), List.of(1), 1, 0, 1, List.of(2), List.of(),
+                List.of(), List.of()));
+        leader.onMetadataUpdate(onLeaderAlone, adding);
+        follower.onMetadataUpdate(onLeaderAlone, adding);
+        await().atMost(Duration.ofSeconds(10)).until(() -> isrChanges.contains(List.of(1, 2)));
+        assertThat(followerLog().logEndOffset()).isEqualTo(2);
+        assertThat(leaderLog().highWatermark()).as("the high watermark counts only the ISR").isEqualTo(2);
+
+        MetadataImage removed = image(new PartitionRegistration(List.of(1), List.of(1), 1, 0, 3));
+        Path followerDir = dir.resolve("follower").resolve("t-0");
+        assertThat(followerDir).isDirectory();
+        follower.onMetadataUpdate(adding, removed);
+        assertThat(follower.partition(TP)).isEmpty();
+        assertThat(follower.fetchers().leaderOf(TP)).isEmpty();
+        assertThat(followerLogs.get(TP)).isEmpty();
+        assertThat(followerDir).doesNotExist();
+    }
+
+    @Test
+    void aLogLeftByAMoveMissedWhileDownIsDeletedAtStartup() {
+        openLogs();
+        followerLogs.getOrCreate(TP, TOPIC_ID, CONFIG).appendAsLeader(batch("a"), 0);
+        ReplicaManager follower = startFollower();
+        follower.onMetadataUpdate(MetadataImage.empty("c"),
+                image(new PartitionRegistration(List.of(1, 3), List.of(1, 3), 1, 1, 4)));
+        assertThat(followerLogs.get(TP)).isEmpty();
+        assertThat(follower.partition(TP)).isEmpty();
+    }
+
     private void openLogs() {
         leaderLogs = logManager("leader");
         followerLogs = logManager("follower");
@@ -299,6 +345,12 @@ class ReplicationTest {
                 request -> new CompletableFuture<>(), tp -> { }, Time.SYSTEM);
         resources.add(follower);
         return follower;
+    }
+
+    private MetadataImage image(PartitionRegistration registration) {
+        TopicImage topic = new TopicImage("t", TOPIC_ID, Map.of(0, registration));
+        return new MetadataImage("c", 10, Map.of(1, broker(1, leaderPort), 2, broker(2, 1)), Map.of("t", topic),
+                Map.of(TOPIC_ID, topic), Map.of(), 0);
     }
 
     private MetadataImage image(int leaderEpoch) {
