@@ -73,7 +73,8 @@ public final class ControllerCallHandler {
             case ALTER_PARTITION -> controller.alterPartition((AlterPartitionRequestData) request);
             case ELECT_LEADERS -> controller.electLeaders((ElectLeadersRequestData) request);
             case BROKER_REGISTRATION -> controller.registerBroker(
-                    ControllerMessages.registration((BrokerRegistrationRequestData) request))
+                    ControllerMessages.registration((BrokerRegistrationRequestData) request),
+                    ControllerMessages.cleanShutdown((BrokerRegistrationRequestData) request))
                     .thenApply(ignored -> new BrokerRegistrationResponseData());
             case BROKER_HEARTBEAT -> controller.brokerHeartbeat(
                     ControllerMessages.heartbeat((BrokerHeartbeatRequestData) request))
