@@ -14,6 +14,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -67,10 +68,13 @@ class EligibleLeaderReplicasIT {
         produce(acknowledged, "before", 100);
         cluster.link(1, 2).replicationProxy(2).cut();
         cluster.link(2, 3).replicationProxy(2).cut();
-        awaitPartition(1, List.of(1, 3), List.of(), "2 cut off: the ISR is at min ISR, no ELR");
+        // A follower at the leader's log end stays in sync (Kafka's rule): new records make 2 lag.
         produce(acknowledged, "without-2", 100);
+        awaitPartition(1, List.of(1, 3), List.of(), "2 cut off: the ISR is at min ISR, no ELR");
 
         cluster.link(1, 3).replicationProxy(3).cut();
+        String uncommitted = "acks-1";
+        produceWithAcksOne(uncommitted);
         awaitPartition(1, List.of(1), List.of(3), "3 cut off: it left an ISR below min ISR");
         assertThat(cluster.node(3).stop()).isEqualTo(143);
         cluster.node(3).restart();
@@ -85,7 +89,21 @@ class EligibleLeaderReplicasIT {
         cluster.link(2, 3).heal();
         awaitPartition(3, List.of(2, 3), List.of(), "2 reconnected and caught up from 3: back at min ISR");
         produce(acknowledged, "after", 100);
-        assertThat(readAll()).as("every acknowledged record at its offset").containsAllEntriesOf(acknowledged);
+        Map<Long, String> stored = readAll();
+        assertThat(stored).as("every acknowledged record at its offset").containsAllEntriesOf(acknowledged);
+        assertThat(stored).as("written to 1 alone, never committed: the high watermark waited")
+                .doesNotContainValue(uncommitted);
+    }
+
+    /** One record with {@code acks=1}: the leader appends it whatever its ISR. */
+    private void produceWithAcksOne(String value) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap());
+        props.put(ProducerConfig.ACKS_CONFIG, "1");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(TOPIC, 0, null, value)).get(60, TimeUnit.SECONDS);
+        }
     }
 
     /** Sends {@code count} records one at a time ({@code acks=all}) and notes each acknowledged offset. */
@@ -128,12 +146,16 @@ class EligibleLeaderReplicasIT {
     /** Waits until partition 0 has {@code leader}, {@code isr} and {@code elr} (any order), and prints it. */
     private TopicPartitionInfo awaitPartition(int leader, List<Integer> isr, List<Integer> elr, String step) {
         TopicPartitionInfo[] last = new TopicPartitionInfo[1];
-        await().atMost(WAIT).ignoreExceptions().until(() -> {
-            last[0] = describe();
-            int currentLeader = last[0].leader() == null ? -1 : last[0].leader().id();
-            return currentLeader == leader && ids(last[0].isr()).stream().sorted().toList().equals(isr)
-                    && ids(last[0].elr()).stream().sorted().toList().equals(elr);
-        });
+        try {
+            await().atMost(WAIT).ignoreExceptions().until(() -> {
+                last[0] = describe();
+                int currentLeader = last[0].leader() == null ? -1 : last[0].leader().id();
+                return currentLeader == leader && ids(last[0].isr()).stream().sorted().toList().equals(isr)
+                        && ids(last[0].elr()).stream().sorted().toList().equals(elr);
+            });
+        } catch (ConditionTimeoutException e) {
+            throw new AssertionError(step + ": partition 0 is " + last[0], e);
+        }
         TopicPartitionInfo p = last[0];
         System.out.printf("%s%n\tTopic: %s\tPartition: %d\tLeader: %s\tReplicas: %s\tIsr: %s\tElr: %s\tLastKnownElr: %s%n",
                 step, TOPIC, p.partition(), p.leader() == null ? "none" : p.leader().id(), join(p.replicas()),
