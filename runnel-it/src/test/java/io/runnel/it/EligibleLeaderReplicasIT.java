@@ -37,7 +37,9 @@ import static org.awaitility.Awaitility.await;
  * eligible. Then leader 1 stops: node 3, not the live but ineligible node 2, is elected from the
  * ELR; once 2 is reconnected and in sync, every record the producer saw acknowledged is read back
  * at its offset. Before ELR, node 3 could not lead: only the last ISR member (1) could, or an
- * unclean election losing records. The quorum keeps two of its three voters throughout (faults
+ * unclean election losing records. Killed with -9 instead, node 3 comes back without the
+ * clean-shutdown marker and leaves the ELR: with leader 1 stopped the partition has no leader
+ * until 1 returns. The quorum keeps two of its three voters throughout (faults
  * are cut replication links, and one node down at a time). Each step prints the partition as
  * {@code kafka-topics.sh --describe} does, from DescribeTopicPartitions.
  */
@@ -57,25 +59,8 @@ class EligibleLeaderReplicasIT {
 
     @Test
     void theLastReplicaToLeaveTheIsrLeadsFromTheElrAndNoAcknowledgedRecordIsLost() throws Exception {
-        cluster = ClusterProcess.start(3, Map.of("replica.lag.time.max.ms", "5000"));
-        try (Admin admin = cluster.admin()) {
-            admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, List.of(1, 2, 3)))
-                    .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
-        }
-        await().atMost(WAIT).ignoreExceptions().until(() -> ids(describe().isr()).size() == 3);
-
         Map<Long, String> acknowledged = new TreeMap<>();
-        produce(acknowledged, "before", 100);
-        cluster.link(1, 2).replicationProxy(2).cut();
-        cluster.link(2, 3).replicationProxy(2).cut();
-        // A follower at the leader's log end stays in sync (Kafka's rule): new records make 2 lag.
-        produce(acknowledged, "without-2", 100);
-        awaitPartition(1, List.of(1, 3), List.of(), "2 cut off: the ISR is at min ISR, no ELR");
-
-        cluster.link(1, 3).replicationProxy(3).cut();
-        String uncommitted = "acks-1";
-        produceWithAcksOne(uncommitted);
-        awaitPartition(1, List.of(1), List.of(3), "3 cut off: it left an ISR below min ISR");
+        String uncommitted = leaveThreeAsTheOnlyEligibleReplica(acknowledged);
         assertThat(cluster.node(3).stop()).isEqualTo(143);
         cluster.node(3).restart();
         cluster.waitForClusterReady();
@@ -93,6 +78,55 @@ class EligibleLeaderReplicasIT {
         assertThat(stored).as("every acknowledged record at its offset").containsAllEntriesOf(acknowledged);
         assertThat(stored).as("written to 1 alone, never committed: the high watermark waited")
                 .doesNotContainValue(uncommitted);
+    }
+
+    @Test
+    void aReplicaRestartedAfterAnUncleanShutdownIsNoLongerEligible() throws Exception {
+        Map<Long, String> acknowledged = new TreeMap<>();
+        leaveThreeAsTheOnlyEligibleReplica(acknowledged);
+        cluster.node(3).kill9();
+        cluster.node(3).restart();
+        cluster.waitForClusterReady();
+        awaitPartition(1, List.of(1), List.of(), "3 restarted after kill -9: it may have lost records, not eligible");
+
+        assertThat(cluster.node(1).stop()).isEqualTo(143);
+        TopicPartitionInfo leaderless = awaitPartition(-1, List.of(), List.of(1),
+                "1 stopped: no live ISR or ELR member, no leader");
+        assertThat(ids(leaderless.lastKnownElr())).containsExactly(1);
+
+        cluster.node(1).restart();
+        cluster.waitForClusterReady();
+        awaitPartition(1, List.of(1), List.of(), "1 restarted after a clean shutdown: elected from the ELR");
+        cluster.healAll();
+        awaitPartition(1, List.of(1, 2, 3), List.of(), "every link healed");
+        assertThat(readAll()).as("every acknowledged record at its offset").containsAllEntriesOf(acknowledged);
+    }
+
+    /**
+     * Starts the cluster and the topic, writes, and cuts the replication of 2 and then 3 off
+     * leader 1: 2 leaves an ISR at min ISR, 3 an ISR below it (3 is eligible, 2 is not). Returns
+     * the value of one {@code acks=1} record that only 1 holds.
+     */
+    private String leaveThreeAsTheOnlyEligibleReplica(Map<Long, String> acknowledged) throws Exception {
+        cluster = ClusterProcess.start(3, Map.of("replica.lag.time.max.ms", "5000"));
+        try (Admin admin = cluster.admin()) {
+            admin.createTopics(List.of(new NewTopic(TOPIC, Map.of(0, List.of(1, 2, 3)))
+                    .configs(Map.of("min.insync.replicas", "2")))).all().get(30, TimeUnit.SECONDS);
+        }
+        await().atMost(WAIT).ignoreExceptions().until(() -> ids(describe().isr()).size() == 3);
+
+        produce(acknowledged, "before", 100);
+        cluster.link(1, 2).replicationProxy(2).cut();
+        cluster.link(2, 3).replicationProxy(2).cut();
+        // A follower at the leader's log end stays in sync (Kafka's rule): new records make 2 lag.
+        produce(acknowledged, "without-2", 100);
+        awaitPartition(1, List.of(1, 3), List.of(), "2 cut off: the ISR is at min ISR, no ELR");
+
+        cluster.link(1, 3).replicationProxy(3).cut();
+        String uncommitted = "acks-1";
+        produceWithAcksOne(uncommitted);
+        awaitPartition(1, List.of(1), List.of(3), "3 cut off: it left an ISR below min ISR");
+        return uncommitted;
     }
 
     /** One record with {@code acks=1}: the leader appends it whatever its ISR. */
