@@ -12,6 +12,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
  * Which partitions change, and how, when brokers are fenced, unfenced or restart after an unclean
@@ -56,31 +58,13 @@ final class PartitionLeadership {
      * partitions whose ISR holds it change.
      */
     List<PartitionChangeRecord> afterFencing(MetadataImage image, int brokerId) {
-        List<PartitionChangeRecord> changes = new ArrayList<>();
-        for (TopicImage topic : image.topicsById().values()) {
-            for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
-                PartitionRegistration p = e.getValue();
-                if (p.isr().contains(brokerId)) {
-                    List<Integer> isr = p.isr().stream().filter(id -> id != brokerId).toList();
-                    builder(image, topic, e.getKey(), p).targetIsr(isr).build().ifPresent(changes::add);
-                }
-            }
-        }
-        return changes;
+        return changes(image, p -> p.isr().contains(brokerId),
+                (builder, p) -> builder.targetIsr(p.isr().stream().filter(id -> id != brokerId).toList()));
     }
 
     /** The changes after {@code brokerId} was unfenced ({@code image} shows it unfenced): its leaderless partitions elect. */
     List<PartitionChangeRecord> afterUnfencing(MetadataImage image, int brokerId) {
-        List<PartitionChangeRecord> changes = new ArrayList<>();
-        for (TopicImage topic : image.topicsById().values()) {
-            for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
-                PartitionRegistration p = e.getValue();
-                if (p.leader() == NO_LEADER && p.replicas().contains(brokerId)) {
-                    builder(image, topic, e.getKey(), p).build().ifPresent(changes::add);
-                }
-            }
-        }
-        return changes;
+        return changes(image, p -> p.leader() == NO_LEADER && p.replicas().contains(brokerId), (builder, p) -> builder);
     }
 
     /**
@@ -88,12 +72,19 @@ final class PartitionLeadership {
      * and ELR of every partition (Kafka's handleBrokerUncleanShutdown).
      */
     List<PartitionChangeRecord> afterUncleanShutdown(MetadataImage image, int brokerId) {
+        return changes(image, p -> p.isr().contains(brokerId) || p.elr().contains(brokerId),
+                (builder, p) -> builder.uncleanShutdown(brokerId));
+    }
+
+    /** One change for each partition {@code affected} selects, built as {@code change} sets its builder up. */
+    private List<PartitionChangeRecord> changes(MetadataImage image, Predicate<PartitionRegistration> affected,
+            BiFunction<PartitionChangeBuilder, PartitionRegistration, PartitionChangeBuilder> change) {
         List<PartitionChangeRecord> changes = new ArrayList<>();
         for (TopicImage topic : image.topicsById().values()) {
             for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
                 PartitionRegistration p = e.getValue();
-                if (p.isr().contains(brokerId) || p.elr().contains(brokerId)) {
-                    builder(image, topic, e.getKey(), p).uncleanShutdown(brokerId).build().ifPresent(changes::add);
+                if (affected.test(p)) {
+                    change.apply(builder(image, topic, e.getKey(), p), p).build().ifPresent(changes::add);
                 }
             }
         }
