@@ -194,9 +194,9 @@ public final class Broker implements AutoCloseable {
                     config.socketSendBufferBytes(), config.socketReceiveBufferBytes()));
             started.add(network);
             long t4 = System.nanoTime();
-            BrokerLifecycle lifecycle = new BrokerLifecycle(ControllerChannel.local(controller),
-                    registration(config, network), () -> quorum.image().offset(), replicas.failedReplicas(),
-                    config.brokerHeartbeatIntervalMs(),
+            ControllerChannel channel = ControllerChannel.local(controller, logs.hadCleanShutdown());
+            BrokerLifecycle lifecycle = new BrokerLifecycle(channel, registration(config, network),
+                    () -> quorum.image().offset(), replicas.failedReplicas(), config.brokerHeartbeatIntervalMs(),
                     3L * config.brokerSessionTimeoutMs());
             started.add(lifecycle);
             try {

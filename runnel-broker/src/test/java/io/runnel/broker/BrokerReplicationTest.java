@@ -81,7 +81,7 @@ class BrokerReplicationTest {
 
         Uuid incarnation = Uuid.randomUuid();
         controller.registerBroker(new BrokerRegistration(2, incarnation, List.of(new BrokerRegistration.Endpoint(
-                "PLAINTEXT", "127.0.0.1", freePort(), "PLAINTEXT")), null, false)).get(10, TimeUnit.SECONDS);
+                "PLAINTEXT", "127.0.0.1", freePort(), "PLAINTEXT")), null, false), true).get(10, TimeUnit.SECONDS);
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             controller.brokerHeartbeat(new BrokerHeartbeat(2, incarnation, quorum.image().offset(), false, false))
                     .get(10, TimeUnit.SECONDS);

@@ -63,8 +63,13 @@ public interface Controller {
      * starts fenced (its {@code fenced} flag is ignored) until a heartbeat unfences it. Completes
      * exceptionally with {@code DuplicateBrokerRegistrationException} when another incarnation of
      * the node id is unfenced and within its session.
+     *
+     * @param cleanShutdown whether the broker's previous process stopped cleanly (its log
+     *     directories held the clean-shutdown marker); when not, and the node id was registered
+     *     before, the broker leaves every ISR and eligible-leader-replica set: it may have lost
+     *     records it had acknowledged
      */
-    CompletableFuture<Void> registerBroker(BrokerRegistration registration);
+    CompletableFuture<Void> registerBroker(BrokerRegistration registration, boolean cleanShutdown);
 
     /**
      * Records that the broker is alive and updates its fencing: a fenced broker that is caught up

@@ -166,7 +166,7 @@ class MetadataClusterTest {
         registerBrokers(follower);
         assertThat(nodes.get(leader).image().brokers().values()).allSatisfy(b -> assertThat(b.fenced()).isFalse());
         BrokerRegistration usurper = MetadataQuorumTest.broker(1);
-        assertThatThrownBy(() -> follower.controller().registerBroker(usurper).get(10, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> follower.controller().registerBroker(usurper, true).get(10, TimeUnit.SECONDS))
                 .as("the leader's error comes back as is").hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
         assertThat(createThrough(follower, "forwarded")).isEqualTo(Errors.NONE);
         await().atMost(10, TimeUnit.SECONDS).until(() -> allHave("forwarded"));

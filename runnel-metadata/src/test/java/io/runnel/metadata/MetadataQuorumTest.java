@@ -37,7 +37,7 @@ class MetadataQuorumTest {
 
     /** Registers a broker through this node's controller and heartbeats once, so it is unfenced. */
     static void registerUnfenced(MetadataQuorum quorum, BrokerRegistration broker) throws Exception {
-        quorum.controller().registerBroker(broker).get(5, TimeUnit.SECONDS);
+        quorum.controller().registerBroker(broker, true).get(5, TimeUnit.SECONDS);
         BrokerHeartbeatReply reply = quorum.controller().brokerHeartbeat(new BrokerHeartbeat(broker.id(),
                 broker.incarnationId(), quorum.image().offset(), false, false)).get(5, TimeUnit.SECONDS);
         assertThat(reply.fenced()).isFalse();
@@ -54,7 +54,7 @@ class MetadataQuorumTest {
             assertThat(quorum.activeControllerId()).isEqualTo(1);
             assertThat(quorum.image().clusterId()).hasSize(22);
 
-            quorum.controller().registerBroker(broker(1)).get(5, TimeUnit.SECONDS);
+            quorum.controller().registerBroker(broker(1), true).get(5, TimeUnit.SECONDS);
             assertThat(quorum.image().brokers()).containsKey(1);
             long closeStart = System.nanoTime();
             quorum.close();

@@ -23,8 +23,9 @@ import java.util.concurrent.CompletableFuture;
 /**
  * DescribeTopicPartitions v0 (KIP-966): topics in name order with their partitions, paged by
  * {@code responsePartitionLimit} (capped at 2000, Kafka's {@code max.request.partition.size.limit})
- * and a cursor (topic name, first partition). An empty topic list means all topics. Eligible
- * leader replicas are not tracked yet, so those lists are empty.
+ * and a cursor (topic name, first partition). An empty topic list means all topics. Each
+ * partition carries its eligible leader replicas and last known leader ({@code LastKnownElr}) from
+ * the metadata image, which {@code kafka-topics.sh --describe} prints as "Elr:" and "LastKnownElr:".
  */
 public final class DescribeTopicPartitionsHandler implements ApiHandler<DescribeTopicPartitionsRequestData> {
     private static final int MAX_PARTITIONS = 2000;
@@ -88,8 +89,8 @@ public final class DescribeTopicPartitionsHandler implements ApiHandler<Describe
                 .setLeaderEpoch(p.leaderEpoch())
                 .setReplicaNodes(new ArrayList<>(p.replicas()))
                 .setIsrNodes(new ArrayList<>(p.isr()))
-                .setEligibleLeaderReplicas(none)
-                .setLastKnownElr(none)
+                .setEligibleLeaderReplicas(new ArrayList<>(p.elr()))
+                .setLastKnownElr(new ArrayList<>(p.lastKnownElr()))
                 .setOfflineReplicas(none);
     }
 }

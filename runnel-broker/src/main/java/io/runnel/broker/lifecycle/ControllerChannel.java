@@ -21,12 +21,17 @@ public interface ControllerChannel {
     /** See {@link Controller#brokerHeartbeat}. */
     CompletableFuture<BrokerHeartbeatReply> heartbeat(BrokerHeartbeat heartbeat);
 
-    /** Calls the controller in this process directly. */
-    static ControllerChannel local(Controller controller) {
+    /**
+     * Calls the controller in this process directly.
+     *
+     * @param cleanShutdown whether this broker's previous process stopped cleanly (see
+     *     {@link Controller#registerBroker}); every registration says so
+     */
+    static ControllerChannel local(Controller controller, boolean cleanShutdown) {
         return new ControllerChannel() {
             @Override
             public CompletableFuture<Void> register(BrokerRegistration registration) {
-                return controller.registerBroker(registration);
+                return controller.registerBroker(registration, cleanShutdown);
             }
 
             @Override

@@ -28,7 +28,10 @@ import java.util.Map;
  *
  * <p>High watermark (leader): the minimum log end offset over the maximal ISR (see
  * {@link IsrState}), the leader's own included; it never moves backward and never passes the
- * leader's log end offset. A follower's log end offset is the offset of its last fetch, unknown
+ * leader's log end offset. It does not move while the committed ISR has fewer than the effective
+ * {@code min.insync.replicas} members (capped at the replication factor; KIP-966's rule, as
+ * Kafka 4.4's Partition applies it): so every replica that leaves an ISR already below min ISR
+ * holds every committed record, and the controller may elect it from the eligible leader replicas. A follower's log end offset is the offset of its last fetch, unknown
  * (-1) until it fetches from this leader, so a new leader's high watermark waits for its ISR.
  * Invariant: {@code logStartOffset <= highWatermark <= logEndOffset}.
  *
@@ -77,7 +80,7 @@ public final class Partition {
                 becomeLeaderLocked();
             }
             // After an unclean stop the checkpointed high watermark lags the recovered log; a leader
-            // alone in its ISR has every record it holds, so the high watermark is its log end.
+            // alone in its ISR (min ISR 1) has every record it holds, so the high watermark is its log end.
             maybeIncrementHighWatermarkLocked();
         }
     }
@@ -456,12 +459,16 @@ public final class Partition {
         return null;
     }
 
-    /** Moves the leader's high watermark to the minimum log end offset over the maximal ISR. */
+    /**
+     * Moves the leader's high watermark to the minimum log end offset over the maximal ISR, unless
+     * the committed ISR is below the effective {@code min.insync.replicas}.
+     */
     private boolean maybeIncrementHighWatermarkLocked() {
-        if (registration.leader() != localBrokerId) {
+        IsrState state = isrState;
+        if (registration.leader() != localBrokerId
+                || state.isr().size() < Math.min(log.config().minInSyncReplicas(), registration.replicas().size())) {
             return false;
         }
-        IsrState state = isrState;
         long candidate = minFollowerEnd(state.isr(), log.logEndOffset());
         if (state.isPending()) {
             candidate = minFollowerEnd(state.proposedIsr(), candidate);

@@ -74,7 +74,7 @@ final class FakeController implements Controller {
     }
 
     @Override
-    public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
+    public CompletableFuture<Void> registerBroker(BrokerRegistration registration, boolean cleanShutdown) {
         throw new UnsupportedOperationException();
     }
 

@@ -207,7 +207,7 @@ class PartitionReplicationTest {
     }
 
     @Test
-    void acksAllFailsAfterAppendWhenTheIsrShrankBelowMinIsr() {
+    void theHighWatermarkWaitsWhileTheIsrIsBelowMinIsr() {
         PartitionFixture f = leader(List.of(1, 2), 2);
         f.append(1);
         f.partition.updateFollowerFetchState(2, 0);
@@ -215,10 +215,17 @@ class PartitionReplicationTest {
         f.partition.maybeShrinkIsr();
         f.sent.poll().accept();
         assertThat(f.partition.isr()).containsExactly(1);
-        assertThat(f.partition.acksAllResult(1, 0)).isEqualTo(Errors.NOT_ENOUGH_REPLICAS_AFTER_APPEND);
+        assertThat(f.partition.log().highWatermark()).as("KIP-966: 2 may be elected from the ELR").isZero();
+        assertThat(f.partition.acksAllResult(1, 0)).as("still waiting").isNull();
         assertThatThrownBy(() -> f.partition.appendAsLeader(
                 MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("x".getBytes())), (short) -1))
                 .isInstanceOf(NotEnoughReplicasException.class);
+
+        f.partition.updateFollowerFetchState(2, 1);
+        f.sent.poll().accept();
+        assertThat(f.partition.isr()).containsExactly(1, 2);
+        assertThat(f.partition.log().highWatermark()).isEqualTo(1);
+        assertThat(f.partition.acksAllResult(1, 0)).isEqualTo(Errors.NONE);
     }
 
     @Test

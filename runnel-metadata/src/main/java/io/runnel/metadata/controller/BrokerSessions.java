@@ -90,9 +90,11 @@ final class BrokerSessions {
 
     /**
      * Registers a broker, fenced; refused (DUPLICATE_BROKER_REGISTRATION) while another
-     * incarnation of its id has a valid session.
+     * incarnation of its id has a valid session. A new incarnation of a registered node id whose
+     * previous process did not stop cleanly leaves every ISR and ELR
+     * ({@link PartitionLeadership#afterUncleanShutdown}), in the same batch.
      */
-    ControllerResult<Errors> register(MetadataImage image, BrokerRegistration registration) {
+    ControllerResult<Errors> register(MetadataImage image, BrokerRegistration registration, boolean cleanShutdown) {
         BrokerRegistration existing = image.brokers().get(registration.id());
         if (existing != null && !existing.incarnationId().equals(registration.incarnationId())
                 && hasValidSession(existing)) {
@@ -107,6 +109,11 @@ final class BrokerSessions {
         if (existing != null && !existing.fenced()) {
             // Replaces a live-looking registration (an earlier process): as fencing it.
             records.addAll(leadership.afterFencing(ImageBuilder.apply(image, records, image.offset()), registration.id()));
+        }
+        if (existing != null && !existing.incarnationId().equals(registration.incarnationId()) && !cleanShutdown) {
+            log.info("Broker {} restarted after an unclean shutdown: it leaves every ISR and ELR", registration.id());
+            records.addAll(leadership.afterUncleanShutdown(ImageBuilder.apply(image, records, image.offset()),
+                    registration.id()));
         }
         return new ControllerResult<>(records, Errors.NONE);
     }

@@ -36,16 +36,21 @@ import java.util.Set;
  * incarnation ids instead. The leader recovery state is not modelled (always RECOVERED).
  *
  * <p>A valid request writes a {@link PartitionChangeRecord} (partition epoch + 1, leader epoch
- * kept) unless the ISR is unchanged, and answers the partition's new state. A change that brings
- * the last adding replica of a reassignment into the ISR completes it instead, as one
- * {@link PartitionRecord} ({@link PartitionReassignments#completeIfCaughtUp}). Stateless.
+ * kept) unless nothing changes, and answers the partition's new state. A shrink below the topic's
+ * {@code min.insync.replicas} makes the replicas leaving the ISR eligible leader replicas; an
+ * expansion takes the new members out of the ELR, and one reaching min ISR clears it
+ * ({@link PartitionChangeBuilder}). A change that brings the last adding replica of a
+ * reassignment into the ISR completes it instead, as one {@link PartitionRecord}
+ * ({@link PartitionReassignments#completeIfCaughtUp}). Stateless.
  */
 final class IsrAlteration {
     private IsrAlteration() {
     }
 
+    /** @param leadership computes the change record, with its eligible leader replicas */
     static ControllerResult<AlterPartitionResponseData> alterPartition(MetadataImage image,
-                                                                       AlterPartitionRequestData request) {
+                                                                       AlterPartitionRequestData request,
+                                                                       PartitionLeadership leadership) {
         AlterPartitionResponseData response = new AlterPartitionResponseData();
         if (!image.brokers().containsKey(request.brokerId())) {
             return new ControllerResult<>(List.of(), response.setErrorCode(Errors.STALE_BROKER_EPOCH.code()));
@@ -72,8 +77,8 @@ final class IsrAlteration {
                     result.setErrorCode(error.code());
                     continue;
                 }
-                Optional<PartitionChangeRecord> change = PartitionLeadership.change(topic.id(), data.partitionIndex(),
-                        partition, newIsr, partition.leader());
+                Optional<PartitionChangeRecord> change = leadership.alterIsr(image, topic, data.partitionIndex(),
+                        partition, newIsr);
                 if (change.isPresent()) {
                     partition = change.get().applyTo(partition);
                     PartitionRegistration completed = PartitionReassignments.completeIfCaughtUp(image, partition);

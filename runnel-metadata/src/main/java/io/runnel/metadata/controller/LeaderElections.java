@@ -23,8 +23,9 @@ import java.util.Optional;
  *       ELECTION_NOT_NEEDED;</li>
  *   <li>PREFERRED: {@link PartitionLeadership#electPreferred}; nothing to change:
  *       PREFERRED_LEADER_NOT_AVAILABLE;</li>
- *   <li>UNCLEAN: the first live ISR member, else the first live replica with the ISR reset to it
- *       (whatever the topic's {@code unclean.leader.election.enable}); none: ELIGIBLE_LEADERS_NOT_AVAILABLE.</li>
+ *   <li>UNCLEAN: the first live ISR member, else (the ISR empty) the first live eligible leader
+ *       replica, else the first live replica with the ISR reset to it (whatever the topic's
+ *       {@code unclean.leader.election.enable}); none: ELIGIBLE_LEADERS_NOT_AVAILABLE.</li>
  * </ul>
  * Without partitions ({@code topicPartitions} null) every partition of every topic is tried and
  * ELECTION_NOT_NEEDED results are left out. An unknown election type answers INVALID_REQUEST as
@@ -35,7 +36,9 @@ final class LeaderElections {
     private LeaderElections() {
     }
 
-    static ControllerResult<ElectLeadersResponseData> electLeaders(MetadataImage image, ElectLeadersRequestData request) {
+    /** @param leadership runs each partition's election */
+    static ControllerResult<ElectLeadersResponseData> electLeaders(MetadataImage image, ElectLeadersRequestData request,
+                                                                   PartitionLeadership leadership) {
         ElectLeadersResponseData response = new ElectLeadersResponseData();
         ElectionType type;
         try {
@@ -48,7 +51,7 @@ final class LeaderElections {
             for (TopicImage topic : image.topicsByName().values()) {
                 ElectLeadersResponseData.ReplicaElectionResult result = topicResult(response, topic.name());
                 for (int partition : topic.partitions().keySet()) {
-                    Errors error = elect(image, topic.name(), partition, type, records);
+                    Errors error = elect(image, leadership, topic.name(), partition, type, records);
                     if (error != Errors.ELECTION_NOT_NEEDED) {
                         result.partitionResult().add(partitionResult(partition, error));
                     }
@@ -59,14 +62,14 @@ final class LeaderElections {
                 ElectLeadersResponseData.ReplicaElectionResult result = topicResult(response, topic.topic());
                 for (int partition : topic.partitions()) {
                     result.partitionResult().add(partitionResult(partition,
-                            elect(image, topic.topic(), partition, type, records)));
+                            elect(image, leadership, topic.topic(), partition, type, records)));
                 }
             }
         }
         return new ControllerResult<>(records, response);
     }
 
-    private static Errors elect(MetadataImage image, String topicName, int partitionId, ElectionType type,
+    private static Errors elect(MetadataImage image, PartitionLeadership leadership, String topicName, int partitionId, ElectionType type,
                                 List<MetadataRecord> records) {
         TopicImage topic = image.topicsByName().get(topicName);
         PartitionRegistration partition = topic == null ? null : topic.partitions().get(partitionId);
@@ -78,8 +81,8 @@ final class LeaderElections {
             return Errors.ELECTION_NOT_NEEDED;
         }
         Optional<PartitionChangeRecord> change = preferred
-                ? PartitionLeadership.electPreferred(image, topic.id(), partitionId, partition)
-                : PartitionLeadership.elect(image, topic.id(), partitionId, partition, partition.isr(), true);
+                ? leadership.electPreferred(image, topic, partitionId, partition)
+                : leadership.electUnclean(image, topic, partitionId, partition);
         if (change.isEmpty()) {
             return preferred ? Errors.PREFERRED_LEADER_NOT_AVAILABLE : Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE;
         }

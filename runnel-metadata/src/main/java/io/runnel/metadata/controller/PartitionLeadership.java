@@ -6,7 +6,6 @@ import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.record.PartitionChangeRecord;
 import org.apache.kafka.common.TopicIdPartition;
-import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 
@@ -15,27 +14,33 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.BiFunction;
+import java.util.function.Predicate;
 
 /**
- * Partition leader election and ISR maintenance when brokers are fenced and unfenced (Kafka's
- * ReplicationControlManager with PartitionChangeBuilder's "online" election, metadata version
- * 3.6+, eligible leader replicas off):
+ * Which partitions change, and how, when brokers are fenced, unfenced or restart after an unclean
+ * shutdown, and in periodic elections (Kafka's ReplicationControlManager with eligible leader
+ * replicas on, as Kafka 4.4 runs new clusters). Each partition's record comes from a
+ * {@link PartitionChangeBuilder}, which holds the election, ELR and epoch rules.
  * <ul>
- *   <li>A fenced broker leaves the ISR of every partition, unless it is the last ISR member: an
- *       ISR never becomes empty, so the last replica known to hold every committed record stays
- *       electable and comes back as leader (no committed data lost).</li>
+ *   <li>A fenced broker leaves the ISR of every partition, even as its last member: the ISR may
+ *       become empty. While an ISR is below the topic's effective {@code min.insync.replicas}
+ *       the replicas leaving it become eligible leader replicas (ELR), which hold every
+ *       committed record; a fenced ELR member stays one.</li>
  *   <li>A partition keeps its leader while that leader is live and in the ISR; otherwise the
- *       leader is the first replica, in replica order (preferred first), that is in the ISR and
- *       live (registered and unfenced); with none, the partition has no leader (-1).</li>
+ *       first live ISR member in replica order leads, or with an empty ISR the first live ELR
+ *       member (it becomes the ISR); with neither, the partition has no leader (-1).</li>
  *   <li>When a broker is unfenced, every leaderless partition it is a replica of holds an
- *       election, so the last ISR member returning becomes leader again.</li>
+ *       election, so an ELR member or the last known leader returning leads again.</li>
+ *   <li>A broker that registers after an unclean shutdown (its log directories had no
+ *       clean-shutdown marker) leaves every ISR and ELR: it may have lost records it
+ *       acknowledged. If it is the last known leader it can still lead once unfenced (Kafka's
+ *       balanced recovery), uncleanly.</li>
  *   <li>Unclean election ({@code unclean.leader.election.enable}, a topic config, default false):
- *       when no ISR member is live, the first live replica becomes leader and the ISR is just it
- *       (records it lacks are lost).</li>
+ *       when no ISR or ELR member is live, the first live replica becomes leader and the ISR is
+ *       just it (records it lacks are lost).</li>
  *   <li>Preferred-leader election (periodic, {@code auto.leader.rebalance.enable}): a partition
  *       whose first replica is live and in the ISR gets it back as leader.</li>
- *   <li>Epochs: every change bumps the partition epoch once; a change of leader also bumps the
- *       leader epoch once; an ISR change alone keeps the leader epoch.</li>
  * </ul>
  * Immutable and thread-safe.
  */
@@ -45,61 +50,64 @@ final class PartitionLeadership {
 
     private final TopicConfigs topicConfigs;
 
-    /** @param topicConfigs gives the default of {@code unclean.leader.election.enable} when a topic does not override it */
+    /** @param topicConfigs gives the defaults of {@code unclean.leader.election.enable} and {@code min.insync.replicas} */
     PartitionLeadership(TopicConfigs topicConfigs) {
         this.topicConfigs = topicConfigs;
     }
 
     /**
      * The changes after {@code brokerId} was fenced: {@code image} already shows it fenced. Only
-     * partitions it leads or is in the ISR of change.
+     * partitions whose ISR holds it change.
      */
     List<PartitionChangeRecord> afterFencing(MetadataImage image, int brokerId) {
-        List<PartitionChangeRecord> changes = new ArrayList<>();
-        for (TopicImage topic : image.topicsById().values()) {
-            boolean unclean = uncleanElectionEnabled(image, topic.name());
-            for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
-                PartitionRegistration p = e.getValue();
-                if (p.leader() != brokerId && !p.isr().contains(brokerId)) {
-                    continue;
-                }
-                List<Integer> isr = p.isr().stream().filter(id -> id != brokerId).toList();
-                elect(image, topic.id(), e.getKey(), p, isr.isEmpty() ? p.isr() : isr, unclean).ifPresent(changes::add);
-            }
-        }
-        return changes;
+        return changes(image, p -> p.isr().contains(brokerId),
+                (builder, p) -> builder.targetIsr(p.isr().stream().filter(id -> id != brokerId).toList()));
     }
 
     /**
      * The changes after {@code brokerId} failed to write its replicas of {@code failed} (a failed
-     * disk): as {@link #afterFencing} for those partitions only. The broker stays live, so it
-     * leads none of them again unless it is the last ISR member, which keeps its place.
+     * disk): as {@link #afterFencing} for those partitions only, except that a replica that is the
+     * ISR's only member keeps its place (no other replica holds the records; the broker is live
+     * and serves them again once its disk works).
      */
     List<PartitionChangeRecord> afterReplicaFailures(MetadataImage image, int brokerId, Set<TopicIdPartition> failed) {
         List<PartitionChangeRecord> changes = new ArrayList<>();
         for (TopicIdPartition replica : failed) {
             TopicImage topic = image.topicsById().get(replica.topicId());
             PartitionRegistration p = topic == null ? null : topic.partitions().get(replica.partition());
-            if (p == null || !p.isr().contains(brokerId)) {
+            if (p == null || !p.isr().contains(brokerId) || p.isr().size() == 1) {
                 continue;
             }
-            List<Integer> isr = p.isr().stream().filter(id -> id != brokerId).toList();
-            if (!isr.isEmpty()) {
-                elect(image, topic.id(), replica.partition(), p, isr, false).ifPresent(changes::add);
-            }
+            builder(image, topic, replica.partition(), p)
+                    .targetIsr(p.isr().stream().filter(id -> id != brokerId).toList())
+                    .build().ifPresent(changes::add);
         }
         return changes;
     }
 
     /** The changes after {@code brokerId} was unfenced ({@code image} shows it unfenced): its leaderless partitions elect. */
     List<PartitionChangeRecord> afterUnfencing(MetadataImage image, int brokerId) {
+        return changes(image, p -> p.leader() == NO_LEADER && p.replicas().contains(brokerId), (builder, p) -> builder);
+    }
+
+    /**
+     * The changes when {@code brokerId} registers after an unclean shutdown: it leaves the ISR
+     * and ELR of every partition (Kafka's handleBrokerUncleanShutdown).
+     */
+    List<PartitionChangeRecord> afterUncleanShutdown(MetadataImage image, int brokerId) {
+        return changes(image, p -> p.isr().contains(brokerId) || p.elr().contains(brokerId),
+                (builder, p) -> builder.uncleanShutdown(brokerId));
+    }
+
+    /** One change for each partition {@code affected} selects, built as {@code change} sets its builder up. */
+    private List<PartitionChangeRecord> changes(MetadataImage image, Predicate<PartitionRegistration> affected,
+            BiFunction<PartitionChangeBuilder, PartitionRegistration, PartitionChangeBuilder> change) {
         List<PartitionChangeRecord> changes = new ArrayList<>();
         for (TopicImage topic : image.topicsById().values()) {
-            boolean unclean = uncleanElectionEnabled(image, topic.name());
             for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
                 PartitionRegistration p = e.getValue();
-                if (p.leader() == NO_LEADER && p.replicas().contains(brokerId)) {
-                    elect(image, topic.id(), e.getKey(), p, p.isr(), unclean).ifPresent(changes::add);
+                if (affected.test(p)) {
+                    change.apply(builder(image, topic, e.getKey(), p), p).build().ifPresent(changes::add);
                 }
             }
         }
@@ -118,7 +126,7 @@ final class PartitionLeadership {
                 int preferred = p.replicas().get(0);
                 if (changes.size() < max && p.leader() != preferred && p.isr().contains(preferred)
                         && isLive(image, preferred)) {
-                    electPreferred(image, topic.id(), e.getKey(), p).ifPresent(changes::add);
+                    electPreferred(image, topic, e.getKey(), p).ifPresent(changes::add);
                 }
             }
         }
@@ -138,7 +146,7 @@ final class PartitionLeadership {
             for (Map.Entry<Integer, PartitionRegistration> e : topic.partitions().entrySet()) {
                 PartitionRegistration p = e.getValue();
                 if (changes.size() < max && p.leader() == NO_LEADER) {
-                    elect(image, topic.id(), e.getKey(), p, p.isr(), true).ifPresent(changes::add);
+                    builder(image, topic, e.getKey(), p).build().ifPresent(changes::add);
                 }
             }
         }
@@ -148,60 +156,46 @@ final class PartitionLeadership {
     /**
      * A preferred-leader election for one partition (Kafka's PREFERRED election): the first
      * replica if it is live and in the ISR; else the current leader if it still qualifies (no
-     * change); else the first live ISR member in replica order. Empty when nothing changes.
+     * change); else as an online election. Empty when nothing changes.
      */
-    static Optional<PartitionChangeRecord> electPreferred(MetadataImage image, Uuid topicId, int partitionId,
-                                                          PartitionRegistration current) {
-        int preferred = current.replicas().get(0);
-        if (current.isr().contains(preferred) && isLive(image, preferred)) {
-            return change(topicId, partitionId, current, current.isr(), preferred);
-        }
-        return elect(image, topicId, partitionId, current, current.isr(), false);
+    Optional<PartitionChangeRecord> electPreferred(MetadataImage image, TopicImage topic, int partitionId,
+                                                   PartitionRegistration current) {
+        return builder(image, topic, partitionId, current).election(PartitionChangeBuilder.Election.PREFERRED).build();
     }
 
     /**
-     * The election for one partition whose ISR is to become {@code isr}: the record moving it to
-     * that ISR and the elected leader, or empty when neither changes.
+     * An unclean election for one partition (ElectLeaders UNCLEAN, whatever the topic's config):
+     * a live ISR member, else a live ELR member, else the first live replica. Empty when nothing changes.
      */
-    static Optional<PartitionChangeRecord> elect(MetadataImage image, Uuid topicId, int partitionId,
-                                                 PartitionRegistration current, List<Integer> isr, boolean unclean) {
-        int leader = NO_LEADER;
-        if (isr.contains(current.leader()) && isLive(image, current.leader())) {
-            leader = current.leader();
-        } else {
-            for (int replica : current.replicas()) {
-                if (isr.contains(replica) && isLive(image, replica)) {
-                    leader = replica;
-                    break;
-                }
-            }
-        }
-        if (leader == NO_LEADER && unclean) {
-            for (int replica : current.replicas()) {
-                if (isLive(image, replica)) {
-                    return change(topicId, partitionId, current, List.of(replica), replica);
-                }
-            }
-        }
-        return change(topicId, partitionId, current, isr, leader);
+    Optional<PartitionChangeRecord> electUnclean(MetadataImage image, TopicImage topic, int partitionId,
+                                                 PartitionRegistration current) {
+        return builder(image, topic, partitionId, current).election(PartitionChangeBuilder.Election.UNCLEAN).build();
     }
 
-    /** The record that moves {@code current} to {@code isr} and {@code leader}; empty when both are unchanged. */
-    static Optional<PartitionChangeRecord> change(Uuid topicId, int partitionId, PartitionRegistration current,
-                                                  List<Integer> isr, int leader) {
-        boolean leaderChanges = leader != current.leader();
-        if (!leaderChanges && isr.equals(current.isr())) {
-            return Optional.empty();
-        }
-        return Optional.of(new PartitionChangeRecord(topicId, partitionId, isr, leader,
-                leaderChanges ? current.leaderEpoch() + 1 : current.leaderEpoch(), current.partitionEpoch() + 1));
+    /** The change moving {@code current} to the ISR a leader asked for (AlterPartition); empty when nothing changes. */
+    Optional<PartitionChangeRecord> alterIsr(MetadataImage image, TopicImage topic, int partitionId,
+                                             PartitionRegistration current, List<Integer> isr) {
+        return builder(image, topic, partitionId, current).targetIsr(isr).build();
+    }
+
+    /** A builder for one partition with the topic's effective min ISR and, if the topic allows it, unclean election. */
+    private PartitionChangeBuilder builder(MetadataImage image, TopicImage topic, int partitionId,
+                                           PartitionRegistration current) {
+        int minIsr = Math.min(Integer.parseInt(topicConfig(image, topic.name(), TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)),
+                current.replicas().size());
+        return new PartitionChangeBuilder(topic.id(), partitionId, current, id -> isLive(image, id), minIsr)
+                .election(uncleanElectionEnabled(image, topic.name())
+                        ? PartitionChangeBuilder.Election.UNCLEAN : PartitionChangeBuilder.Election.ONLINE);
     }
 
     private boolean uncleanElectionEnabled(MetadataImage image, String topic) {
-        String value = image.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, topic))
-                .get(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG);
-        return Boolean.parseBoolean(value != null ? value
-                : topicConfigs.defaultValue(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG));
+        return Boolean.parseBoolean(topicConfig(image, topic, TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG));
+    }
+
+    /** A topic's value of {@code key}: its override, else the controller's default. */
+    private String topicConfig(MetadataImage image, String topic, String key) {
+        String value = image.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, topic)).get(key);
+        return value != null ? value : topicConfigs.defaultValue(key);
     }
 
     private static boolean isLive(MetadataImage image, int brokerId) {

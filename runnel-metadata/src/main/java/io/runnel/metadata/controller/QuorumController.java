@@ -200,8 +200,8 @@ public final class QuorumController implements Controller, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
-        return write(image -> sessions.register(image, registration)).thenCompose(error -> error == Errors.NONE
+    public CompletableFuture<Void> registerBroker(BrokerRegistration registration, boolean cleanShutdown) {
+        return write(image -> sessions.register(image, registration, cleanShutdown)).thenCompose(error -> error == Errors.NONE
                 ? CompletableFuture.completedFuture(null)
                 : CompletableFuture.failedFuture(error.exception("Another incarnation of broker " + registration.id()
                         + " is registered and has not missed its session.")));
@@ -214,12 +214,12 @@ public final class QuorumController implements Controller, AutoCloseable {
 
     @Override
     public CompletableFuture<AlterPartitionResponseData> alterPartition(AlterPartitionRequestData request) {
-        return write(image -> IsrAlteration.alterPartition(image, request));
+        return write(image -> IsrAlteration.alterPartition(image, request, leadership));
     }
 
     @Override
     public CompletableFuture<ElectLeadersResponseData> electLeaders(ElectLeadersRequestData request) {
-        return write(image -> LeaderElections.electLeaders(image, request));
+        return write(image -> LeaderElections.electLeaders(image, request, leadership));
     }
 
     @Override

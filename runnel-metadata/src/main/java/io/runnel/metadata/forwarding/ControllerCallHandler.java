@@ -79,7 +79,8 @@ public final class ControllerCallHandler {
             case LIST_PARTITION_REASSIGNMENTS ->
                     controller.listPartitionReassignments((ListPartitionReassignmentsRequestData) request);
             case BROKER_REGISTRATION -> controller.registerBroker(
-                    ControllerMessages.registration((BrokerRegistrationRequestData) request))
+                    ControllerMessages.registration((BrokerRegistrationRequestData) request),
+                    ControllerMessages.cleanShutdown((BrokerRegistrationRequestData) request))
                     .thenApply(ignored -> new BrokerRegistrationResponseData());
             case BROKER_HEARTBEAT -> controller.brokerHeartbeat(
                     ControllerMessages.heartbeat((BrokerHeartbeatRequestData) request))

@@ -48,6 +48,8 @@ public final class ControllerMessages {
     /** The tag of the heartbeat's failed replicas: per replica a topic id (16 bytes) and a partition (4). */
     static final int FAILED_REPLICAS_TAG = 10_001;
     private static final int FAILED_REPLICA_BYTES = 20;
+    /** The {@code previousBrokerEpoch} of a registration whose broker stopped cleanly before. */
+    static final long CLEAN_SHUTDOWN_EPOCH = 0;
 
     private ControllerMessages() {
     }
@@ -121,11 +123,18 @@ public final class ControllerMessages {
         }
     }
 
-    public static BrokerRegistrationRequestData registrationRequest(BrokerRegistration registration) {
+    /**
+     * A registration request. Runnel has no broker epochs: {@code previousBrokerEpoch}, which
+     * Kafka sets to the epoch a clean shutdown recorded (-1 when there was none), carries
+     * {@value #CLEAN_SHUTDOWN_EPOCH} for a clean previous shutdown and -1 otherwise.
+     */
+    public static BrokerRegistrationRequestData registrationRequest(BrokerRegistration registration,
+                                                                    boolean cleanShutdown) {
         BrokerRegistrationRequestData request = new BrokerRegistrationRequestData()
                 .setBrokerId(registration.id())
                 .setIncarnationId(registration.incarnationId())
-                .setRack(registration.rack());
+                .setRack(registration.rack())
+                .setPreviousBrokerEpoch(cleanShutdown ? CLEAN_SHUTDOWN_EPOCH : -1);
         for (BrokerRegistration.Endpoint e : registration.endpoints()) {
             request.listeners().add(new BrokerRegistrationRequestData.Listener().setName(e.listenerName())
                     .setHost(e.host()).setPort(e.port())
@@ -142,6 +151,11 @@ public final class ControllerMessages {
                     SecurityProtocol.forId(l.securityProtocol()).name));
         }
         return new BrokerRegistration(request.brokerId(), request.incarnationId(), endpoints, request.rack(), false);
+    }
+
+    /** Whether a registration request says the broker's previous process stopped cleanly. */
+    public static boolean cleanShutdown(BrokerRegistrationRequestData request) {
+        return request.previousBrokerEpoch() >= CLEAN_SHUTDOWN_EPOCH;
     }
 
     public static BrokerHeartbeatRequestData heartbeatRequest(BrokerHeartbeat heartbeat) {

@@ -117,8 +117,9 @@ public final class ForwardingController implements Controller, AutoCloseable {
     }
 
     @Override
-    public CompletableFuture<Void> registerBroker(BrokerRegistration registration) {
-        return call(() -> local.registerBroker(registration), ControllerMessages.registrationRequest(registration),
+    public CompletableFuture<Void> registerBroker(BrokerRegistration registration, boolean cleanShutdown) {
+        return call(() -> local.registerBroker(registration, cleanShutdown),
+                ControllerMessages.registrationRequest(registration, cleanShutdown),
                 r -> null);
     }
 

@@ -196,9 +196,9 @@ class BrokerFencingTest {
                 new Random(0), time)) {
             restarted.becomeActive(-1);
             BrokerRegistration self = Images.broker(0);
-            restarted.registerBroker(self).get(5, TimeUnit.SECONDS);
+            restarted.registerBroker(self, true).get(5, TimeUnit.SECONDS);
             assertThat(recovered.committed().brokers().get(0).incarnationId()).isEqualTo(self.incarnationId());
-            assertThatThrownBy(() -> restarted.registerBroker(Images.broker(1)).get(5, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> restarted.registerBroker(Images.broker(1), true).get(5, TimeUnit.SECONDS))
                     .as("another node may still be alive: its session starts afresh")
                     .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
         }
@@ -212,7 +212,7 @@ class BrokerFencingTest {
         try (QuorumController failedOver = new QuorumController(threeVoters, recovered, recovered::committed,
                 new Random(0), time)) {
             failedOver.becomeActive(-1);
-            assertThatThrownBy(() -> failedOver.registerBroker(Images.broker(0)).get(5, TimeUnit.SECONDS))
+            assertThatThrownBy(() -> failedOver.registerBroker(Images.broker(0), true).get(5, TimeUnit.SECONDS))
                     .as("this node's broker may have registered through the previous controller")
                     .hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
         }
@@ -308,12 +308,13 @@ class BrokerFencingTest {
             assertThat(p.isr()).containsExactly(2);
         });
 
-        // Broker 2 shuts down: leaderless (its ISR kept) by the time the reply says it may stop.
+        // Broker 2 shuts down: leaderless, 2 eligible, by the time the reply says it may stop.
         BrokerHeartbeatReply reply = heartbeat(brokers.get(1), true);
         assertThat(reply.shouldShutDown()).isTrue();
         assertThat(partitions()).allSatisfy(p -> {
             assertThat(p.leader()).isEqualTo(-1);
-            assertThat(p.isr()).containsExactly(2);
+            assertThat(p.isr()).isEmpty();
+            assertThat(p.elr()).containsExactly(2);
         });
 
         assertThat(heartbeat(brokers.get(0), false).fenced()).isFalse();
@@ -373,7 +374,7 @@ class BrokerFencingTest {
     }
 
     private void register(BrokerRegistration broker) throws Exception {
-        controller.registerBroker(broker).get(5, TimeUnit.SECONDS);
+        controller.registerBroker(broker, true).get(5, TimeUnit.SECONDS);
     }
 
     private BrokerHeartbeatReply heartbeat(BrokerRegistration broker, boolean shutDown) throws Exception {

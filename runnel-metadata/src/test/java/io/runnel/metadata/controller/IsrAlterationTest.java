@@ -25,6 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /** AlterPartition's checks and epochs; partition "a"-0 has replicas [0, 1, 2], leader 0, epochs 0. */
 class IsrAlterationTest {
+    private final PartitionLeadership leadership = new PartitionLeadership(new TopicConfigs(Map.of()));
     private final MetadataImage image = Images.apply(Images.withTopic(Images.withBrokers(3), "a", 1, 3),
             List.of(new RegisterBrokerRecord(Images.broker(3))));
     private final Uuid topicId = image.topicsByName().get("a").id();
@@ -48,8 +49,8 @@ class IsrAlterationTest {
         return result.response().topics().get(0).partitions().get(0);
     }
 
-    private static Errors error(MetadataImage image, AlterPartitionRequestData request) {
-        ControllerResult<AlterPartitionResponseData> result = IsrAlteration.alterPartition(image, request);
+    private Errors error(MetadataImage image, AlterPartitionRequestData request) {
+        ControllerResult<AlterPartitionResponseData> result = IsrAlteration.alterPartition(image, request, leadership);
         if (!result.records().isEmpty()) {
             throw new AssertionError("a refused request wrote " + result.records());
         }
@@ -58,7 +59,7 @@ class IsrAlterationTest {
 
     @Test
     void aShrinkAndAnExpansionBumpOnlyThePartitionEpoch() {
-        ControllerResult<AlterPartitionResponseData> shrink = IsrAlteration.alterPartition(image, request(0, 0, 0, 0, 1));
+        ControllerResult<AlterPartitionResponseData> shrink = IsrAlteration.alterPartition(image, request(0, 0, 0, 0, 1), leadership);
         assertThat(shrink.records()).containsExactly(new PartitionChangeRecord(topicId, 0, List.of(0, 1), 0, 0, 1));
         assertThat(only(shrink)).isEqualTo(new AlterPartitionResponseData.PartitionData().setPartitionIndex(0)
                 .setLeaderId(0).setLeaderEpoch(0).setIsr(List.of(0, 1)).setPartitionEpoch(1));
@@ -67,13 +68,13 @@ class IsrAlterationTest {
                 .isEqualTo(new PartitionRegistration(List.of(0, 1, 2), List.of(0, 1), 0, 0, 1));
 
         ControllerResult<AlterPartitionResponseData> expand = IsrAlteration.alterPartition(shrunk,
-                request(0, 0, 1, 0, 1, 2));
+                request(0, 0, 1, 0, 1, 2), leadership);
         assertThat(expand.records()).containsExactly(new PartitionChangeRecord(topicId, 0, List.of(0, 1, 2), 0, 0, 2));
     }
 
     @Test
     void anUnchangedIsrWritesNothingAndAnswersTheCurrentState() {
-        ControllerResult<AlterPartitionResponseData> same = IsrAlteration.alterPartition(image, request(0, 0, 0, 0, 1, 2));
+        ControllerResult<AlterPartitionResponseData> same = IsrAlteration.alterPartition(image, request(0, 0, 0, 0, 1, 2), leadership);
         assertThat(same.records()).isEmpty();
         assertThat(only(same).errorCode()).isEqualTo(Errors.NONE.code());
         assertThat(only(same).isr()).containsExactly(0, 1, 2);
@@ -110,7 +111,7 @@ class IsrAlterationTest {
     void unknownTopicsPartitionsAndSendersAreRefused() {
         assertThat(error(image, request(0, Uuid.randomUuid(), 0, 0, 0, 0))).isEqualTo(Errors.UNKNOWN_TOPIC_ID);
         assertThat(error(image, request(0, topicId, 5, 0, 0, 0))).isEqualTo(Errors.UNKNOWN_TOPIC_OR_PARTITION);
-        ControllerResult<AlterPartitionResponseData> stranger = IsrAlteration.alterPartition(image, request(7, 0, 0, 0));
+        ControllerResult<AlterPartitionResponseData> stranger = IsrAlteration.alterPartition(image, request(7, 0, 0, 0), leadership);
         assertThat(stranger.records()).isEmpty();
         assertThat(stranger.response().errorCode()).isEqualTo(Errors.STALE_BROKER_EPOCH.code());
     }

@@ -23,6 +23,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** ElectLeaders over topic "t" (brokers 0-3, broker 3 fenced); each partition's state is given per test. */
 class LeaderElectionsTest {
+    private final PartitionLeadership leadership = new PartitionLeadership(new TopicConfigs(Map.of()));
     private static final Uuid TOPIC = Uuid.randomUuid();
 
     private static MetadataImage image(PartitionRecord... partitions) {
@@ -62,13 +63,13 @@ class LeaderElectionsTest {
                 partition(2, List.of(2, 1), List.of(1), 1),
                 partition(3, List.of(3, 1), List.of(3, 1), 1));
         ControllerResult<ElectLeadersResponseData> result = LeaderElections.electLeaders(image,
-                request(ElectionType.PREFERRED, 0, 1, 2, 3, 9));
+                request(ElectionType.PREFERRED, 0, 1, 2, 3, 9), leadership);
         assertThat(errors(result)).containsExactlyEntriesOf(new TreeMap<>(Map.of(0, Errors.NONE,
                 1, Errors.ELECTION_NOT_NEEDED, 2, Errors.PREFERRED_LEADER_NOT_AVAILABLE,
                 3, Errors.PREFERRED_LEADER_NOT_AVAILABLE, 9, Errors.UNKNOWN_TOPIC_OR_PARTITION)));
         assertThat(result.records()).containsExactly(new PartitionChangeRecord(TOPIC, 0, List.of(0, 1, 2), 0, 6, 11));
 
-        ControllerResult<ElectLeadersResponseData> all = LeaderElections.electLeaders(image, request(ElectionType.PREFERRED));
+        ControllerResult<ElectLeadersResponseData> all = LeaderElections.electLeaders(image, request(ElectionType.PREFERRED), leadership);
         assertThat(errors(all)).as("all partitions, ELECTION_NOT_NEEDED left out").containsOnlyKeys(0, 2, 3);
     }
 
@@ -79,7 +80,7 @@ class LeaderElectionsTest {
                 partition(2, List.of(0, 1), List.of(0), 0),
                 partition(3, List.of(3), List.of(3), -1));
         ControllerResult<ElectLeadersResponseData> result = LeaderElections.electLeaders(image,
-                request(ElectionType.UNCLEAN, 0, 1, 2, 3));
+                request(ElectionType.UNCLEAN, 0, 1, 2, 3), leadership);
         assertThat(errors(result)).containsExactlyEntriesOf(new TreeMap<>(Map.of(0, Errors.NONE, 1, Errors.NONE,
                 2, Errors.ELECTION_NOT_NEEDED, 3, Errors.ELIGIBLE_LEADERS_NOT_AVAILABLE)));
         assertThat(result.records()).containsExactly(
@@ -90,7 +91,7 @@ class LeaderElectionsTest {
     @Test
     void anUnknownElectionTypeIsAnInvalidRequest() {
         ControllerResult<ElectLeadersResponseData> result = LeaderElections.electLeaders(image(),
-                new ElectLeadersRequestData().setElectionType((byte) 7));
+                new ElectLeadersRequestData().setElectionType((byte) 7), leadership);
         assertThat(result.response().errorCode()).isEqualTo(Errors.INVALID_REQUEST.code());
         assertThat(result.records()).isEmpty();
     }

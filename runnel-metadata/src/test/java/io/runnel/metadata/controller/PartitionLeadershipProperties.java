@@ -26,11 +26,13 @@ import java.util.Set;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Random sequences of fencing and unfencing over 5 brokers and random replica sets: after every
- * step each partition's ISR is a non-empty subset of its replicas, its leader is a live ISR member
- * or -1 only while no ISR member (unclean: no replica) is live, every change bumps the partition
- * epoch by one and the leader epoch by one exactly when the leader changes, and a clean election
- * never brings in a broker that was not in the ISR (no committed record lost).
+ * Random sequences of fencing and unfencing over 5 brokers, random replica sets and a random
+ * {@code min.insync.replicas}: after every step each partition's ISR and eligible leader replicas
+ * (ELR) are disjoint subsets of its replicas, the ELR is empty while the ISR has min ISR members,
+ * the leader is a live ISR member or -1 only while no ISR or ELR member (unclean: no replica) is
+ * live, every change bumps the partition epoch by one and the leader epoch by one exactly when the
+ * leader changes, and a clean change never brings in a broker that was in neither the ISR nor the
+ * ELR (no committed record lost).
  */
 class PartitionLeadershipProperties {
     private static final int BROKERS = 5;
@@ -41,9 +43,10 @@ class PartitionLeadershipProperties {
             @ForAll @Size(min = 1, max = 40) List<@IntRange(min = 0, max = 2 * BROKERS - 1) Integer> events,
             @ForAll @IntRange(min = 1, max = 8) int partitions,
             @ForAll boolean unclean,
+            @ForAll @IntRange(min = 1, max = 3) int minIsr,
             @ForAll long seed) {
-        PartitionLeadership leadership = new PartitionLeadership(new TopicConfigs(
-                Map.of(TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, unclean)));
+        PartitionLeadership leadership = new PartitionLeadership(new TopicConfigs(Map.of(
+                TopicConfig.UNCLEAN_LEADER_ELECTION_ENABLE_CONFIG, unclean, TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr)));
         MetadataImage image = Images.apply(Images.withBrokers(BROKERS), topic(partitions, new Random(seed)));
         for (int event : events) {
             int broker = event % BROKERS;
@@ -61,7 +64,7 @@ class PartitionLeadershipProperties {
                 assertOneBumpPerChange(before.topicsById().get(TOPIC).partitions().get(change.partitionId()), change);
             }
             for (PartitionRegistration p : image.topicsById().get(TOPIC).partitions().values()) {
-                assertElectable(image, p, unclean);
+                assertElectable(image, p, unclean, Math.min(minIsr, p.replicas().size()));
             }
         }
     }
@@ -69,20 +72,31 @@ class PartitionLeadershipProperties {
     private static void assertOneBumpPerChange(PartitionRegistration before, PartitionChangeRecord change) {
         assertThat(change.partitionEpoch()).isEqualTo(before.partitionEpoch() + 1);
         assertThat(change.leaderEpoch()).isEqualTo(before.leaderEpoch() + (change.leader() != before.leader() ? 1 : 0));
-        boolean uncleanElection = change.isr().size() == 1 && !before.isr().contains(change.isr().get(0));
+        Set<Integer> holdingCommitted = new HashSet<>(before.isr());
+        holdingCommitted.addAll(before.elr());
+        boolean uncleanElection = change.leader() >= 0 && !holdingCommitted.contains(change.leader());
         if (!uncleanElection) {
-            assertThat(before.isr()).as("a clean change only shrinks the ISR").containsAll(change.isr());
+            assertThat(holdingCommitted).as("a clean change brings in no replica that may lack committed records")
+                    .containsAll(change.isr()).containsAll(change.elr());
+        } else {
+            assertThat(change.isr()).containsExactly(change.leader());
+            assertThat(change.elr()).isEmpty();
         }
     }
 
-    private static void assertElectable(MetadataImage image, PartitionRegistration p, boolean unclean) {
-        assertThat(p.isr()).isNotEmpty().doesNotHaveDuplicates();
-        assertThat(p.replicas()).containsAll(p.isr());
+    private static void assertElectable(MetadataImage image, PartitionRegistration p, boolean unclean, int minIsr) {
+        assertThat(p.isr()).doesNotHaveDuplicates().allSatisfy(id -> assertThat(p.elr()).doesNotContain(id));
+        assertThat(p.elr()).doesNotHaveDuplicates();
+        assertThat(p.replicas()).containsAll(p.isr()).containsAll(p.elr());
+        if (p.isr().size() >= minIsr) {
+            assertThat(p.elr()).isEmpty();
+        }
         if (p.leader() >= 0) {
             assertThat(p.isr()).contains(p.leader());
             assertThat(image.brokers().get(p.leader()).fenced()).isFalse();
         } else {
-            List<Integer> candidates = unclean ? p.replicas() : p.isr();
+            List<Integer> candidates = new ArrayList<>(unclean ? p.replicas() : p.isr());
+            candidates.addAll(p.elr());
             assertThat(candidates).allSatisfy(id -> assertThat(image.brokers().get(id).fenced()).isTrue());
         }
     }

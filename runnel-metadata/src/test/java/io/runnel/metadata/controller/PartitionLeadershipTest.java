@@ -82,12 +82,13 @@ class PartitionLeadershipTest {
     }
 
     @Test
-    void theLastIsrMemberStaysInTheIsrAndLeadsAgainWhenItReturns() {
+    void theLastIsrMemberBecomesAnEligibleLeaderAndLeadsAgainWhenItReturns() {
         partitions(partition(List.of(0, 1), List.of(0, 1), 0));
         fence(1);
         assertThat(p(0)).isEqualTo(new PartitionRegistration(List.of(0, 1), List.of(0), 0, 5, 11));
 
-        assertThat(fence(0)).containsExactly(new PartitionChangeRecord(TOPIC, 0, List.of(0), -1, 6, 12));
+        assertThat(fence(0)).as("min ISR 1: the ISR empties, 0 is eligible and the last known leader")
+                .containsExactly(new PartitionChangeRecord(TOPIC, 0, List.of(), -1, 6, 12, List.of(0), List.of(0)));
         assertThat(unfence(1)).as("1 may lack committed records: no clean election").isEmpty();
         assertThat(p(0).leader()).isEqualTo(-1);
 

@@ -46,7 +46,7 @@ class QuorumControllerTest {
                 .isInstanceOf(ExecutionException.class).hasCauseInstanceOf(NotControllerException.class);
         controller.becomeActive(-1);
         controller.becomeInactive();
-        assertThatThrownBy(() -> controller.registerBroker(Images.broker(3)).get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> controller.registerBroker(Images.broker(3), true).get(5, TimeUnit.SECONDS))
                 .hasCauseInstanceOf(NotControllerException.class);
     }
 

@@ -53,7 +53,11 @@ class ControllerMessagesTest {
                 List.of(new BrokerRegistration.Endpoint("PLAINTEXT", "h1", 9092, "PLAINTEXT"),
                         new BrokerRegistration.Endpoint("INTERNAL", "h2", 9093, "PLAINTEXT")), "rack-a", false);
         assertThat(ControllerMessages.registration((BrokerRegistrationRequestData) roundTrip(
-                ControllerMessages.registrationRequest(registration)))).isEqualTo(registration);
+                ControllerMessages.registrationRequest(registration, false)))).isEqualTo(registration);
+        assertThat(ControllerMessages.cleanShutdown((BrokerRegistrationRequestData) roundTrip(
+                ControllerMessages.registrationRequest(registration, true)))).isTrue();
+        assertThat(ControllerMessages.cleanShutdown((BrokerRegistrationRequestData) roundTrip(
+                ControllerMessages.registrationRequest(registration, false)))).isFalse();
 
         BrokerHeartbeat heartbeat = new BrokerHeartbeat(4, Uuid.randomUuid(), 77, true, false);
         assertThat(ControllerMessages.heartbeat((BrokerHeartbeatRequestData) roundTrip(

@@ -75,7 +75,7 @@ class ForwardingControllerTest {
         remote.becomeActive(-1);
         ForwardingController controller = forwarding(remoteHandler::handle, 5000);
         BrokerRegistration broker = Images.broker(1);
-        controller.registerBroker(broker).get(5, TimeUnit.SECONDS);
+        controller.registerBroker(broker, true).get(5, TimeUnit.SECONDS);
         assertThat(committed.get().brokers().get(1).incarnationId()).isEqualTo(broker.incarnationId());
         assertThat(controller.brokerHeartbeat(new BrokerHeartbeat(1, broker.incarnationId(), committed.get().offset(),
                 false, false)).get(5, TimeUnit.SECONDS).fenced()).isFalse();
@@ -90,7 +90,7 @@ class ForwardingControllerTest {
         assertThat(controller.allocateProducerIds(1, 1000).get(5, TimeUnit.SECONDS)).isEqualTo(1000);
 
         BrokerRegistration other = Images.broker(1);
-        assertThatThrownBy(() -> controller.registerBroker(other).get(5, TimeUnit.SECONDS))
+        assertThatThrownBy(() -> controller.registerBroker(other, true).get(5, TimeUnit.SECONDS))
                 .as("not retried").hasCauseInstanceOf(DuplicateBrokerRegistrationException.class);
         assertThat(sent.get()).isEqualTo(6);
     }
