@@ -6,12 +6,15 @@ import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RecordBatchCodec;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
+import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
+import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -41,6 +44,15 @@ import java.util.function.Function;
  * {@code sm/}, the snapshots). Appends batches in-process as the leader
  * ({@code submitClientRequestAsync}), without a network client.
  *
+ * <p>A voter is a member of the group as configured ({@code controller.quorum.voters}). A
+ * broker-only node is a LISTENER peer: it starts with the voters plus itself as a listener (so
+ * Ratis starts it in the listener role, which never campaigns), then asks the leader to add it
+ * (an admin {@code setConfiguration} in ADD mode, retried on the {@code runnel-raft-join} thread
+ * until a leader accepted it). The leader then replicates the log (or a snapshot) to it as to a
+ * follower, but its acknowledgements never count toward commits, so a listener that is slow,
+ * gone or never comes back does not hold up the quorum. Its entry stays in the group
+ * configuration after it left; a node restarting at another address replaces it.
+ *
  * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class RaftNode implements RecordAppender, AutoCloseable {
@@ -56,6 +68,8 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      * heartbeat sent to a leader that froze or was cut off can be stuck that long.
      */
     public static final long FORWARD_TIMEOUT_MS = 5000;
+    /** Pause between a listener's attempts to be added to the group (no leader yet, or another change in progress). */
+    static final long JOIN_RETRY_MS = 500;
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -75,52 +89,110 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     private final RaftClient client;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    /** Asks the leader to add this listener peer; null for a voter. */
+    private volatile Thread joiner;
+    private volatile boolean closed;
 
-    private RaftNode(RaftServer server, RaftGroup group) {
+    private RaftNode(RaftServer server, RaftGroup voters) {
         this.server = server;
-        this.groupId = group.getGroupId();
-        this.client = RatisProperties.forwardingClient(group);
+        this.groupId = voters.getGroupId();
+        this.client = RatisProperties.forwardingClient(voters);
     }
 
     /**
      * Builds and starts the server (recovering its log); does not wait for a leader.
      *
+     * @param listenerAddress null for a voter; for a broker-only node, where its Raft server
+     *     listens as a LISTENER peer (and where the leader reaches it)
      * @param controllerCalls answers controller calls forwarded to this node while it leads
      *     ({@link #forward}): encoded call in, encoded reply out
      */
-    public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
-                                 String clusterId, ImagePublisher publisher, QuorumEvents events,
+    public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress listenerAddress,
+                                 Path metadataDir, String clusterId, ImagePublisher publisher, QuorumEvents events,
                                  Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerCalls,
                                  RaftTuning tuning) {
-        InetSocketAddress address = voters.get(nodeId);
+        boolean listener = listenerAddress != null;
+        InetSocketAddress address = listener ? listenerAddress : voters.get(nodeId);
         if (address == null) {
-            throw new StartupException("node.id " + nodeId + " is not in controller.quorum.voters " + voters.keySet()
-                    + "; broker-only nodes are not supported yet");
+            throw new StartupException("node.id " + nodeId + " is not in controller.quorum.voters " + voters.keySet());
+        }
+        if (listener && voters.containsKey(nodeId)) {
+            throw new StartupException("node.id " + nodeId + " is a voter, so it cannot follow as a listener");
         }
         List<RaftPeer> peers = new ArrayList<>();
-        voters.forEach((id, addr) -> peers.add(RaftPeer.newBuilder()
-                .setId(RatisIds.peerId(id))
-                .setAddress(addr.getHostString() + ":" + addr.getPort())
-                .build()));
-        RaftGroup group = RaftGroup.valueOf(RatisIds.groupId(clusterId), peers);
+        voters.forEach((id, addr) -> peers.add(peer(id, addr, RaftPeerRole.FOLLOWER)));
+        RaftGroup votersGroup = RaftGroup.valueOf(RatisIds.groupId(clusterId), peers);
+        RaftPeer self = peer(nodeId, address, RaftPeerRole.LISTENER);
+        if (listener) {
+            peers.add(self);
+        }
         RaftServer server = null;
         try {
             server = RaftServer.newBuilder()
                     .setServerId(RatisIds.peerId(nodeId))
-                    .setGroup(group)
+                    .setGroup(RaftGroup.valueOf(votersGroup.getGroupId(), peers))
                     .setStateMachine(new MetadataStateMachine(clusterId, publisher, events, controllerCalls))
                     .setProperties(RatisProperties.of(metadataDir.resolve(STORAGE_DIR).toFile(), address,
-                            voters.size(), tuning))
+                            voters.size(), listener, tuning))
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
-            return new RaftNode(server, group);
+            RaftNode node = new RaftNode(server, votersGroup);
+            if (listener) {
+                node.startJoining(self);
+            }
+            return node;
         } catch (IOException | RuntimeException e) {
             if (server != null) {
-                new RaftNode(server, group).close();
+                new RaftNode(server, votersGroup).close();
             }
             throw new StartupException("Cannot start the metadata quorum on " + address.getHostString() + ":"
                     + address.getPort() + ": " + rootMessage(e), e);
+        }
+    }
+
+    private static RaftPeer peer(int nodeId, InetSocketAddress address, RaftPeerRole role) {
+        return RaftPeer.newBuilder()
+                .setId(RatisIds.peerId(nodeId))
+                .setAddress(address.getHostString() + ":" + address.getPort())
+                .setStartupRole(role)
+                .build();
+    }
+
+    /** Starts asking the leader to add {@code self} as a listener, every {@value #JOIN_RETRY_MS} ms until it did. */
+    private void startJoining(RaftPeer self) {
+        Thread thread = new Thread(() -> joinAsListener(self), "runnel-raft-join");
+        thread.setDaemon(true);
+        joiner = thread;
+        thread.start();
+    }
+
+    /**
+     * ADD mode keeps every voter and listener of the leader's configuration and adds (or, at a
+     * new address, replaces) this one; when this listener is already there with this address the
+     * leader answers success at once. Fails meanwhile when no leader is known, or another
+     * configuration change (another broker joining) is in progress.
+     */
+    private void joinAsListener(RaftPeer self) {
+        SetConfigurationRequest.Arguments add = SetConfigurationRequest.Arguments.newBuilder()
+                .setServersInNewConf(List.of())
+                .setListenersInNewConf(List.of(self))
+                .setMode(SetConfigurationRequest.Mode.ADD)
+                .build();
+        String lastFailure = null;
+        while (!closed) {
+            try {
+                RaftClientReply reply = client.admin().setConfiguration(add);
+                if (reply.isSuccess()) {
+                    log.info("Following the metadata log as listener peer {}", self);
+                    return;
+                }
+                lastFailure = String.valueOf(reply.getException());
+            } catch (IOException | RuntimeException e) {
+                lastFailure = rootMessage(e);
+            }
+            log.debug("Not yet added as a listener of the metadata quorum: {}", lastFailure);
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS));
         }
     }
 
@@ -193,6 +265,11 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      */
     @Override
     public void close() {
+        closed = true;
+        Thread thread = joiner;
+        if (thread != null) {
+            thread.interrupt();
+        }
         try {
             client.close();
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>log metadata on: the leader logs its commit index (one small entry per commit advance),
  *       so a restarting node replays what it knew committed before any leader exists;
  *       segments on disk, small preallocation;</li>
+ *   <li>a broker-only node is a LISTENER peer with hour-long election timeouts (it never campaigns);</li>
  *   <li>a one-voter quorum elects itself within ~10-30 ms of starting, without pre-vote; larger
  *       quorums use 300-600 ms election timeouts so a GC pause does not depose a leader;</li>
  *   <li>automatic snapshots every {@code tuning.snapshotThreshold} entries, log purged up to the snapshot,
@@ -55,7 +56,14 @@ final class RatisProperties {
                 .build();
     }
 
-    static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, RaftTuning tuning) {
+    /**
+     * @param listener this node is a LISTENER peer (broker-only): it never campaigns in that role;
+     *     its election timeout is an hour so that it cannot campaign either in the one case Ratis
+     *     starts it as a plain follower (its log's last configuration predates its joining), where
+     *     an election would make Ratis shut the server down as "not in the configuration"
+     */
+    static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, boolean listener,
+                             RaftTuning tuning) {
         long snapshotThreshold = tuning.snapshotThreshold();
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(storageDir));
@@ -83,7 +91,10 @@ final class RatisProperties {
         RaftServerConfigKeys.ThreadPool.setClientCached(props, true);
         RaftServerConfigKeys.ThreadPool.setProxyCached(props, true);
 
-        if (voterCount == 1) {
+        if (listener) {
+            RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1, TimeUnit.HOURS));
+            RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2, TimeUnit.HOURS));
+        } else if (voterCount == 1) {
             RaftServerConfigKeys.LeaderElection.setPreVote(props, false);
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(5, TimeUnit.MILLISECONDS));
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS));
