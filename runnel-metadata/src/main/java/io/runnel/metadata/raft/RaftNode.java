@@ -87,6 +87,7 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     private final RaftServer server;
     private final RaftGroupId groupId;
     private final RaftClient client;
+    private final RaftGroup voters;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
     /** Asks the leader to add this listener peer; null for a voter. */
@@ -96,6 +97,7 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     private RaftNode(RaftServer server, RaftGroup voters) {
         this.server = server;
         this.groupId = voters.getGroupId();
+        this.voters = voters;
         this.client = RatisProperties.forwardingClient(voters);
     }
 
@@ -179,20 +181,24 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                 .setListenersInNewConf(List.of(self))
                 .setMode(SetConfigurationRequest.Mode.ADD)
                 .build();
-        String lastFailure = null;
-        while (!closed) {
-            try {
-                RaftClientReply reply = client.admin().setConfiguration(add);
-                if (reply.isSuccess()) {
-                    log.info("Following the metadata log as listener peer {}", self);
-                    return;
+        try (RaftClient joinClient = RatisProperties.joinClient(voters)) {
+            while (!closed) {
+                String failure;
+                try {
+                    RaftClientReply reply = joinClient.admin().setConfiguration(add);
+                    if (reply.isSuccess()) {
+                        log.info("Following the metadata log as listener peer {}", self);
+                        return;
+                    }
+                    failure = String.valueOf(reply.getException());
+                } catch (IOException | RuntimeException e) {
+                    failure = rootMessage(e);
                 }
-                lastFailure = String.valueOf(reply.getException());
-            } catch (IOException | RuntimeException e) {
-                lastFailure = rootMessage(e);
+                log.debug("Not yet added as a listener of the metadata quorum: {}", failure);
+                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS));
             }
-            log.debug("Not yet added as a listener of the metadata quorum: {}", lastFailure);
-            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS));
+        } catch (IOException e) {
+            log.debug("Closing the join client failed", e);
         }
     }
 

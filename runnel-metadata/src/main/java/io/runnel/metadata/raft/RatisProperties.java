@@ -39,6 +39,7 @@ final class RatisProperties {
     static final int FORWARD_RETRIES = 10;
     static final long FORWARD_RETRY_SLEEP_MS = 50;
     static final long FORWARD_REQUEST_TIMEOUT_MS = 3000;
+    static final long JOIN_REQUEST_TIMEOUT_MS = 30_000;
 
     private RatisProperties() {
     }
@@ -62,6 +63,25 @@ final class RatisProperties {
      *     starts it as a plain follower (its log's last configuration predates its joining), where
      *     an election would make Ratis shut the server down as "not in the configuration"
      */
+    /**
+     * The client a listener asks the leader to add it with: its own (a timed-out request resets
+     * the client's connection, which must not cut forwarded controller calls), its request
+     * timeout long enough for the leader to bring a new listener up to date and commit the new
+     * configuration ({@value #JOIN_REQUEST_TIMEOUT_MS} ms), with bounded retries that follow
+     * leader hints.
+     */
+    static RaftClient joinClient(RaftGroup group) {
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props,
+                TimeDuration.valueOf(JOIN_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        return RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(props)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(FORWARD_RETRIES,
+                        TimeDuration.valueOf(FORWARD_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
     static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, boolean listener,
                              RaftTuning tuning) {
         long snapshotThreshold = tuning.snapshotThreshold();
