@@ -18,8 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -35,39 +33,77 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three controller-only voters (nodes 1-3) and two broker-only nodes (4, 5, Ratis listener
- * peers): clients see only the brokers, placement uses only them, produce with acks=all and
- * consume work, the cluster survives a kill -9 of the active controller (topics are still created
- * through a broker-only node), and a restarted broker-only node catches up on the metadata it
- * missed and serves again. One test, in order: each step builds on the cluster the last one left.
+ * Clusters with node roles other than combined, each test a cluster of its own, its steps in
+ * order (each builds on what the last left):
+ * <ul>
+ *   <li>three controller-only voters (nodes 1-3) and two broker-only nodes (4, 5, Ratis listener
+ *       peers): clients see only the brokers, placement uses only them, produce with acks=all and
+ *       consume work, the cluster survives a kill -9 of the active controller (topics are still
+ *       created through a broker-only node), and a restarted broker-only node catches up on the
+ *       metadata it missed and serves again;</li>
+ *   <li>three combined nodes and one broker-only node (4): it gets replicas like the others, and
+ *       killing it never holds up the quorum (topics are created while it is down); restarted, it
+ *       catches up and leads partitions again.</li>
+ * </ul>
  */
 class ProcessRolesIT {
-    private static final Set<Integer> BROKERS = Set.of(4, 5);
-    private static final Set<Integer> CONTROLLERS = Set.of(1, 2, 3);
-    private static ClusterProcess cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = ClusterProcess.start(List.of(NodeRole.CONTROLLER, NodeRole.CONTROLLER, NodeRole.CONTROLLER,
-                        NodeRole.BROKER, NodeRole.BROKER),
-                Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500",
-                        "offsets.topic.replication.factor", "2", "default.replication.factor", "2"),
-                Map.of());
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    private static final Map<String, String> SETTINGS = Map.of("broker.session.timeout.ms", "3000",
+            "broker.heartbeat.interval.ms", "500", "offsets.topic.replication.factor", "2");
 
     @Test
     void brokerOnlyAndControllerOnlyNodesFormAClusterThatSurvivesFailoversAndRestarts() throws Exception {
+        Set<Integer> brokers = Set.of(4, 5);
+        Set<Integer> controllers = Set.of(1, 2, 3);
+        try (ClusterProcess cluster = ClusterProcess.start(List.of(NodeRole.CONTROLLER, NodeRole.CONTROLLER,
+                NodeRole.CONTROLLER, NodeRole.BROKER, NodeRole.BROKER), SETTINGS, Map.of())) {
+            separateControllersAndBrokers(cluster, brokers, controllers);
+        }
+    }
+
+    @Test
+    void aBrokerOnlyNodeJoinsCombinedNodesWithoutEverHoldingUpTheQuorum() throws Exception {
+        Set<Integer> brokers = Set.of(1, 2, 3, 4);
+        try (ClusterProcess cluster = ClusterProcess.start(List.of(NodeRole.COMBINED, NodeRole.COMBINED,
+                NodeRole.COMBINED, NodeRole.BROKER), SETTINGS, Map.of())) {
+            try (Admin admin = cluster.admin()) {
+                assertThat(admin.describeCluster().nodes().get()).extracting(Node::id)
+                        .containsExactlyInAnyOrderElementsOf(brokers);
+                admin.createTopics(List.of(new NewTopic("spread", 4, (short) 2))).all().get();
+                assertPlacedOn(admin, "spread", brokers);
+                assertThat(admin.describeTopics(List.of("spread")).allTopicNames().get().get("spread").partitions())
+                        .flatExtracting(TopicPartitionInfo::replicas).extracting(Node::id).contains(4);
+            }
+            produceAndConsume(cluster.bootstrap(), "spread", 4, "spread");
+
+            ClusterNode broker4 = cluster.node(4);
+            broker4.kill9();
+            try (Admin viaNode1 = admin(cluster.node(1))) {
+                // Fenced once its session expires; only then is it left out of placement.
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
+                        viaNode1.describeCluster().nodes().get().stream().noneMatch(n -> n.id() == 4));
+                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                        viaNode1.createTopics(List.of(new NewTopic("while-4-away", 3, (short) 3))).all().get());
+                assertPlacedOn(viaNode1, "while-4-away", Set.of(1, 2, 3));
+            }
+            broker4.restart();
+            cluster.waitForClusterReady();
+            try (Admin viaBroker4 = admin(broker4)) {
+                assertThat(viaBroker4.listTopics().names().get()).contains("spread", "while-4-away");
+                viaBroker4.createTopics(List.of(new NewTopic("after-4-returned", 4, (short) 4))).all().get();
+                assertPlacedOn(viaBroker4, "after-4-returned", brokers);
+            }
+            produceAndConsume(broker4.bootstrap(), "after-4-returned", 4, "returned");
+        }
+    }
+
+    private static void separateControllersAndBrokers(ClusterProcess cluster, Set<Integer> brokers,
+                                                      Set<Integer> controllers) throws Exception {
         try (Admin admin = cluster.admin()) {
-            assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrderElementsOf(BROKERS);
-            assertThat(cluster.activeControllerId()).isIn(CONTROLLERS);
+            assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrderElementsOf(brokers);
+            assertThat(cluster.activeControllerId()).isIn(controllers);
 
             admin.createTopics(List.of(new NewTopic("roles", 4, (short) 2))).all().get();
-            assertPlacedOnBrokersOnly(admin, "roles");
+            assertPlacedOn(admin, "roles", brokers);
         }
         produceAndConsume(cluster.bootstrap(), "roles", 4, "before");
 
@@ -75,11 +111,11 @@ class ProcessRolesIT {
         cluster.node(killed).kill9();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
                 .until(() -> cluster.activeControllerId() != killed);
-        assertThat(cluster.activeControllerId()).isIn(CONTROLLERS);
+        assertThat(cluster.activeControllerId()).isIn(controllers);
         try (Admin viaBroker4 = admin(cluster.node(4))) {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                     viaBroker4.createTopics(List.of(new NewTopic("after-failover", 2, (short) 2))).all().get());
-            assertPlacedOnBrokersOnly(viaBroker4, "after-failover");
+            assertPlacedOn(viaBroker4, "after-failover", brokers);
         }
         produceAndConsume(cluster.bootstrap(), "after-failover", 2, "failover");
 
@@ -94,7 +130,7 @@ class ProcessRolesIT {
         try (Admin viaBroker5 = admin(broker5)) {
             assertThat(viaBroker5.listTopics().names().get()).contains("roles", "after-failover", "while-away");
             viaBroker5.createTopics(List.of(new NewTopic("after-restart", 2, (short) 2))).all().get();
-            assertPlacedOnBrokersOnly(viaBroker5, "after-restart");
+            assertPlacedOn(viaBroker5, "after-restart", brokers);
         }
         produceAndConsume(broker5.bootstrap(), "after-restart", 2, "restart");
     }
@@ -103,14 +139,18 @@ class ProcessRolesIT {
         return Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, node.bootstrap()));
     }
 
-    /** Every replica and leader is a broker-only node, as {@code kafka-topics.sh --describe} would show. */
-    private static void assertPlacedOnBrokersOnly(Admin admin, String topic) {
+    /**
+     * Every replica, leader and ISR member is one of {@code brokers}, and the ISR is every
+     * replica, as {@code kafka-topics.sh --describe} would show.
+     */
+    private static void assertPlacedOn(Admin admin, String topic, Set<Integer> brokers) {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             for (TopicPartitionInfo partition : description.partitions()) {
-                assertThat(partition.replicas()).extracting(Node::id).hasSize(2).allMatch(BROKERS::contains);
-                assertThat(partition.leader().id()).isIn(BROKERS);
-                assertThat(partition.isr()).extracting(Node::id).containsExactlyInAnyOrderElementsOf(BROKERS);
+                assertThat(partition.replicas()).extracting(Node::id).allMatch(brokers::contains);
+                assertThat(partition.leader().id()).isIn(brokers);
+                assertThat(partition.isr()).extracting(Node::id)
+                        .containsExactlyInAnyOrderElementsOf(partition.replicas().stream().map(Node::id).toList());
             }
         });
     }
