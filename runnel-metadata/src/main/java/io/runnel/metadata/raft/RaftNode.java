@@ -70,6 +70,8 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     public static final long FORWARD_TIMEOUT_MS = 5000;
     /** Pause between a listener's attempts to be added to the group (no leader yet, or another change in progress). */
     static final long JOIN_RETRY_MS = 500;
+    /** A listener not added after this long says why once (e.g. its cluster id names another Raft group). */
+    static final long JOIN_WARN_AFTER_MS = 60_000;
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -181,6 +183,7 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                 .setListenersInNewConf(List.of(self))
                 .setMode(SetConfigurationRequest.Mode.ADD)
                 .build();
+        long warnAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_WARN_AFTER_MS);
         try (RaftClient joinClient = RatisProperties.joinClient(voters)) {
             while (!closed) {
                 String failure;
@@ -194,7 +197,13 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                 } catch (IOException | RuntimeException e) {
                     failure = rootMessage(e);
                 }
-                log.debug("Not yet added as a listener of the metadata quorum: {}", failure);
+                if (warnAtNanos != 0 && System.nanoTime() - warnAtNanos > 0) {
+                    warnAtNanos = 0;
+                    log.warn("Not added as a listener of the metadata quorum after {} ms, still trying: {}",
+                            JOIN_WARN_AFTER_MS, failure);
+                } else {
+                    log.debug("Not yet added as a listener of the metadata quorum: {}", failure);
+                }
                 LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS));
             }
         } catch (IOException e) {
