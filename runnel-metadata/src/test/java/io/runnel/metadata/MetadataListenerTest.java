@@ -22,19 +22,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * Three voters and one broker-only node (a Ratis LISTENER peer, node 4) in one JVM: the listener
- * joins by itself, replays every record, forwards controller calls, follows a failover, never
- * leads, is not needed for commits, and catches up from a snapshot after a restart.
+ * Three voters and two broker-only nodes (Ratis LISTENER peers, nodes 4 and 5, joining at once)
+ * in one JVM: the listeners join by themselves without dropping each other, replay every record,
+ * forward controller calls, follow a failover, never lead, are not needed for commits, and catch
+ * up from a snapshot after a restart.
  */
 class MetadataListenerTest {
     private static final int LISTENER = 4;
+    private static final int OTHER_LISTENER = 5;
 
     @TempDir
     Path dir;
 
     private final Map<Integer, MetadataQuorum> nodes = new HashMap<>();
     private final Map<Integer, QuorumSettings> settings = new HashMap<>();
-    private InetSocketAddress listenerAddress;
+    private final Map<Integer, InetSocketAddress> listenerAddresses = new HashMap<>();
 
     @AfterEach
     void closeAll() {
@@ -46,8 +48,10 @@ class MetadataListenerTest {
         for (int id = 1; id <= 3; id++) {
             voters.put(id, new InetSocketAddress("127.0.0.1", QuorumFixture.freePort()));
         }
-        listenerAddress = new InetSocketAddress("127.0.0.1", QuorumFixture.freePort());
-        for (int id = 1; id <= LISTENER; id++) {
+        for (int id : List.of(LISTENER, OTHER_LISTENER)) {
+            listenerAddresses.put(id, new InetSocketAddress("127.0.0.1", QuorumFixture.freePort()));
+        }
+        for (int id = 1; id <= OTHER_LISTENER; id++) {
             Path home = dir.resolve("node" + id);
             settings.put(id, new QuorumSettings(id, voters, home.resolve("meta"), List.of(home.resolve("logs")),
                     1, (short) 1, Map.of(), 9000));
@@ -61,13 +65,17 @@ class MetadataListenerTest {
         for (int id = 1; id <= 3; id++) {
             nodes.put(id, starts.get(id - 1).join());
         }
-        startListener();
+        CompletableFuture<MetadataQuorum> other = CompletableFuture.supplyAsync(() -> startListener(OTHER_LISTENER));
+        startListener(LISTENER);
+        other.join();
     }
 
-    private MetadataQuorum startListener() {
-        MetadataQuorum listener = MetadataQuorum.start(settings.get(LISTENER), QuorumMembership.listener(listenerAddress),
+    private MetadataQuorum startListener(int id) {
+        MetadataQuorum listener = MetadataQuorum.start(settings.get(id), QuorumMembership.listener(listenerAddresses.get(id)),
                 Time.SYSTEM, QuorumFixture.tuning(5));
-        nodes.put(LISTENER, listener);
+        synchronized (nodes) {
+            nodes.put(id, listener);
+        }
         return listener;
     }
 
@@ -106,6 +114,9 @@ class MetadataListenerTest {
         assertThat(createThrough(listener, "from-listener")).isEqualTo(Errors.NONE);
         await().atMost(10, TimeUnit.SECONDS).until(() -> nodes.values().stream().allMatch(n -> has(n, "from-listener")));
         assertThat(listener.image().brokers()).containsKey(LISTENER);
+        MetadataQuorum other = nodes.get(OTHER_LISTENER);
+        assertThat(createThrough(other, "from-other-listener")).isEqualTo(Errors.NONE);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> nodes.values().stream().allMatch(n -> has(n, "from-other-listener")));
 
         nodes.remove(leader).close();
         List<Integer> rest = new ArrayList<>(List.of(1, 2, 3));
@@ -113,7 +124,7 @@ class MetadataListenerTest {
         int elected = awaitVotersAgree(rest);
         assertThat(elected).isNotEqualTo(LISTENER);
         assertThat(createThrough(listener, "after-failover")).isEqualTo(Errors.NONE);
-        await().atMost(10, TimeUnit.SECONDS).until(() -> has(listener, "after-failover"));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> has(listener, "after-failover") && has(other, "after-failover"));
         assertThat(listener.activeControllerId()).isEqualTo(elected);
     }
 
@@ -134,9 +145,10 @@ class MetadataListenerTest {
         }
         long offset = nodes.get(leader).image().offset();
 
-        MetadataQuorum restarted = startListener();
+        MetadataQuorum restarted = startListener(LISTENER);
         await().atMost(20, TimeUnit.SECONDS).until(() -> restarted.image().offset() >= offset
                 && has(restarted, "while-away-11") && has(restarted, "first"));
         assertThat(createThrough(restarted, "after-restart")).isEqualTo(Errors.NONE);
+        await().atMost(10, TimeUnit.SECONDS).until(() -> has(nodes.get(OTHER_LISTENER), "after-restart"));
     }
 }

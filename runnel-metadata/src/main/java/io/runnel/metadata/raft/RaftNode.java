@@ -9,12 +9,10 @@ import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.ClientId;
 import org.apache.ratis.protocol.Message;
-import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftClientRequest;
 import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
-import org.apache.ratis.protocol.SetConfigurationRequest;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -47,8 +45,7 @@ import java.util.function.Function;
  * <p>A voter is a member of the group as configured ({@code controller.quorum.voters}). A
  * broker-only node is a LISTENER peer: it starts with the voters plus itself as a listener (so
  * Ratis starts it in the listener role, which never campaigns), then asks the leader to add it
- * (an admin {@code setConfiguration} in ADD mode, retried on the {@code runnel-raft-join} thread
- * until a leader accepted it). The leader then replicates the log (or a snapshot) to it as to a
+ * ({@link ListenerJoin}, retried until a leader did). The leader then replicates the log (or a snapshot) to it as to a
  * follower, but its acknowledgements never count toward commits, so a listener that is slow,
  * gone or never comes back does not hold up the quorum. Its entry stays in the group
  * configuration after it left; a node restarting at another address replaces it.
@@ -68,10 +65,6 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      * heartbeat sent to a leader that froze or was cut off can be stuck that long.
      */
     public static final long FORWARD_TIMEOUT_MS = 5000;
-    /** Pause between a listener's attempts to be added to the group (no leader yet, or another change in progress). */
-    static final long JOIN_RETRY_MS = 500;
-    /** A listener not added after this long says why once (e.g. its cluster id names another Raft group). */
-    static final long JOIN_WARN_AFTER_MS = 60_000;
 
     private static final Logger log = LoggerFactory.getLogger(RaftNode.class);
     private static final long CLOSE_WAIT_NANOS = TimeUnit.SECONDS.toNanos(3);
@@ -92,9 +85,9 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     private final RaftGroup voters;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
-    /** Asks the leader to add this listener peer; null for a voter. */
+    /** Asks the leader to add this listener peer, on {@link #joiner}; null for a voter. */
+    private volatile ListenerJoin join;
     private volatile Thread joiner;
-    private volatile boolean closed;
 
     private RaftNode(RaftServer server, RaftGroup voters) {
         this.server = server;
@@ -163,52 +156,14 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
                 .build();
     }
 
-    /** Starts asking the leader to add {@code self} as a listener, every {@value #JOIN_RETRY_MS} ms until it did. */
+    /** Starts asking the leader to add {@code self} as a listener ({@link ListenerJoin}). */
     private void startJoining(RaftPeer self) {
-        Thread thread = new Thread(() -> joinAsListener(self), "runnel-raft-join");
+        ListenerJoin join = new ListenerJoin(voters, self);
+        Thread thread = new Thread(join, "runnel-raft-join");
         thread.setDaemon(true);
+        this.join = join;
         joiner = thread;
         thread.start();
-    }
-
-    /**
-     * ADD mode keeps every voter and listener of the leader's configuration and adds (or, at a
-     * new address, replaces) this one; when this listener is already there with this address the
-     * leader answers success at once. Fails meanwhile when no leader is known, or another
-     * configuration change (another broker joining) is in progress.
-     */
-    private void joinAsListener(RaftPeer self) {
-        SetConfigurationRequest.Arguments add = SetConfigurationRequest.Arguments.newBuilder()
-                .setServersInNewConf(List.of())
-                .setListenersInNewConf(List.of(self))
-                .setMode(SetConfigurationRequest.Mode.ADD)
-                .build();
-        long warnAtNanos = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(JOIN_WARN_AFTER_MS);
-        try (RaftClient joinClient = RatisProperties.joinClient(voters)) {
-            while (!closed) {
-                String failure;
-                try {
-                    RaftClientReply reply = joinClient.admin().setConfiguration(add);
-                    if (reply.isSuccess()) {
-                        log.info("Following the metadata log as listener peer {}", self);
-                        return;
-                    }
-                    failure = String.valueOf(reply.getException());
-                } catch (IOException | RuntimeException e) {
-                    failure = rootMessage(e);
-                }
-                if (warnAtNanos != 0 && System.nanoTime() - warnAtNanos > 0) {
-                    warnAtNanos = 0;
-                    log.warn("Not added as a listener of the metadata quorum after {} ms, still trying: {}",
-                            JOIN_WARN_AFTER_MS, failure);
-                } else {
-                    log.debug("Not yet added as a listener of the metadata quorum: {}", failure);
-                }
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(JOIN_RETRY_MS));
-            }
-        } catch (IOException e) {
-            log.debug("Closing the join client failed", e);
-        }
     }
 
     private static String rootMessage(Throwable e) {
@@ -280,10 +235,10 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      */
     @Override
     public void close() {
-        closed = true;
-        Thread thread = joiner;
-        if (thread != null) {
-            thread.interrupt();
+        ListenerJoin pending = join;
+        if (pending != null) {
+            pending.close();
+            joiner.interrupt();
         }
         try {
             client.close();
