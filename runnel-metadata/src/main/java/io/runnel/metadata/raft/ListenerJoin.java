@@ -2,6 +2,7 @@ package io.runnel.metadata.raft;
 
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftConfigurationProto;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.protocol.GroupInfoReply;
 import org.apache.ratis.protocol.RaftClientReply;
 import org.apache.ratis.protocol.RaftGroup;
@@ -23,8 +24,8 @@ import java.util.concurrent.locks.LockSupport;
  * thread ({@code runnel-raft-join}), every {@value #RETRY_MS} ms until the leader's configuration
  * lists it at its address (no leader yet, a stale view, another broker joining meanwhile).
  *
- * <p>Each attempt reads the configuration from the server the client takes for the leader and
- * asks for it plus this listener in {@code COMPARE_AND_SET} mode, so two brokers joining at once
+ * <p>Each attempt reads the configuration of the voter that says it leads (group info, each voter
+ * asked in turn) and asks for it plus this listener in {@code COMPARE_AND_SET} mode, so two brokers joining at once
  * cannot drop each other. Not Ratis' {@code ADD} mode: in Ratis 3.3 it computes the new listener
  * list (the current ones plus the added) but then installs only the listeners named in the
  * request, which drops every listener already there.
@@ -86,11 +87,13 @@ final class ListenerJoin implements Runnable {
 
     /** One try: null once this listener is in the configuration, else why not yet. */
     private String attempt(RaftClient client) throws IOException {
-        RaftPeerId asked = client.getLeaderId() != null ? client.getLeaderId() : voters.getPeers().iterator().next().getId();
-        GroupInfoReply info = client.getGroupManagementApi(asked).info(voters.getGroupId());
-        RaftConfigurationProto conf = info.getConf().orElse(null);
+        GroupInfoReply leader = askLeader(client);
+        if (leader == null) {
+            return "no voter answered as the leader";
+        }
+        RaftConfigurationProto conf = leader.getConf().orElse(null);
         if (conf == null || !conf.getOldPeersList().isEmpty() || !conf.getOldListenersList().isEmpty()) {
-            return "no stable configuration known to " + asked;
+            return "the leader's configuration is changing";
         }
         List<RaftPeer> servers = ProtoUtils.toRaftPeers(conf.getPeersList());
         List<RaftPeer> listeners = ProtoUtils.toRaftPeers(conf.getListenersList());
@@ -108,5 +111,32 @@ final class ListenerJoin implements Runnable {
                 .setListenersInNewConf(withSelf)
                 .build());
         return reply.isSuccess() ? null : String.valueOf(reply.getException());
+    }
+
+    /**
+     * The group info of the voter that says it leads (its configuration is the one to change),
+     * asking each voter in turn, the client's leader guess first; null if none does.
+     */
+    private GroupInfoReply askLeader(RaftClient client) {
+        List<RaftPeerId> order = new ArrayList<>();
+        if (client.getLeaderId() != null) {
+            order.add(client.getLeaderId());
+        }
+        voters.getPeers().forEach(p -> {
+            if (!order.contains(p.getId())) {
+                order.add(p.getId());
+            }
+        });
+        for (RaftPeerId voter : order) {
+            try {
+                GroupInfoReply info = client.getGroupManagementApi(voter).info(voters.getGroupId());
+                if (info.getRoleInfoProto().getRole() == RaftPeerRole.LEADER) {
+                    return info;
+                }
+            } catch (IOException | RuntimeException e) {
+                log.debug("No group info from voter {}: {}", voter, e.toString());
+            }
+        }
+        return null;
     }
 }
