@@ -54,6 +54,7 @@ import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Controller;
 import io.runnel.metadata.MetadataQuorum;
 import io.runnel.metadata.StartupException;
+import io.runnel.metadata.QuorumMembership;
 import io.runnel.metadata.QuorumSettings;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
@@ -74,7 +75,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One Runnel node: storage, metadata quorum member and Kafka protocol server.
+ * One Runnel node: storage, metadata quorum member and Kafka protocol server. A broker-only node
+ * ({@code process.roles=broker}) is all of that, its quorum member a non-voting listener; a
+ * controller-only node ({@code process.roles=controller}) is just its voter.
  *
  * <p>Lifecycle: {@link #start} formats storage on first start, recovers logs, joins the metadata
  * quorum, opens the listeners and registers this broker; it returns once the controller has
@@ -106,6 +109,9 @@ public final class Broker implements AutoCloseable {
      */
     public static Broker start(BrokerConfig config) {
         Time time = Time.SYSTEM;
+        if (!config.processRoles().isBroker()) {
+            return startControllerOnly(config, time);
+        }
         List<AutoCloseable> started = new ArrayList<>();
         try {
             long t0 = System.nanoTime();
@@ -120,10 +126,7 @@ public final class Broker implements AutoCloseable {
                     config.cleanerSettings()), time);
             started.add(logs);
             long t1 = System.nanoTime();
-            MetadataQuorum quorum = MetadataQuorum.start(new QuorumSettings(config.nodeId(), config.quorumVoters(),
-                    config.metadataLogDir(), config.logDirs(), config.numPartitions(), config.defaultReplicationFactor(),
-                    topicDefaults, config.brokerSessionTimeoutMs(), config.autoLeaderRebalanceEnable(),
-                    config.leaderImbalanceCheckIntervalMs()), time);
+            MetadataQuorum quorum = MetadataQuorum.start(quorumSettings(config, topicDefaults), membership(config), time);
             started.add(quorum);
             long t2 = System.nanoTime();
             Purgatory<TopicPartition> fetchPurgatory = new Purgatory<>("fetch");
@@ -228,8 +231,42 @@ public final class Broker implements AutoCloseable {
         }
     }
 
-    /** The port a listener is bound to (useful when it was configured as port 0). */
+    /**
+     * A controller-only node ({@code process.roles=controller}): just its voter of the metadata
+     * quorum. No client listener, no log manager (the log dirs hold only {@code meta.properties}
+     * and, in the metadata dir, the Raft storage), no broker registration, so no partition is
+     * ever placed on it and clients never see it.
+     */
+    private static Broker startControllerOnly(BrokerConfig config, Time time) {
+        long t0 = System.nanoTime();
+        MetadataQuorum quorum = MetadataQuorum.start(quorumSettings(config, LogConfig.defaultsFromBroker(config.values())),
+                QuorumMembership.CONTROLLER_ONLY, time);
+        log.info("Controller {} ready in {} ms", config.nodeId(), ms(System.nanoTime() - t0));
+        return new Broker(List.of(quorum), null, quorum);
+    }
+
+    private static QuorumSettings quorumSettings(BrokerConfig config, Map<String, Object> topicDefaults) {
+        return new QuorumSettings(config.nodeId(), config.quorumVoters(), config.metadataLogDir(), config.logDirs(),
+                config.numPartitions(), config.defaultReplicationFactor(), topicDefaults,
+                config.brokerSessionTimeoutMs(), config.autoLeaderRebalanceEnable(),
+                config.leaderImbalanceCheckIntervalMs());
+    }
+
+    /** A combined node votes; a broker-only node follows as a listener peer on its controller listener. */
+    private static QuorumMembership membership(BrokerConfig config) {
+        return config.processRoles().isController() ? QuorumMembership.COMBINED_VOTER
+                : QuorumMembership.listener(config.raftListenerAddress());
+    }
+
+    /**
+     * The port a listener is bound to (useful when it was configured as port 0).
+     *
+     * @throws IllegalStateException on a controller-only node, which has no client listener
+     */
     public int boundPort(String listenerName) {
+        if (network == null) {
+            throw new IllegalStateException("a controller-only node has no listener " + listenerName);
+        }
         return network.boundPort(listenerName);
     }
 

@@ -57,6 +57,12 @@ final class ServerCommand implements Callable<Integer> {
         }
         long startMs = context.time().milliseconds();
         Broker broker = Broker.start(brokerConfig);
+        if (check && !brokerConfig.processRoles().isBroker()) {
+            context.out().println(readyLine(brokerConfig, broker, context.time().milliseconds() - startMs));
+            broker.close();
+            context.out().println("Check passed: the controller started its metadata quorum voter");
+            return 0;
+        }
         if (check) {
             try {
                 context.out().println(readyLine(brokerConfig, broker, context.time().milliseconds() - startMs));
@@ -77,8 +83,17 @@ final class ServerCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** "Runnel broker 1 started: PLAINTEXT localhost:9092, data in ./data (812 ms)". */
+    /**
+     * "Runnel broker 1 started: PLAINTEXT localhost:9092, data in ./data (812 ms)"; a
+     * controller-only node: "Runnel controller 1 started: CONTROLLER localhost:9093, data in ...".
+     */
     private static String readyLine(BrokerConfig config, Broker broker, long elapsedMs) {
+        if (!config.processRoles().isBroker()) {
+            return "Runnel controller " + config.nodeId() + " started: " + config.controllerListenerNames().get(0) + " "
+                    + config.raftListenerAddress().getHostString() + ":" + config.raftListenerAddress().getPort()
+                    + ", data in " + config.logDirs().stream().map(Path::toString).collect(Collectors.joining(","))
+                    + " (" + elapsedMs + " ms)";
+        }
         String listeners = config.advertisedListeners().stream()
                 .map(l -> l.name() + " " + l.host() + ":" + port(config, broker, l))
                 .collect(Collectors.joining(", "));

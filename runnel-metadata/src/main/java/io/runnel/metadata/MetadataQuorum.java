@@ -32,8 +32,12 @@ import java.util.Map;
  * earlier terms before its controller accepts writes; every other voter forwards controller calls
  * to it, and replays committed records into its image as the leader reports them.
  *
+ * <p>A broker-only node is a non-voting LISTENER peer ({@link QuorumMembership#listener}): it
+ * replays the log like a voter and forwards every controller call, but never votes nor leads,
+ * and the quorum commits without it.
+ *
  * <p>{@link #start} throws {@link StartupException} when the log dirs belong to another node or
- * cluster, this node is not a voter, the Ratis server cannot start, or the replay (or, for one
+ * cluster, this node is not a voter (a listener: is one), the Ratis server cannot start, or the replay (or, for one
  * voter, the self-election) takes more than 60 s. {@link #close} stops the controller and the
  * Ratis server, in about a second.
  *
@@ -72,21 +76,40 @@ public final class MetadataQuorum implements AutoCloseable {
         return node == null ? Map.of() : node.peerSilenceMs();
     }
 
+    /** Starts a combined node (broker and controller): see {@link #start(QuorumSettings, QuorumMembership, Time)}. */
     public static MetadataQuorum start(QuorumSettings settings, Time time) {
-        return start(settings, time, RaftTuning.DEFAULT);
+        return start(settings, QuorumMembership.COMBINED_VOTER, time);
+    }
+
+    /**
+     * Starts this node's member of the quorum: a voter, or for a broker-only node a listener peer
+     * ({@code membership}), which returns once it replayed its own log; it asks the leader to add
+     * it in the background and follows the log from then on.
+     */
+    public static MetadataQuorum start(QuorumSettings settings, QuorumMembership membership, Time time) {
+        return start(settings, membership, time, RaftTuning.DEFAULT);
     }
 
     /** As {@link #start(QuorumSettings, Time)}, with other log sizes (tests). */
     static MetadataQuorum start(QuorumSettings settings, Time time, RaftTuning tuning) {
+        return start(settings, QuorumMembership.COMBINED_VOTER, time, tuning);
+    }
+
+    /** As {@link #start(QuorumSettings, QuorumMembership, Time)}, with other log sizes (tests). */
+    static MetadataQuorum start(QuorumSettings settings, QuorumMembership membership, Time time, RaftTuning tuning) {
         long startMs = time.milliseconds();
-        String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.voters(), settings.metadataDir(), settings.logDirs());
+        boolean singleNode = membership.combined() && settings.voters().size() == 1;
+        String clusterId = LogDirFormat.ensure(settings.nodeId(), settings.voters(), singleNode, settings.metadataDir(),
+                settings.logDirs());
         MetadataQuorum quorum = new MetadataQuorum(settings, time, new ImagePublisher(MetadataImage.empty(clusterId)));
         try {
-            quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), settings.metadataDir(), clusterId,
-                    quorum.publisher, quorum.events(), new ControllerCallHandler(quorum.controller)::handle, tuning);
-            quorum.awaitStarted(settings.voters().size() == 1);
-            log.info("Joined metadata quorum of cluster {} in {} ms at offset {}; active controller is {}", clusterId,
-                    time.milliseconds() - startMs, quorum.image().offset(), quorum.activeControllerId);
+            quorum.raftNode = RaftNode.start(settings.nodeId(), settings.voters(), membership.listenerAddress(),
+                    settings.metadataDir(), clusterId, quorum.publisher, quorum.events(),
+                    new ControllerCallHandler(quorum.controller)::handle, tuning);
+            quorum.awaitStarted(settings.voters().size() == 1 && !membership.isListener());
+            log.info("Joined metadata quorum of cluster {} as a {} in {} ms at offset {}; active controller is {}",
+                    clusterId, membership.isListener() ? "listener" : "voter", time.milliseconds() - startMs,
+                    quorum.image().offset(), quorum.activeControllerId);
             return quorum;
         } catch (RuntimeException e) {
             quorum.close();

@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  *       committed, so the client needs no second round trip.</li>
  *   <li>v10+: topics may be named by id only; unknown ids get UNKNOWN_TOPIC_ID.</li>
  *   <li>v8+: authorized operations are reported as "all" when asked (Runnel has no ACLs yet).</li>
+ *   <li>{@code controllerId} is the active controller when it is a listed broker, else (a
+ *       controller-only node leads, or none does) a listed broker, which forwards.</li>
  * </ul>
  */
 public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
@@ -86,6 +88,12 @@ public final class MetadataHandler implements ApiHandler<MetadataRequestData> {
         image.brokers().values().stream().filter(b -> !b.fenced()).forEach(b ->
                 Endpoints.of(b, context.listenerName()).ifPresent(e -> response.brokers().add(
                         new MetadataResponseBroker().setNodeId(b.id()).setHost(e.host()).setPort(e.port()).setRack(b.rack()))));
+        if (response.brokers().find(response.controllerId()) == null && !response.brokers().isEmpty()) {
+            // A controller-only node leads: clients cannot reach it, and Kafka's admin client sends
+            // controller requests (CreateTopics...) to the node named here. Any broker forwards them;
+            // Kafka names a random live broker, Runnel the lowest id.
+            response.setControllerId(response.brokers().stream().mapToInt(MetadataResponseBroker::nodeId).min().getAsInt());
+        }
         boolean all = request.topics() == null || (version == 0 && request.topics().isEmpty());
         if (all) {
             image.topicsByName().values().forEach(t -> response.topics().add(describe(t, request)));

@@ -33,8 +33,6 @@ import java.util.stream.Collectors;
  * key and the bad value.
  */
 public final class BrokerConfig {
-    private static final Set<String> COMBINED_ROLES = Set.of("broker", "controller");
-
     /**
      * One listener: {@code name} upper-cased, {@code host} empty for "every interface" (as
      * configured) and never empty in advertised listeners, {@code port} 0 for "any free port".
@@ -43,6 +41,7 @@ public final class BrokerConfig {
     }
 
     private final Map<String, Object> values;
+    private final ProcessRoles roles;
     private final Map<String, String> explicitlySet;
     private final Set<String> ignoredKeys;
     private final List<Listener> listeners;
@@ -50,6 +49,7 @@ public final class BrokerConfig {
     private final List<String> controllerListenerNames;
     private final String interBrokerListenerName;
     private final Map<Integer, InetSocketAddress> quorumVoters;
+    private final InetSocketAddress raftListenerAddress;
     private final List<Path> logDirs;
     private final Path metadataLogDir;
 
@@ -60,7 +60,7 @@ public final class BrokerConfig {
         ignored.removeIf(k -> BrokerConfigDef.DEF.names().contains(k) && !BrokerConfigDef.UNUSED.contains(k));
         this.ignoredKeys = Collections.unmodifiableSet(ignored);
 
-        checkRoles(stringList(parsed, "process.roles"));
+        this.roles = ProcessRoles.parse(stringList(parsed, "process.roles"));
         String protocolMapValue = (String) parsed.get("listener.security.protocol.map");
         Map<String, String> protocols = ListenerParser.protocolMap("listener.security.protocol.map", protocolMapValue);
         boolean protocolMapExplicit = props.containsKey("listener.security.protocol.map");
@@ -73,17 +73,29 @@ public final class BrokerConfig {
         checkControllerListeners();
 
         List<String> advertised = stringList(parsed, "advertised.listeners");
-        this.advertisedListeners = advertised == null || advertised.isEmpty()
-                ? listeners.stream().filter(l -> !controllerNames.contains(l.name())).map(BrokerConfig::advertisable).toList()
-                : parseAdvertised(advertised, protocols, protocolMapExplicit, controllerNames);
-        this.interBrokerListenerName = checkInterBrokerListener((String) parsed.get("inter.broker.listener.name"), controllerNames);
+        if (!roles.isBroker()) {
+            this.advertisedListeners = List.of();
+            this.interBrokerListenerName = null;
+        } else {
+            this.advertisedListeners = advertised == null || advertised.isEmpty()
+                    ? listeners.stream().filter(l -> !controllerNames.contains(l.name())).map(BrokerConfig::advertisable).toList()
+                    : parseAdvertised(advertised, protocols, protocolMapExplicit, controllerNames);
+            this.interBrokerListenerName = checkInterBrokerListener((String) parsed.get("inter.broker.listener.name"),
+                    controllerNames);
+        }
 
         this.quorumVoters = QuorumVotersParser.parse(stringList(parsed, QuorumVotersParser.KEY));
         int nodeId = (Integer) parsed.get("node.id");
-        if (!quorumVoters.containsKey(nodeId)) {
-            throw new ConfigException(QuorumVotersParser.KEY, String.join(",", stringList(parsed, QuorumVotersParser.KEY)),
+        String votersValue = String.join(",", stringList(parsed, QuorumVotersParser.KEY));
+        if (roles.isController() && !quorumVoters.containsKey(nodeId)) {
+            throw new ConfigException(QuorumVotersParser.KEY, votersValue,
                     "node.id " + nodeId + " is not a voter, but process.roles includes controller");
         }
+        if (!roles.isController() && quorumVoters.containsKey(nodeId)) {
+            throw new ConfigException(QuorumVotersParser.KEY, votersValue, "node.id " + nodeId
+                    + " is a voter, but process.roles is just broker (a broker-only node must not be a voter)");
+        }
+        this.raftListenerAddress = roles.isController() ? quorumVoters.get(nodeId) : brokerOnlyRaftAddress();
 
         List<String> dirs = stringList(parsed, "log.dirs") != null ? stringList(parsed, "log.dirs") : stringList(parsed, "log.dir");
         if (dirs.isEmpty()) {
@@ -131,13 +143,6 @@ public final class BrokerConfig {
         return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
-    private static void checkRoles(List<String> roles) {
-        if (!new LinkedHashSet<>(roles).equals(COMBINED_ROLES)) {
-            throw new ConfigException("process.roles", String.join(",", roles),
-                    "roles other than broker,controller (combined mode) are not supported yet");
-        }
-    }
-
     private static void checkPlaintext(Listener listener) {
         if (!SecurityProtocol.PLAINTEXT.name.equals(listener.securityProtocol())) {
             throw new ConfigException("listener " + listener.name() + " uses " + listener.securityProtocol()
@@ -145,20 +150,43 @@ public final class BrokerConfig {
         }
     }
 
+    /**
+     * Kafka's rules, except that a broker-only node needs a controller listener in
+     * {@code listeners} (Kafka forbids one there): its Raft server follows the metadata log on it.
+     */
     private void checkControllerListeners() {
         if (controllerListenerNames.isEmpty()) {
             throw new ConfigException("controller.listener.names", "", "at least one controller listener is needed");
         }
-        for (String name : controllerListenerNames) {
-            if (findListener(listeners, name) == null) {
-                throw new ConfigException("controller.listener.names", String.join(",", controllerListenerNames),
-                        "listener " + name + " is not in listeners");
+        String names = listeners.stream().map(Listener::name).collect(Collectors.joining(","));
+        if (roles.isController()) {
+            for (String name : controllerListenerNames) {
+                if (findListener(listeners, name) == null) {
+                    throw new ConfigException("controller.listener.names", String.join(",", controllerListenerNames),
+                            "listener " + name + " is not in listeners");
+                }
             }
         }
-        if (listeners.stream().allMatch(l -> controllerListenerNames.contains(l.name()))) {
-            throw new ConfigException("listeners", listeners.stream().map(Listener::name).collect(Collectors.joining(",")),
-                    "no listener for clients: every listener is a controller listener");
+        if (roles.isBroker() && listeners.stream().allMatch(l -> controllerListenerNames.contains(l.name()))) {
+            throw new ConfigException("listeners", names, "no listener for clients: every listener is a controller listener");
         }
+        if (!roles.isBroker() && !listeners.stream().allMatch(l -> controllerListenerNames.contains(l.name()))) {
+            throw new ConfigException("listeners", names, "a controller-only node (process.roles=controller) listens "
+                    + "only on controller listeners (controller.listener.names=" + String.join(",", controllerListenerNames) + ")");
+        }
+    }
+
+    /** A broker-only node's Raft address: its first controller listener in {@code listeners}, which must name a reachable host. */
+    private InetSocketAddress brokerOnlyRaftAddress() {
+        String names = listeners.stream().map(l -> l.name() + "://" + l.host() + ":" + l.port()).collect(Collectors.joining(","));
+        Listener raft = listeners.stream().filter(l -> controllerListenerNames.contains(l.name())).findFirst()
+                .orElseThrow(() -> new ConfigException("listeners", names, "a broker-only node needs a controller listener ("
+                        + String.join(",", controllerListenerNames) + ") in listeners: it follows the metadata log there"));
+        if (raft.host().isEmpty() || raft.host().equals("0.0.0.0") || raft.host().equals("::") || raft.port() == 0) {
+            throw new ConfigException("listeners", names, "the controller listener " + raft.name() + " of a broker-only node"
+                    + " needs a host and port the controllers can reach (it is the node's address in the metadata quorum)");
+        }
+        return InetSocketAddress.createUnresolved(raft.host(), raft.port());
     }
 
     private List<Listener> parseAdvertised(List<String> values, Map<String, String> protocols,
@@ -223,8 +251,16 @@ public final class BrokerConfig {
         return intValue("node.id");
     }
 
-    public Set<String> processRoles() {
-        return Set.copyOf(stringList(values, "process.roles"));
+    public ProcessRoles processRoles() {
+        return roles;
+    }
+
+    /**
+     * Where this node's Raft server listens: a voter's own entry in {@code controller.quorum.voters};
+     * for a broker-only node, its controller listener (unresolved).
+     */
+    public InetSocketAddress raftListenerAddress() {
+        return raftListenerAddress;
     }
 
     /** As configured: an empty host means every interface. */
@@ -246,6 +282,7 @@ public final class BrokerConfig {
         return controllerListenerNames;
     }
 
+    /** Null on a controller-only node. */
     public String interBrokerListenerName() {
         return interBrokerListenerName;
     }

@@ -60,7 +60,8 @@ final class BrokerConfigDef {
 
     private static void server() {
         key("process.roles", Type.LIST, "broker,controller", ValidList.in(false, "broker", "controller"),
-                Importance.HIGH, "The roles of this node. Runnel supports only combined mode (broker,controller) for now.");
+                Importance.HIGH, "The roles of this node: broker,controller (combined), broker (follows the metadata "
+                        + "quorum without voting) or controller (a voter that serves no clients).");
         key("node.id", Type.INT, 1, atLeast(0), Importance.HIGH,
                 "The id of this node, unique in the cluster. Runnel default: 1.");
         key("controller.quorum.voters", Type.LIST, "1@localhost:9093", null, Importance.HIGH,

@@ -18,7 +18,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
-import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -30,7 +29,7 @@ class BrokerConfigTest {
         BrokerConfig config = BrokerConfig.parse(Map.of());
 
         assertThat(config.nodeId()).isEqualTo(1);
-        assertThat(config.processRoles()).containsExactlyInAnyOrder("broker", "controller");
+        assertThat(config.processRoles()).isEqualTo(ProcessRoles.COMBINED);
         assertThat(config.listeners()).containsExactly(
                 new Listener("PLAINTEXT", "", 9092, "PLAINTEXT"),
                 new Listener("CONTROLLER", "", 9093, "PLAINTEXT"));
@@ -175,7 +174,7 @@ class BrokerConfigTest {
         "compression.type | brotli | compression.type",
         "compression.gzip.level | 0 | compression.gzip.level",
         "auto.create.topics.enable | maybe | auto.create.topics.enable",
-        "process.roles | broker | not supported yet",
+        "process.roles | broker | a broker-only node must not be a voter",
         "process.roles | controller | process.roles",
         "process.roles | broker,router | process.roles",
         "listeners | PLAINTEXT:9092 | listeners",
@@ -286,7 +285,70 @@ class BrokerConfigTest {
 
         assertThat(config.quorumVoters().keySet()).containsExactly(1, 2, 3);
         assertThat(config.quorumVoters().get(3)).isEqualTo(InetSocketAddress.createUnresolved("c", 9093));
-        assertThat(config.processRoles()).isEqualTo(Set.of("broker", "controller"));
+        assertThat(config.processRoles()).isEqualTo(ProcessRoles.COMBINED);
+        assertThat(config.raftListenerAddress()).isEqualTo(InetSocketAddress.createUnresolved("c", 9093));
+    }
+
+    @Test
+    void brokerOnlyNodeFollowsTheQuorumOnItsControllerListener() {
+        BrokerConfig config = BrokerConfig.parse(Map.of(
+                "process.roles", "broker",
+                "node.id", "4",
+                "controller.quorum.voters", "1@a:9093,2@b:9093,3@c:9093",
+                "listeners", "PLAINTEXT://d:9092,CONTROLLER://d:9093"));
+
+        assertThat(config.processRoles()).isEqualTo(ProcessRoles.BROKER);
+        assertThat(config.processRoles().isController()).isFalse();
+        assertThat(config.raftListenerAddress()).isEqualTo(InetSocketAddress.createUnresolved("d", 9093));
+        assertThat(config.advertisedListeners()).extracting(Listener::name).containsExactly("PLAINTEXT");
+    }
+
+    @ParameterizedTest(name = "listeners={0}")
+    @CsvSource(delimiter = '|', value = {
+        "PLAINTEXT://d:9092 | needs a controller listener (CONTROLLER) in listeners",
+        "PLAINTEXT://d:9092,CONTROLLER://:9093 | needs a host and port the controllers can reach",
+        "PLAINTEXT://d:9092,CONTROLLER://0.0.0.0:9093 | needs a host and port the controllers can reach",
+        "CONTROLLER://d:9093 | no listener for clients",
+    })
+    void brokerOnlyNodeNeedsAReachableControllerListener(String listeners, String expected) {
+        assertThatThrownBy(() -> BrokerConfig.parse(Map.of("process.roles", "broker", "node.id", "4",
+                "controller.quorum.voters", "1@a:9093", "listeners", listeners)))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected)
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("\n"));
+    }
+
+    @Test
+    void controllerOnlyNodeHasNoClientListener() {
+        BrokerConfig config = BrokerConfig.parse(Map.of(
+                "process.roles", "controller",
+                "node.id", "2",
+                "controller.quorum.voters", "1@a:9093,2@b:9093,3@c:9093",
+                "listeners", "CONTROLLER://b:9093"));
+
+        assertThat(config.processRoles()).isEqualTo(ProcessRoles.CONTROLLER);
+        assertThat(config.processRoles().isBroker()).isFalse();
+        assertThat(config.advertisedListeners()).isEmpty();
+        assertThat(config.interBrokerListenerName()).isNull();
+        assertThat(config.raftListenerAddress()).isEqualTo(InetSocketAddress.createUnresolved("b", 9093));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+        "node.id=4 | node.id 4 is not a voter, but process.roles includes controller",
+        "listeners=PLAINTEXT://b:9092,CONTROLLER://b:9093 | listens only on controller listeners",
+        "controller.listener.names= | at least one controller listener is needed",
+        "controller.listener.names=RAFT | listener RAFT is not in listeners",
+    })
+    void controllerOnlyNodeFollowsKafkasRules(String override, String expected) {
+        Map<String, String> props = new HashMap<>(Map.of("process.roles", "controller", "node.id", "2",
+                "controller.quorum.voters", "1@a:9093,2@b:9093", "listeners", "CONTROLLER://b:9093",
+                "listener.security.protocol.map", "CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"));
+        String[] keyValue = override.split("=", 2);
+        props.put(keyValue[0], keyValue[1]);
+        assertThatThrownBy(() -> BrokerConfig.parse(props))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining(expected);
     }
 
     private static Path kafkaServerProperties() throws URISyntaxException {

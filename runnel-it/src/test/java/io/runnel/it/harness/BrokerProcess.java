@@ -30,7 +30,7 @@ import static org.awaitility.Awaitility.await;
  * Not thread-safe: one test thread drives it.
  */
 public final class BrokerProcess implements AutoCloseable {
-    private static final Pattern READY_LINE = Pattern.compile("(?m)^Runnel broker \\d+ started: ");
+    private static final Pattern READY_LINE = Pattern.compile("(?m)^Runnel (broker|controller) \\d+ started: ");
     private final List<String> serverArgs;
     private final String bootstrap;
     private final Path dataDir;

@@ -22,12 +22,21 @@ import java.util.Set;
  * Raft proxy from {@code f} to {@code t}: every byte node {@code f} sends to node {@code t},
  * Raft or replication, passes through one of the two proxies of the ordered pair (f, t).
  *
+ * <p>Roles ({@link NodeRole}): only voters (combined or controller-only nodes) are in
+ * {@code controller.quorum.voters}. A controller-only node listens on its controller port only. A
+ * broker-only node's Raft server listens on its controller port too, as a listener peer; the
+ * leader reaches it there directly (its address is in the group configuration every voter
+ * shares, so it cannot be one proxy per pair): cutting a link cuts the broker's Raft traffic to
+ * the voter, not the leader's appends to it.
+ *
  * <p>Ratis keeps, per peer id, the address a server was started with (its peer proxy map is
  * filled from the start-up group before the log's configuration entries, which carry the leader's
  * view, are read), so a node keeps dialing its own proxies after elections and restarts.
  */
 final class ClusterLayout implements AutoCloseable {
     private final int nodeCount;
+    /** By node id - 1. */
+    private final List<NodeRole> roles;
     private final int[] clientPorts;
     private final int[] controllerPorts;
     /** {@code replicaPorts[t][f]}: node t's REPLICA_f listener. */
@@ -36,16 +45,17 @@ final class ClusterLayout implements AutoCloseable {
     private final Map<List<Integer>, TcpProxy> controllerProxies = new HashMap<>();
     private final Map<List<Integer>, TcpProxy> replicationProxies = new HashMap<>();
 
-    private ClusterLayout(int nodeCount) {
-        this.nodeCount = nodeCount;
+    private ClusterLayout(List<NodeRole> roles) {
+        this.nodeCount = roles.size();
+        this.roles = List.copyOf(roles);
         this.clientPorts = new int[nodeCount + 1];
         this.controllerPorts = new int[nodeCount + 1];
         this.replicaPorts = new int[nodeCount + 1][nodeCount + 1];
     }
 
-    /** Picks free ports and starts the 2·N·(N-1) proxies; {@link #close} stops them. */
-    static ClusterLayout allocate(int nodeCount) {
-        ClusterLayout layout = new ClusterLayout(nodeCount);
+    /** Picks free ports for nodes 1..N with these roles and starts the 2·N·(N-1) proxies; {@link #close} stops them. */
+    static ClusterLayout allocate(List<NodeRole> roles) {
+        ClusterLayout layout = new ClusterLayout(roles);
         try {
             layout.allocatePorts();
             return layout;
@@ -82,13 +92,31 @@ final class ClusterLayout implements AutoCloseable {
         return controllerPorts[id];
     }
 
+    NodeRole role(int id) {
+        return roles.get(id - 1);
+    }
+
     /** Node {@code id}'s server properties (Kafka's keys), before the test's overrides. */
     Map<String, String> properties(int id, Path dataDir) {
+        if (!role(id).isBroker()) {
+            Map<String, String> props = new LinkedHashMap<>();
+            props.put("node.id", Integer.toString(id));
+            props.put("process.roles", role(id).processRoles());
+            props.put("listeners", "CONTROLLER://127.0.0.1:" + controllerPorts[id]);
+            props.put("listener.security.protocol.map", "CONTROLLER:PLAINTEXT");
+            props.put("controller.listener.names", "CONTROLLER");
+            props.put("controller.quorum.voters", votersSeenBy(id));
+            props.put("log.dirs", dataDir.toString());
+            return props;
+        }
         List<String> listeners = new ArrayList<>(List.of(
                 "PLAINTEXT://127.0.0.1:" + clientPorts[id], "CONTROLLER://127.0.0.1:" + controllerPorts[id]));
         List<String> advertised = new ArrayList<>(List.of("PLAINTEXT://127.0.0.1:" + clientPorts[id]));
         List<String> protocols = new ArrayList<>(List.of("PLAINTEXT:PLAINTEXT", "CONTROLLER:PLAINTEXT"));
         for (int fetcher = 1; fetcher <= nodeCount; fetcher++) {
+            if (!role(fetcher).isBroker()) {
+                continue;
+            }
             String name = replicaListener(fetcher);
             listeners.add(name + "://127.0.0.1:" + replicaPorts[id][fetcher]);
             int advertisedPort = fetcher == id ? replicaPorts[id][fetcher]
@@ -98,7 +126,7 @@ final class ClusterLayout implements AutoCloseable {
         }
         Map<String, String> props = new LinkedHashMap<>();
         props.put("node.id", Integer.toString(id));
-        props.put("process.roles", "broker,controller");
+        props.put("process.roles", role(id).processRoles());
         props.put("listeners", String.join(",", listeners));
         props.put("advertised.listeners", String.join(",", advertised));
         props.put("listener.security.protocol.map", String.join(",", protocols));
@@ -118,6 +146,9 @@ final class ClusterLayout implements AutoCloseable {
     private String votersSeenBy(int id) {
         List<String> voters = new ArrayList<>();
         for (int voter = 1; voter <= nodeCount; voter++) {
+            if (!role(voter).isVoter()) {
+                continue;
+            }
             int port = voter == id ? controllerPorts[voter] : controllerProxies.get(List.of(id, voter)).port();
             voters.add(voter + "@127.0.0.1:" + port);
         }

@@ -14,9 +14,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * One node of a {@link ClusterProcess}: a {@code runnel server} process (broker and controller)
- * with node id {@link #id()}, its client port, controller port and data directory, all fixed for
- * the cluster's life so a restart comes back as the same node on the same data.
+ * One node of a {@link ClusterProcess}: a {@code runnel server} process (broker and controller,
+ * unless its {@link #role()} says otherwise) with node id {@link #id()}, its client port,
+ * controller port and data directory, all fixed for the cluster's life so a restart comes back as
+ * the same node on the same data.
  *
  * <p>Faults: {@link #kill9()} (SIGKILL), {@link #pause()} (SIGSTOP) and {@link #resume()}
  * (SIGCONT), {@link #stop()} (SIGTERM, clean shutdown); {@link #restart()} starts the node again
@@ -25,6 +26,7 @@ import java.util.stream.Collectors;
  */
 public final class ClusterNode {
     private final int id;
+    private final NodeRole role;
     private final int clientPort;
     private final int controllerPort;
     private final Path dataDir;
@@ -32,8 +34,9 @@ public final class ClusterNode {
     /** False after {@link #kill9()} or {@link #stop()} until {@link #restart()}: the node is meant to be down. */
     private boolean wantedUp = true;
 
-    ClusterNode(int id, int clientPort, int controllerPort, Path dataDir, Map<String, String> properties) {
+    ClusterNode(int id, NodeRole role, int clientPort, int controllerPort, Path dataDir, Map<String, String> properties) {
         this.id = id;
+        this.role = role;
         this.clientPort = clientPort;
         this.controllerPort = controllerPort;
         this.dataDir = dataDir;
@@ -48,7 +51,12 @@ public final class ClusterNode {
         return id;
     }
 
-    /** {@code 127.0.0.1:<client port>}: this node's PLAINTEXT listener, as it advertises it. */
+    /** Its {@code process.roles}. */
+    public NodeRole role() {
+        return role;
+    }
+
+    /** {@code 127.0.0.1:<client port>}: this node's PLAINTEXT listener, as it advertises it (none on a controller-only node). */
     public String bootstrap() {
         return "127.0.0.1:" + clientPort;
     }
@@ -57,7 +65,7 @@ public final class ClusterNode {
         return clientPort;
     }
 
-    /** The port this node's Raft server listens on (peers reach it through their proxies). */
+    /** The port this node's Raft server listens on (peers reach a voter through their proxies, a broker-only node directly). */
     public int controllerPort() {
         return controllerPort;
     }
@@ -130,6 +138,9 @@ public final class ClusterNode {
      * registered and unfenced, and who the active controller is (-1: none).
      */
     public ClusterView describeCluster() {
+        if (!role.isBroker()) {
+            throw new IllegalStateException("node " + id + " is controller-only: it has no client listener");
+        }
         try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", clientPort)) {
             DescribeClusterResponseData response = (DescribeClusterResponseData) client.send(ApiKeys.DESCRIBE_CLUSTER,
                     (short) 1, new DescribeClusterRequestData());
@@ -162,7 +173,7 @@ public final class ClusterNode {
 
     @Override
     public String toString() {
-        return "node " + id + " (" + bootstrap() + ", controller port " + controllerPort + ", "
+        return "node " + id + " (" + role.processRoles() + ", " + bootstrap() + ", controller port " + controllerPort + ", "
                 + (isPaused() ? "paused" : process.isAlive() ? "running" : hasCrashed() ? "crashed" : "down") + ")";
     }
 }

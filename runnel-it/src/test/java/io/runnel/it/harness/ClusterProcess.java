@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,8 +22,10 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * A cluster of N Runnel nodes (default 3), each a {@code runnel server} process on 127.0.0.1
- * with {@code process.roles=broker,controller}, {@code node.id} 1..N, free ports and a data
- * directory under one temp dir, all of it removed by {@link #close}.
+ * with {@code process.roles=broker,controller} (or the {@link NodeRole} a test gives it),
+ * {@code node.id} 1..N, free ports and a data directory under one temp dir, all of it removed by
+ * {@link #close}. Only broker nodes (combined or broker-only) serve clients; controller-only nodes
+ * have no client port, and are ready once they printed their ready line.
  *
  * <p>Traffic between nodes goes through proxies, one per ordered pair of nodes for the Raft
  * quorum and one for replication (see {@link ClusterLayout}): {@link #link(int, int)} cuts,
@@ -71,9 +74,21 @@ public final class ClusterProcess implements AutoCloseable {
         if (nodeCount < 1) {
             throw new IllegalArgumentException("a cluster needs at least one node, not " + nodeCount);
         }
-        ClusterProcess cluster = new ClusterProcess(TempDirs.create("runnel-cluster-"), ClusterLayout.allocate(nodeCount));
+        return start(Collections.nCopies(nodeCount, NodeRole.COMBINED), overrides, nodeOverrides);
+    }
+
+    /**
+     * As {@link #start(int, Map, Map)}, node {@code id} having role {@code roles.get(id - 1)}; at
+     * least one must vote and one must be a broker.
+     */
+    public static ClusterProcess start(List<NodeRole> roles, Map<String, String> overrides,
+                                       Map<Integer, Map<String, String>> nodeOverrides) {
+        if (roles.stream().noneMatch(NodeRole::isVoter) || roles.stream().noneMatch(NodeRole::isBroker)) {
+            throw new IllegalArgumentException("a cluster needs a voter and a broker, not " + roles);
+        }
+        ClusterProcess cluster = new ClusterProcess(TempDirs.create("runnel-cluster-"), ClusterLayout.allocate(roles));
         try {
-            cluster.launch(nodeCount, overrides, nodeOverrides);
+            cluster.launch(roles.size(), overrides, nodeOverrides);
             cluster.waitForClusterReady();
             return cluster;
         } catch (RuntimeException | Error e) {
@@ -90,7 +105,8 @@ public final class ClusterProcess implements AutoCloseable {
             Map<String, String> props = new LinkedHashMap<>(layout.properties(id, dataDir));
             props.putAll(overrides);
             props.putAll(nodeOverrides.getOrDefault(id, Map.of()));
-            nodes.put(id, new ClusterNode(id, layout.clientPort(id), layout.controllerPort(id), dataDir, props));
+            nodes.put(id, new ClusterNode(id, layout.role(id), layout.clientPort(id), layout.controllerPort(id), dataDir,
+                    props));
         }
     }
 
@@ -115,9 +131,10 @@ public final class ClusterProcess implements AutoCloseable {
         return List.copyOf(nodes.values());
     }
 
-    /** Every node's client address, comma-separated, for {@code bootstrap.servers}. */
+    /** Every broker node's client address, comma-separated, for {@code bootstrap.servers}. */
     public String bootstrap() {
-        return nodes.values().stream().map(ClusterNode::bootstrap).collect(Collectors.joining(","));
+        return nodes.values().stream().filter(n -> n.role().isBroker()).map(ClusterNode::bootstrap)
+                .collect(Collectors.joining(","));
     }
 
     /** An Admin client bootstrapped with every node; the caller closes it. */
@@ -150,11 +167,12 @@ public final class ClusterProcess implements AutoCloseable {
     }
 
     /**
-     * The active controller as the running nodes see it; fails unless they agree on one.
-     * (Brokers name it in DescribeCluster.)
+     * The active controller as the running broker nodes see it; fails unless they agree on one.
+     * (Brokers name it in DescribeCluster, a controller-only node too.)
      */
     public int activeControllerId() {
-        Set<Integer> seen = running().stream().map(n -> n.describeCluster().controllerId()).collect(Collectors.toSet());
+        Set<Integer> seen = running().stream().filter(n -> n.role().isBroker())
+                .map(n -> n.describeCluster().controllerId()).collect(Collectors.toSet());
         if (seen.size() != 1 || seen.contains(-1)) {
             throw new IllegalStateException("no agreed active controller: running nodes see " + seen);
         }
@@ -168,8 +186,9 @@ public final class ClusterProcess implements AutoCloseable {
 
     /**
      * Waits until every running (alive, not paused) node has started up (printed its ready line,
-     * so its own incarnation is registered and unfenced) and answers DescribeCluster naming the
-     * same running node as active controller and listing every running node as unfenced. Nodes
+     * so a broker's own incarnation is registered and unfenced) and every running broker node
+     * answers DescribeCluster naming the same running voter as active controller and listing
+     * every running broker node as unfenced. Nodes
      * that are down may still be listed (until their session expires). A node that was cut off
      * may name itself (a stale view) until it hears from the new leader.
      *
@@ -190,11 +209,17 @@ public final class ClusterProcess implements AutoCloseable {
 
     private boolean runningNodesAgreeAndListEachOther() {
         List<ClusterNode> running = running();
-        Set<Integer> ids = running.stream().map(ClusterNode::id).collect(Collectors.toSet());
+        Set<Integer> ids = running.stream().filter(n -> n.role().isBroker()).map(ClusterNode::id)
+                .collect(Collectors.toSet());
+        Set<Integer> voters = running.stream().filter(n -> n.role().isVoter()).map(ClusterNode::id)
+                .collect(Collectors.toSet());
         Set<Integer> controllers = new HashSet<>();
         for (ClusterNode node : running) {
             if (!node.hasStarted()) {
                 return false;
+            }
+            if (!node.role().isBroker()) {
+                continue;
             }
             ClusterView view = node.describeCluster();
             if (!view.brokers().containsAll(ids)) {
@@ -202,7 +227,7 @@ public final class ClusterProcess implements AutoCloseable {
             }
             controllers.add(view.controllerId());
         }
-        return controllers.size() == 1 && ids.containsAll(controllers);
+        return controllers.size() == 1 && voters.containsAll(controllers);
     }
 
     private List<ClusterNode> crashed() {
@@ -218,7 +243,7 @@ public final class ClusterProcess implements AutoCloseable {
         StringBuilder text = new StringBuilder();
         for (ClusterNode node : nodes.values()) {
             text.append("\n--- ").append(node);
-            if (node.isRunning()) {
+            if (node.isRunning() && node.role().isBroker()) {
                 try {
                     text.append(": ").append(node.describeCluster());
                 } catch (RuntimeException e) {

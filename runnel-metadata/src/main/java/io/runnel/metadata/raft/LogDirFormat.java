@@ -21,18 +21,24 @@ import java.util.TreeMap;
  * Formats log dirs on first start and checks them on later ones. Every dir (each log dir and the
  * metadata dir) holds a {@link MetaProperties}; they must all name this node's id and one
  * cluster id. Dirs without one (first start, or a dir added later) are formatted with the
- * cluster id the others carry, or, when none does, a new one: random for a one-voter quorum,
- * and derived from {@code controller.quorum.voters} for a larger one, so that every voter of a
- * cluster started from the same properties formats itself into the same cluster (and Raft
- * group) without a separate format step.
+ * cluster id the others carry, or, when none does, a new one: random in single-node mode (one
+ * combined voter), else derived from {@code controller.quorum.voters}, so that every node of a
+ * cluster started with the same voters (voters, controller-only or combined, and broker-only
+ * nodes) formats itself into the same cluster (and Raft group) without a separate format step.
  */
 public final class LogDirFormat {
     private LogDirFormat() {
     }
 
-    /** Checks and formats the dirs; returns the cluster id. Throws {@link StartupException} on a mismatch. */
-    public static String ensure(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
-                                List<Path> logDirs) {
+    /**
+     * Checks and formats the dirs; returns the cluster id. Throws {@link StartupException} on a mismatch.
+     *
+     * @param randomClusterId whether a new cluster id is random (single-node mode: the only voter,
+     *     also a broker) rather than derived from the voters, which every other node (controller-only
+     *     voters, broker-only nodes) must do so that all of them find the same Raft group
+     */
+    public static String ensure(int nodeId, Map<Integer, InetSocketAddress> voters, boolean randomClusterId,
+                                Path metadataDir, List<Path> logDirs) {
         Set<Path> dirs = new LinkedHashSet<>();
         logDirs.forEach(d -> dirs.add(d.toAbsolutePath().normalize()));
         dirs.add(metadataDir.toAbsolutePath().normalize());
@@ -58,7 +64,7 @@ public final class LogDirFormat {
             existing.put(dir, meta);
         }
         if (clusterId == null) {
-            clusterId = voters.size() <= 1 ? Uuid.randomUuid().toString() : clusterIdOf(voters);
+            clusterId = randomClusterId ? Uuid.randomUuid().toString() : clusterIdOf(voters);
         }
         for (Path dir : dirs) {
             if (!existing.containsKey(dir)) {

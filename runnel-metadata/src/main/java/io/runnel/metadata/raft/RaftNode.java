@@ -6,6 +6,7 @@ import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RecordBatchCodec;
 import org.apache.ratis.client.RaftClient;
+import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
 import org.apache.ratis.proto.RaftProtos.ServerRpcProto;
 import org.apache.ratis.protocol.ClientId;
@@ -45,6 +46,14 @@ import java.util.function.Function;
  * {@code sm/}, the snapshots). Appends batches in-process as the leader
  * ({@code submitClientRequestAsync}), without a network client.
  *
+ * <p>A voter is a member of the group as configured ({@code controller.quorum.voters}). A
+ * broker-only node is a LISTENER peer: it starts with the voters plus itself as a listener (so
+ * Ratis starts it in the listener role, which never campaigns), then asks the leader to add it
+ * ({@link ListenerJoin}, retried until a leader did). The leader then replicates the log (or a snapshot) to it as to a
+ * follower, but its acknowledgements never count toward commits, so a listener that is slow,
+ * gone or never comes back does not hold up the quorum. Its entry stays in the group
+ * configuration after it left; a node restarting at another address replaces it.
+ *
  * <p>Thread-safety: all methods may be called from any thread.
  */
 public final class RaftNode implements RecordAppender, AutoCloseable {
@@ -77,55 +86,88 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     private final RaftServer server;
     private final RaftGroupId groupId;
     private final RaftClient client;
+    private final RaftGroup voters;
     private final ClientId clientId = ClientId.randomId();
     private final AtomicLong callIds = new AtomicLong();
+    /** Asks the leader to add this listener peer, on {@link #joiner}; null for a voter. */
+    private volatile ListenerJoin join;
+    private volatile Thread joiner;
 
-    private RaftNode(RaftServer server, RaftGroup group) {
+    private RaftNode(RaftServer server, RaftGroup voters) {
         this.server = server;
-        this.groupId = group.getGroupId();
-        this.client = RatisProperties.forwardingClient(group);
+        this.groupId = voters.getGroupId();
+        this.voters = voters;
+        this.client = RatisProperties.forwardingClient(voters);
     }
 
     /**
      * Builds and starts the server (recovering its log); does not wait for a leader.
      *
+     * @param listenerAddress null for a voter; for a broker-only node, where its Raft server
+     *     listens as a LISTENER peer (and where the leader reaches it)
      * @param controllerCalls answers controller calls forwarded to this node while it leads
      *     ({@link #forward}): encoded call in, encoded reply out
      */
-    public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, Path metadataDir,
-                                 String clusterId, ImagePublisher publisher, QuorumEvents events,
+    public static RaftNode start(int nodeId, Map<Integer, InetSocketAddress> voters, InetSocketAddress listenerAddress,
+                                 Path metadataDir, String clusterId, ImagePublisher publisher, QuorumEvents events,
                                  Function<ByteBuffer, CompletableFuture<ByteBuffer>> controllerCalls,
                                  RaftTuning tuning) {
-        InetSocketAddress address = voters.get(nodeId);
+        boolean listener = listenerAddress != null;
+        InetSocketAddress address = listener ? listenerAddress : voters.get(nodeId);
         if (address == null) {
-            throw new StartupException("node.id " + nodeId + " is not in controller.quorum.voters " + voters.keySet()
-                    + "; broker-only nodes are not supported yet");
+            throw new StartupException("node.id " + nodeId + " is not in controller.quorum.voters " + voters.keySet());
+        }
+        if (listener && voters.containsKey(nodeId)) {
+            throw new StartupException("node.id " + nodeId + " is a voter, so it cannot follow as a listener");
         }
         List<RaftPeer> peers = new ArrayList<>();
-        voters.forEach((id, addr) -> peers.add(RaftPeer.newBuilder()
-                .setId(RatisIds.peerId(id))
-                .setAddress(addr.getHostString() + ":" + addr.getPort())
-                .build()));
-        RaftGroup group = RaftGroup.valueOf(RatisIds.groupId(clusterId), peers);
+        voters.forEach((id, addr) -> peers.add(peer(id, addr, RaftPeerRole.FOLLOWER)));
+        RaftGroup votersGroup = RaftGroup.valueOf(RatisIds.groupId(clusterId), peers);
+        RaftPeer self = peer(nodeId, address, RaftPeerRole.LISTENER);
+        if (listener) {
+            peers.add(self);
+        }
         RaftServer server = null;
         try {
             server = RaftServer.newBuilder()
                     .setServerId(RatisIds.peerId(nodeId))
-                    .setGroup(group)
+                    .setGroup(RaftGroup.valueOf(votersGroup.getGroupId(), peers))
                     .setStateMachine(new MetadataStateMachine(clusterId, publisher, events, controllerCalls))
                     .setProperties(RatisProperties.of(metadataDir.resolve(STORAGE_DIR).toFile(), address,
-                            voters.size(), tuning))
+                            voters.size(), listener, tuning))
                     .setOption(RaftStorage.StartupOption.RECOVER)
                     .build();
             server.start();
-            return new RaftNode(server, group);
+            RaftNode node = new RaftNode(server, votersGroup);
+            if (listener) {
+                node.startJoining(self);
+            }
+            return node;
         } catch (IOException | RuntimeException e) {
             if (server != null) {
-                new RaftNode(server, group).close();
+                new RaftNode(server, votersGroup).close();
             }
             throw new StartupException("Cannot start the metadata quorum on " + address.getHostString() + ":"
                     + address.getPort() + ": " + rootMessage(e), e);
         }
+    }
+
+    private static RaftPeer peer(int nodeId, InetSocketAddress address, RaftPeerRole role) {
+        return RaftPeer.newBuilder()
+                .setId(RatisIds.peerId(nodeId))
+                .setAddress(address.getHostString() + ":" + address.getPort())
+                .setStartupRole(role)
+                .build();
+    }
+
+    /** Starts asking the leader to add {@code self} as a listener ({@link ListenerJoin}). */
+    private void startJoining(RaftPeer self) {
+        ListenerJoin join = new ListenerJoin(voters, self);
+        Thread thread = new Thread(join, "runnel-raft-join");
+        thread.setDaemon(true);
+        this.join = join;
+        joiner = thread;
+        thread.start();
     }
 
     private static String rootMessage(Throwable e) {
@@ -218,6 +260,11 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      */
     @Override
     public void close() {
+        ListenerJoin pending = join;
+        if (pending != null) {
+            pending.close();
+            joiner.interrupt();
+        }
         try {
             client.close();
         } catch (IOException e) {

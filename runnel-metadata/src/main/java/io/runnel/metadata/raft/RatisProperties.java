@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>log metadata on: the leader logs its commit index (one small entry per commit advance),
  *       so a restarting node replays what it knew committed before any leader exists;
  *       segments on disk, small preallocation;</li>
+ *   <li>a broker-only node is a LISTENER peer with hour-long election timeouts (it never campaigns);</li>
  *   <li>a one-voter quorum elects itself within ~10-30 ms of starting, without pre-vote; larger
  *       quorums use 300-600 ms election timeouts so a GC pause does not depose a leader;</li>
  *   <li>automatic snapshots every {@code tuning.snapshotThreshold} entries, log purged up to the snapshot,
@@ -38,6 +39,7 @@ final class RatisProperties {
     static final int FORWARD_RETRIES = 10;
     static final long FORWARD_RETRY_SLEEP_MS = 50;
     static final long FORWARD_REQUEST_TIMEOUT_MS = 3000;
+    static final long JOIN_REQUEST_TIMEOUT_MS = 30_000;
 
     private RatisProperties() {
     }
@@ -55,7 +57,33 @@ final class RatisProperties {
                 .build();
     }
 
-    static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, RaftTuning tuning) {
+    /**
+     * @param listener this node is a LISTENER peer (broker-only): it never campaigns in that role;
+     *     its election timeout is an hour so that it cannot campaign either in the one case Ratis
+     *     starts it as a plain follower (its log's last configuration predates its joining), where
+     *     an election would make Ratis shut the server down as "not in the configuration"
+     */
+    /**
+     * The client a listener asks the leader to add it with: its own (a timed-out request resets
+     * the client's connection, which must not cut forwarded controller calls), its request
+     * timeout long enough for the leader to bring a new listener up to date and commit the new
+     * configuration ({@value #JOIN_REQUEST_TIMEOUT_MS} ms), with bounded retries that follow
+     * leader hints.
+     */
+    static RaftClient joinClient(RaftGroup group) {
+        RaftProperties props = new RaftProperties();
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props,
+                TimeDuration.valueOf(JOIN_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        return RaftClient.newBuilder()
+                .setRaftGroup(group)
+                .setProperties(props)
+                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(FORWARD_RETRIES,
+                        TimeDuration.valueOf(FORWARD_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
+                .build();
+    }
+
+    static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, boolean listener,
+                             RaftTuning tuning) {
         long snapshotThreshold = tuning.snapshotThreshold();
         RaftProperties props = new RaftProperties();
         RaftServerConfigKeys.setStorageDir(props, List.of(storageDir));
@@ -83,7 +111,10 @@ final class RatisProperties {
         RaftServerConfigKeys.ThreadPool.setClientCached(props, true);
         RaftServerConfigKeys.ThreadPool.setProxyCached(props, true);
 
-        if (voterCount == 1) {
+        if (listener) {
+            RaftServerConfigKeys.Rpc.setTimeoutMin(props, TimeDuration.valueOf(1, TimeUnit.HOURS));
+            RaftServerConfigKeys.Rpc.setTimeoutMax(props, TimeDuration.valueOf(2, TimeUnit.HOURS));
+        } else if (voterCount == 1) {
             RaftServerConfigKeys.LeaderElection.setPreVote(props, false);
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMin(props, TimeDuration.valueOf(5, TimeUnit.MILLISECONDS));
             RaftServerConfigKeys.Rpc.setFirstElectionTimeoutMax(props, TimeDuration.valueOf(20, TimeUnit.MILLISECONDS));

@@ -111,7 +111,7 @@ class BrokerFencingTest {
             withQuorum.becomeActive(-1);
             List<BrokerRegistration> brokers = List.of(Images.broker(1), Images.broker(2), Images.broker(3));
             for (BrokerRegistration broker : brokers) {
-                withQuorum.registerBroker(broker).get(5, TimeUnit.SECONDS);
+                withQuorum.registerBroker(broker, true).get(5, TimeUnit.SECONDS);
                 withQuorum.brokerHeartbeat(new BrokerHeartbeat(broker.id(), broker.incarnationId(),
                         quorumLog.committed().offset(), false, false)).get(5, TimeUnit.SECONDS);
             }

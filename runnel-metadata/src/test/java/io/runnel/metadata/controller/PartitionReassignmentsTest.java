@@ -80,7 +80,8 @@ class PartitionReassignmentsTest {
                         .setBrokerId(id).setBrokerEpoch(-1)).toList());
         AlterPartitionRequestData request = new AlterPartitionRequestData().setBrokerId(p.leader()).setBrokerEpoch(-1);
         request.topics().add(new AlterPartitionRequestData.TopicData().setTopicId(topicId).setPartitions(List.of(data)));
-        ControllerResult<AlterPartitionResponseData> result = IsrAlteration.alterPartition(image, request);
+        ControllerResult<AlterPartitionResponseData> result = IsrAlteration.alterPartition(image, request,
+                new PartitionLeadership(new TopicConfigs(Map.of())));
         assertThat(result.response().topics().get(0).partitions().get(0).errorCode()).isEqualTo(Errors.NONE.code());
         return Images.apply(image, result.records());
     }
