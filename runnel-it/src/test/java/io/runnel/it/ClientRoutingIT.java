@@ -1,7 +1,7 @@
 package io.runnel.it;
 
-import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.RawKafkaClient;
+import io.runnel.it.harness.SharedCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -30,10 +30,8 @@ import org.apache.kafka.common.record.internal.SimpleRecord;
 import org.apache.kafka.common.replica.RackAwareReplicaSelector;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -57,24 +55,10 @@ class ClientRoutingIT {
     private static final int RECORDS = 500;
     private static final int VALUE_BYTES = 200;
 
-    private static ClusterProcess cluster;
-
-    @BeforeAll
-    static void start() {
-        cluster = ClusterProcess.start(3, Map.of("replica.selector.class", RackAwareReplicaSelector.class.getName()),
-                Map.of(1, Map.of("broker.rack", rack(1)), 2, Map.of("broker.rack", rack(2)),
-                        3, Map.of("broker.rack", rack(3))));
-    }
-
-    @BeforeEach
-    void ready() {
-        cluster.waitForClusterReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        cluster.close();
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(3,
+            Map.of("replica.selector.class", RackAwareReplicaSelector.class.getName()),
+            Map.of(1, Map.of("broker.rack", rack(1)), 2, Map.of("broker.rack", rack(2)), 3, Map.of("broker.rack", rack(3))));
 
     private static String rack(int node) {
         return "r" + (node - 1);
@@ -91,8 +75,8 @@ class ClientRoutingIT {
                 sent.add(producer.send(new ProducerRecord<>(topic, 0, null, "before-" + i)));
             }
             producer.flush();
-            cluster.node(oldLeader).kill9();
-            try (Admin admin = cluster.admin()) {
+            CLUSTER.get().node(oldLeader).kill9();
+            try (Admin admin = CLUSTER.get().admin()) {
                 int newLeader = await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> admin
                         .describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().get(0).leader().id(),
                         id -> id != oldLeader);
@@ -108,8 +92,8 @@ class ClientRoutingIT {
                 assertFencedFetchNamesLeader(newLeader, before.topicId(), epoch, newLeader);
             }
         } finally {
-            cluster.node(oldLeader).restart();
-            cluster.waitForClusterReady();
+            CLUSTER.get().node(oldLeader).restart();
+            CLUSTER.get().waitForClusterReady();
         }
     }
 
@@ -119,7 +103,7 @@ class ClientRoutingIT {
         request.topicData().add(new ProduceRequestData.TopicProduceData().setName(topic).setPartitionData(List.of(
                 new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(
                         MemoryRecords.withRecords(Compression.NONE, new SimpleRecord("raw".getBytes()))))));
-        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", cluster.node(follower).clientPort())) {
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", CLUSTER.get().node(follower).clientPort())) {
             ProduceResponseData response = await().atMost(Duration.ofSeconds(10)).until(
                     () -> (ProduceResponseData) client.send(ApiKeys.PRODUCE, (short) 12, request),
                     r -> r.responses().iterator().next().partitionResponses().get(0).currentLeader().leaderId() == leader);
@@ -127,14 +111,14 @@ class ClientRoutingIT {
             assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NOT_LEADER_OR_FOLLOWER);
             assertThat(p.currentLeader().leaderEpoch()).isPositive();
             assertThat(response.nodeEndpoints()).extracting(e -> e.nodeId(), e -> e.host(), e -> e.port(), e -> e.rack())
-                    .containsExactly(tuple(leader, "127.0.0.1", cluster.node(leader).clientPort(), rack(leader)));
+                    .containsExactly(tuple(leader, "127.0.0.1", CLUSTER.get().node(leader).clientPort(), rack(leader)));
             return p.currentLeader().leaderEpoch();
         }
     }
 
     /** A raw Fetch v17 with an older leader epoch: FENCED_LEADER_EPOCH naming the leader and its endpoint. */
     private static void assertFencedFetchNamesLeader(int node, Uuid topicId, int epoch, int leader) {
-        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", cluster.node(node).clientPort())) {
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", CLUSTER.get().node(node).clientPort())) {
             FetchResponseData response = (FetchResponseData) client.send(ApiKeys.FETCH, (short) 17,
                     consumerFetch(topicId, epoch - 1, ""));
             FetchResponseData.PartitionData p = response.responses().get(0).partitions().get(0);
@@ -142,7 +126,7 @@ class ClientRoutingIT {
             assertThat(p.currentLeader().leaderId()).isEqualTo(leader);
             assertThat(p.currentLeader().leaderEpoch()).isEqualTo(epoch);
             assertThat(response.nodeEndpoints()).extracting(e -> e.nodeId(), e -> e.port())
-                    .containsExactly(tuple(leader, cluster.node(leader).clientPort()));
+                    .containsExactly(tuple(leader, CLUSTER.get().node(leader).clientPort()));
         }
     }
 
@@ -162,12 +146,12 @@ class ClientRoutingIT {
         }
 
         // The leader sends a consumer of the follower's rack there, once it knows the follower has the records.
-        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", cluster.node(leader).clientPort())) {
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", CLUSTER.get().node(leader).clientPort())) {
             await().atMost(Duration.ofSeconds(30)).until(() -> partition((FetchResponseData) client.send(ApiKeys.FETCH,
                     (short) 17, consumerFetch(description.topicId(), -1, rack(follower)))).preferredReadReplica() == follower);
         }
         // The follower serves records, all below its high watermark.
-        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", cluster.node(follower).clientPort())) {
+        try (RawKafkaClient client = new RawKafkaClient("127.0.0.1", CLUSTER.get().node(follower).clientPort())) {
             FetchResponseData.PartitionData p = partition((FetchResponseData) client.send(ApiKeys.FETCH, (short) 17,
                     consumerFetch(description.topicId(), -1, rack(follower))));
             assertThat(Errors.forCode(p.errorCode())).isEqualTo(Errors.NONE);
@@ -220,7 +204,7 @@ class ClientRoutingIT {
     }
 
     private static TopicDescription createFullyReplicated(String topic) throws Exception {
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 3))).all().get();
             return await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                     admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic),
@@ -229,12 +213,12 @@ class ClientRoutingIT {
     }
 
     private static KafkaProducer<String, String> producer() {
-        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.get().bootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all"), new StringSerializer(), new StringSerializer());
     }
 
     private static KafkaConsumer<String, String> consumer(String rack) {
-        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.get().bootstrap(),
                 ConsumerConfig.CLIENT_RACK_CONFIG, rack, ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false"),
                 new StringDeserializer(), new StringDeserializer());
     }

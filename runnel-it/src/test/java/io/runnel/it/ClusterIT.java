@@ -2,9 +2,11 @@ package io.runnel.it;
 
 import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.ClusterNode;
-import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.Kcat;
+import io.runnel.it.harness.SharedCluster;
 import io.runnel.it.harness.TempDirs;
+import io.runnel.metadata.raft.MetaProperties;
+import io.runnel.metadata.raft.RaftNode;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -12,14 +14,11 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.TopicExistsException;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -43,39 +42,18 @@ import static org.awaitility.Awaitility.await;
  * Every test leaves the cluster with all three nodes ready.
  */
 class ClusterIT {
-    private static ClusterProcess cluster;
-    private static Path workDir;
-
-    @BeforeAll
-    static void start() {
-        // Short broker sessions: a killed node's registration expires, and its restart registers, sooner.
-        cluster = ClusterProcess.start(3, Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500"),
-                Map.of(1, Map.of("broker.rack", "rack-a"),
-                2, Map.of("broker.rack", "rack-b"), 3, Map.of("broker.rack", "rack-c")));
-        workDir = TempDirs.create("runnel-cluster-it-");
-    }
-
-    /** Whatever an earlier test did, start from three ready nodes. */
-    @BeforeEach
-    void ready() {
-        cluster.waitForClusterReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            cluster.close();
-        } finally {
-            TempDirs.delete(workDir);
-        }
-    }
+    // Short broker sessions: a killed node's registration expires, and its restart registers, sooner.
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(3,
+            Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500"),
+            Map.of(1, Map.of("broker.rack", "rack-a"), 2, Map.of("broker.rack", "rack-b"), 3, Map.of("broker.rack", "rack-c")));
 
     @Test
     void threeNodesFormAClusterThatAdminAndTopicCommandUse() throws Exception {
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             assertThat(admin.describeCluster().nodes().get()).extracting(Node::id, Node::rack).containsExactlyInAnyOrder(
                     tuple(1, "rack-a"), tuple(2, "rack-b"), tuple(3, "rack-c"));
-            assertThat(admin.describeCluster().controller().get().id()).isEqualTo(cluster.activeControllerId());
+            assertThat(admin.describeCluster().controller().get().id()).isEqualTo(CLUSTER.get().activeControllerId());
 
             admin.createTopics(List.of(new NewTopic("replicated", 3, (short) 3))).all().get();
             // As in Kafka, a broker learns of the topic when it replays the controller's records: maybe a moment later.
@@ -87,8 +65,8 @@ class ClusterIT {
                     .containsExactlyInAnyOrder(1, 2, 3);
         }
 
-        ChildJvm.Result described = ChildJvm.run(workDir, Duration.ofSeconds(60), "", "org.apache.kafka.tools.TopicCommand",
-                List.of("--bootstrap-server", cluster.bootstrap(), "--describe", "--topic", "replicated"));
+        ChildJvm.Result described = ChildJvm.run(CLUSTER.workDir(), Duration.ofSeconds(60), "", "org.apache.kafka.tools.TopicCommand",
+                List.of("--bootstrap-server", CLUSTER.get().bootstrap(), "--describe", "--topic", "replicated"));
         assertThat(described.code()).as(described.err()).isZero();
         assertThat(described.out()).contains("Topic: replicated", "PartitionCount: 3", "ReplicationFactor: 3");
         Pattern partitionLine = Pattern.compile("Partition: (\\d)\\tLeader: (\\d)\\tReplicas: ([\\d,]+)\\tIsr: ([\\d,]+)");
@@ -102,31 +80,31 @@ class ClusterIT {
     @Test
     void kcatProducesWithAcksAllAndConsumesAcrossTheCluster() throws Exception {
         String topic = "kcat-cluster";
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, 3, (short) 3))).all().get();
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                     admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
                             .allMatch(p -> p.isr().size() == 3));
         }
-        String listing = new String(Kcat.run(workDir, List.of("-b", cluster.bootstrap(), "-L"), null), StandardCharsets.UTF_8);
+        String listing = new String(Kcat.run(CLUSTER.workDir(), List.of("-b", CLUSTER.get().bootstrap(), "-L"), null), StandardCharsets.UTF_8);
         assertThat(listing).contains("3 brokers:").contains("topic \"" + topic + "\" with 3 partitions:");
 
         List<String> values = IntStream.range(0, 300).mapToObj(i -> "value-" + i).toList();
-        Kcat.run(workDir, List.of("-P", "-b", cluster.bootstrap(), "-t", topic, "-X", "acks=all"),
+        Kcat.run(CLUSTER.workDir(), List.of("-P", "-b", CLUSTER.get().bootstrap(), "-t", topic, "-X", "acks=all"),
                 (String.join("\n", values) + "\n").getBytes(StandardCharsets.UTF_8));
         // Read through another node than the first bootstrap server: every broker serves the cluster's metadata.
-        String consumed = new String(Kcat.run(workDir, List.of("-C", "-b", cluster.node(3).bootstrap(), "-t", topic,
+        String consumed = new String(Kcat.run(CLUSTER.workDir(), List.of("-C", "-b", CLUSTER.get().node(3).bootstrap(), "-t", topic,
                 "-o", "beginning", "-e", "-q"), null), StandardCharsets.UTF_8);
         assertThat(consumed.lines().toList()).containsExactlyInAnyOrderElementsOf(values);
     }
 
     @Test
     void killingTheActiveControllerElectsAnother() throws Exception {
-        int killed = cluster.activeControllerId();
-        cluster.node(killed).kill9();
+        int killed = CLUSTER.get().activeControllerId();
+        CLUSTER.get().node(killed).kill9();
         try {
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> cluster.activeControllerId() != killed);
-            try (Admin admin = cluster.admin()) {
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> CLUSTER.get().activeControllerId() != killed);
+            try (Admin admin = CLUSTER.get().admin()) {
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
                         createUnlessExists(admin, new NewTopic("after-kill", 2, (short) 2)));
                 await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
@@ -136,27 +114,27 @@ class ClusterIT {
                 });
             }
         } finally {
-            cluster.node(killed).restart();
+            CLUSTER.get().node(killed).restart();
         }
-        cluster.waitForClusterReady();
+        CLUSTER.get().waitForClusterReady();
     }
 
     @Test
     void aPausedControllerIsReplacedAndFollowsOnceResumed() {
-        int paused = cluster.activeControllerId();
-        cluster.node(paused).pause();
+        int paused = CLUSTER.get().activeControllerId();
+        CLUSTER.get().node(paused).pause();
         try {
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> cluster.activeControllerId() != paused);
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> CLUSTER.get().activeControllerId() != paused);
         } finally {
-            cluster.node(paused).resume();
+            CLUSTER.get().node(paused).resume();
         }
-        cluster.waitForClusterReady();
-        assertThat(cluster.activeControllerId()).isNotEqualTo(paused);
+        CLUSTER.get().waitForClusterReady();
+        assertThat(CLUSTER.get().activeControllerId()).isNotEqualTo(paused);
     }
 
     @Test
     void aStoppedNodeExitsCleanlyAndRejoinsWhenRestarted() throws Exception {
-        ClusterNode node = cluster.node(cluster.activeControllerId() % 3 + 1); // not the active controller
+        ClusterNode node = CLUSTER.get().node(CLUSTER.get().activeControllerId() % 3 + 1); // not the active controller
         try {
             assertThat(node.stop()).as("exit code after SIGTERM (128 + 15, as for Kafka)").isEqualTo(143);
             assertThat(node.isRunning()).isFalse();
@@ -165,7 +143,35 @@ class ClusterIT {
         } finally {
             node.restart();
         }
-        cluster.waitForClusterReady();
+        CLUSTER.get().waitForClusterReady();
+    }
+
+    @Test
+    void aNodeWhoseDataDirBelongsToAnotherClusterRefusesToStartWithOneLine() throws Exception {
+        ClusterNode node = CLUSTER.get().node(CLUSTER.get().activeControllerId() % 3 + 1);
+        MetaProperties own = MetaProperties.read(node.dataDir());
+        try {
+            assertThat(node.stop()).isEqualTo(143);
+            // The node's data dir becomes that of a node of another cluster: its meta.properties and
+            // its (here: empty) metadata log; the running voters answer for their own cluster only.
+            Files.move(node.dataDir().resolve(RaftNode.STORAGE_DIR), CLUSTER.workDir().resolve("own-metadata-log"));
+            new MetaProperties(Uuid.randomUuid().toString(), own.nodeId(), own.directoryId()).write(node.dataDir());
+            node.restart();
+            await().atMost(Duration.ofSeconds(90)).until(node::hasCrashed);
+            assertThat(Files.readString(node.logFile()))
+                    .contains("runnel: the voters in controller.quorum.voters belong to another cluster");
+        } finally {
+            if (node.isRunning()) {
+                node.stop();
+            }
+            if (Files.exists(CLUSTER.workDir().resolve("own-metadata-log"))) {
+                TempDirs.delete(node.dataDir().resolve(RaftNode.STORAGE_DIR));
+                Files.move(CLUSTER.workDir().resolve("own-metadata-log"), node.dataDir().resolve(RaftNode.STORAGE_DIR));
+            }
+            own.write(node.dataDir());
+            node.restart();
+        }
+        CLUSTER.get().waitForClusterReady();
     }
 
     /**
@@ -176,15 +182,15 @@ class ClusterIT {
     @Test
     void killingEveryNodeAtOnceKeepsMetadataAndProxies() throws Exception {
         Uuid topicId;
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             createUnlessExists(admin, new NewTopic("survivor", 1, (short) 3));
             topicId = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                     admin.describeTopics(List.of("survivor")).allTopicNames().get().get("survivor").topicId(), id -> id != null);
         }
-        cluster.nodes().forEach(ClusterNode::kill9);
-        cluster.nodes().forEach(ClusterNode::restart);
-        cluster.waitForClusterReady();
-        try (Admin admin = cluster.admin()) {
+        CLUSTER.get().nodes().forEach(ClusterNode::kill9);
+        CLUSTER.get().nodes().forEach(ClusterNode::restart);
+        CLUSTER.get().waitForClusterReady();
+        try (Admin admin = CLUSTER.get().admin()) {
             await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> assertThat(
                     admin.describeTopics(List.of("survivor")).allTopicNames().get().get("survivor").topicId()).isEqualTo(topicId));
         }
@@ -213,14 +219,14 @@ class ClusterIT {
         for (int from = 1; from <= 3; from++) {
             int to = from % 3 + 1;
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    cluster.link(from, to).replicationProxy(from).address()))) {
+                    CLUSTER.get().link(from, to).replicationProxy(from).address()))) {
                 Map<Integer, Integer> ports = admin.describeCluster().nodes().get().stream()
                         .collect(Collectors.toMap(Node::id, Node::port));
                 assertThat(ports).containsOnlyKeys(1, 2, 3);
                 for (int other = 1; other <= 3; other++) {
                     if (other != from) {
                         assertThat(ports.get(other)).as("node %d as seen by node %d's fetchers", other, from)
-                                .isEqualTo(cluster.link(from, other).replicationProxy(from).port());
+                                .isEqualTo(CLUSTER.get().link(from, other).replicationProxy(from).port());
                     }
                 }
             }
@@ -235,12 +241,12 @@ class ClusterIT {
      */
     @Test
     void cuttingTheActiveControllerOffElectsAnotherAndHealingRejoinsIt() {
-        int isolated = cluster.activeControllerId();
-        cluster.isolate(isolated);
+        int isolated = CLUSTER.get().activeControllerId();
+        CLUSTER.get().isolate(isolated);
         try {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
                 Set<Integer> controllers = new HashSet<>();
-                for (ClusterNode node : cluster.nodes()) {
+                for (ClusterNode node : CLUSTER.get().nodes()) {
                     if (node.id() != isolated) {
                         controllers.add(node.describeCluster().controllerId());
                     }
@@ -248,12 +254,12 @@ class ClusterIT {
                 assertThat(controllers).hasSize(1).doesNotContain(-1, isolated);
             });
         } finally {
-            cluster.healAll();
+            CLUSTER.get().healAll();
         }
 
-        cluster.waitForClusterReady();
-        assertThat(cluster.activeControllerId()).isNotEqualTo(isolated);
-        for (ClusterNode node : cluster.nodes()) {
+        CLUSTER.get().waitForClusterReady();
+        assertThat(CLUSTER.get().activeControllerId()).isNotEqualTo(isolated);
+        for (ClusterNode node : CLUSTER.get().nodes()) {
             assertThat(node.describeCluster().brokers()).containsExactlyInAnyOrder(1, 2, 3);
         }
     }

@@ -2,8 +2,7 @@ package io.runnel.it;
 
 import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.ClusterNode;
-import io.runnel.it.harness.ClusterProcess;
-import io.runnel.it.harness.TempDirs;
+import io.runnel.it.harness.SharedCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -18,10 +17,8 @@ import org.apache.kafka.common.TopicPartitionInfo;
 import org.apache.kafka.common.errors.NotEnoughReplicasException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -60,28 +57,8 @@ class LeaderFailoverIT {
     private static final int MESSAGES = 12_000;
     private static final int THROUGHPUT = 1_500;
 
-    private static ClusterProcess cluster;
-    private static Path workDir;
-
-    @BeforeAll
-    static void start() {
-        cluster = ClusterProcess.start(3, Map.of());
-        workDir = TempDirs.create("runnel-failover-it-");
-    }
-
-    @BeforeEach
-    void ready() {
-        cluster.waitForClusterReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            cluster.close();
-        } finally {
-            TempDirs.delete(workDir);
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(3, Map.of());
 
     @Test
     void killingTheLeaderLosesNoAcknowledgedRecord() throws Exception {
@@ -109,7 +86,7 @@ class LeaderFailoverIT {
         Run run = failOverDuringLoad("pause", node -> {
             node.pause();
             try {
-                ClusterNode other = cluster.nodes().stream().filter(n -> n.id() != node.id()).findFirst().orElseThrow();
+                ClusterNode other = CLUSTER.get().nodes().stream().filter(n -> n.id() != node.id()).findFirst().orElseThrow();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !other.describeCluster().brokers().contains(node.id()));
             } finally {
                 node.resume();
@@ -126,12 +103,12 @@ class LeaderFailoverIT {
     @Test
     void aLeaderCutOffFromTheQuorumAcknowledgesNothingTheOthersLose() throws Exception {
         Run run = failOverDuringLoad("isolate", node -> {
-            cluster.isolate(node.id());
+            CLUSTER.get().isolate(node.id());
             try {
-                ClusterNode other = cluster.nodes().stream().filter(n -> n.id() != node.id()).findFirst().orElseThrow();
+                ClusterNode other = CLUSTER.get().nodes().stream().filter(n -> n.id() != node.id()).findFirst().orElseThrow();
                 await().atMost(Duration.ofSeconds(30)).until(() -> !other.describeCluster().brokers().contains(node.id()));
             } finally {
-                cluster.healAll();
+                CLUSTER.get().healAll();
             }
         });
 
@@ -147,7 +124,7 @@ class LeaderFailoverIT {
         String topic = "two-down";
         createTopic(topic, 1);
         int leader = leaderOf(topic, 0);
-        List<ClusterNode> followers = cluster.nodes().stream().filter(n -> n.id() != leader).toList();
+        List<ClusterNode> followers = CLUSTER.get().nodes().stream().filter(n -> n.id() != leader).toList();
         List<String> acknowledged = new ArrayList<>();
         // No retries, so every failed attempt is seen: none may succeed while two replicas are down.
         try (KafkaProducer<String, String> producer = producer(Map.of(ProducerConfig.RETRIES_CONFIG, 0,
@@ -173,7 +150,7 @@ class LeaderFailoverIT {
                 followers.forEach(ClusterNode::restart);
             }
         }
-        cluster.waitForClusterReady();
+        CLUSTER.get().waitForClusterReady();
         await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> isr(topic, 0).size() == 3);
         try (KafkaProducer<String, String> producer = producer(Map.of())) {
             producer.send(new ProducerRecord<>(topic, 0, null, "after")).get(60, TimeUnit.SECONDS);
@@ -187,7 +164,7 @@ class LeaderFailoverIT {
     }
 
     private static KafkaProducer<String, String> producer(Map<String, Object> overrides) {
-        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+        Map<String, Object> config = new HashMap<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.get().bootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all"));
         config.putAll(overrides);
         return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
@@ -196,14 +173,14 @@ class LeaderFailoverIT {
     /** One producer run over a fresh topic; {@code fault} hits the leader of partition 0 once a third is acknowledged. */
     private Run failOverDuringLoad(String topic, Fault fault) throws Exception {
         createTopic(topic, 3);
-        Path dir = Files.createTempDirectory(workDir, topic + "-");
+        Path dir = Files.createTempDirectory(CLUSTER.workDir(), topic + "-");
         Path producerDefaults = Files.writeString(dir.resolve("producer.properties"),
                 "retries=" + Integer.MAX_VALUE + "\nenable.idempotence=true\n");
         Process producer = ChildJvm.start(dir, "org.apache.kafka.tools.VerifiableProducer", List.of(
-                "--bootstrap-server", cluster.bootstrap(), "--topic", topic, "--acks", "-1",
+                "--bootstrap-server", CLUSTER.get().bootstrap(), "--topic", topic, "--acks", "-1",
                 "--command-config", producerDefaults.toString(),
                 "--max-messages", String.valueOf(MESSAGES), "--throughput", String.valueOf(THROUGHPUT)));
-        ClusterNode victim = cluster.node(leaderOf(topic, 0));
+        ClusterNode victim = CLUSTER.get().node(leaderOf(topic, 0));
         try {
             await().atMost(Duration.ofSeconds(60)).until(() -> successes(dir.resolve("stdout")) >= MESSAGES / 3);
             fault.hit(victim);
@@ -229,7 +206,7 @@ class LeaderFailoverIT {
     }
 
     private static void createTopic(String topic, int partitions) throws Exception {
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get();
         }
@@ -244,7 +221,7 @@ class LeaderFailoverIT {
     }
 
     private static TopicPartitionInfo partition(String topic, int partition) throws Exception {
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             TopicDescription description = admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic);
             return description.partitions().get(partition);
         }
@@ -265,7 +242,7 @@ class LeaderFailoverIT {
         }
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap()), new StringDeserializer(), new StringDeserializer())) {
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.get().bootstrap()), new StringDeserializer(), new StringDeserializer())) {
             consumer.assign(tps);
             consumer.seekToBeginning(tps);
             Map<TopicPartition, Long> end = consumer.endOffsets(tps, Duration.ofSeconds(30));

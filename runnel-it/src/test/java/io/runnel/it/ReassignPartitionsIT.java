@@ -1,8 +1,7 @@
 package io.runnel.it;
 
 import io.runnel.it.harness.ChildJvm;
-import io.runnel.it.harness.ClusterProcess;
-import io.runnel.it.harness.TempDirs;
+import io.runnel.it.harness.SharedCluster;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -20,10 +19,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,34 +51,15 @@ class ReassignPartitionsIT {
     private static final int FETCH_MAX_BYTES = 64 * 1024;
     private static final List<String> THROTTLE_RATES =
             List.of("leader.replication.throttled.rate", "follower.replication.throttled.rate");
-    private static ClusterProcess cluster;
-    private static Path workDir;
 
-    @BeforeAll
-    static void start() {
-        cluster = ClusterProcess.start(3, Map.of("broker.session.timeout.ms", "3000", "broker.heartbeat.interval.ms", "500",
-                "replica.fetch.max.bytes", String.valueOf(FETCH_MAX_BYTES)));
-        workDir = TempDirs.create("runnel-reassign-it-");
-    }
-
-    @BeforeEach
-    void ready() {
-        cluster.waitForClusterReady();
-    }
-
-    @AfterAll
-    static void stop() {
-        try {
-            cluster.close();
-        } finally {
-            TempDirs.delete(workDir);
-        }
-    }
+    @RegisterExtension
+    static final SharedCluster CLUSTER = new SharedCluster(3, Map.of("broker.session.timeout.ms", "3000",
+            "broker.heartbeat.interval.ms", "500", "replica.fetch.max.bytes", String.valueOf(FETCH_MAX_BYTES)));
 
     @Test
     void aPartitionMovesAwayFromItsLeaderWhileAnAcksAllProducerRunsAndLosesNothing() throws Exception {
         String topic = "moved";
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2))))).all().get();
             awaitPartition(admin, topic, List.of(1, 2), 1);
 
@@ -116,7 +94,7 @@ class ReassignPartitionsIT {
             TopicPartitionInfo moved = awaitPartition(admin, topic, List.of(2, 3), 2);
             assertThat(moved.isr()).extracting(Node::id).containsExactlyInAnyOrder(2, 3);
             await().atMost(Duration.ofSeconds(30)).until(() ->
-                    !Files.exists(cluster.node(1).dataDir().resolve(topic + "-0")));
+                    !Files.exists(CLUSTER.get().node(1).dataDir().resolve(topic + "-0")));
             assertThat(consumeAll(topic)).containsAll(acknowledged);
         }
     }
@@ -124,12 +102,12 @@ class ReassignPartitionsIT {
     @Test
     void cancelRevertsAReassignmentWhoseNewReplicaCannotCatchUp() throws Exception {
         String topic = "cancelled";
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2))))).all().get();
             awaitPartition(admin, topic, List.of(1, 2), 1);
             String plan = json("cancel.json", assignment(topic, List.of(1, 3)));
             // Node 3 stays live but cannot fetch from the leader, so it never joins the ISR.
-            cluster.link(1, 3).replicationProxy(3).cut();
+            CLUSTER.get().link(1, 3).replicationProxy(3).cut();
             try {
                 ChildJvm.Result executed = tool("--execute", "--reassignment-json-file", plan);
                 assertThat(executed.code()).as(executed.out() + executed.err()).isZero();
@@ -142,9 +120,9 @@ class ReassignPartitionsIT {
                 assertThat(cancelled.code()).as(cancelled.out() + cancelled.err()).isZero();
                 assertThat(cancelled.out()).contains("Successfully cancelled partition reassignment");
             } finally {
-                cluster.link(1, 3).replicationProxy(3).heal();
+                CLUSTER.get().link(1, 3).replicationProxy(3).heal();
             }
-            cluster.waitForClusterReady();
+            CLUSTER.get().waitForClusterReady();
             assertThat(admin.listPartitionReassignments().reassignments().get()).isEmpty();
             TopicPartitionInfo reverted = awaitPartition(admin, topic, List.of(1, 2), 1);
             assertThat(reverted.isr()).extracting(Node::id).containsExactlyInAnyOrder(1, 2);
@@ -154,7 +132,7 @@ class ReassignPartitionsIT {
     @Test
     void aThrottledMoveTakesAtLeastItsBytesOverTheRateAndVerifyClearsTheThrottle() throws Exception {
         String topic = "throttled";
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2))))).all().get();
             awaitPartition(admin, topic, List.of(1, 2), 1);
             long bytes = produceBytes(topic, 3 * 1024 * 1024);
@@ -184,7 +162,7 @@ class ReassignPartitionsIT {
     @Test
     void aMoveStalledByItsThrottleCompletesOnceTheThrottleIsRemoved() throws Exception {
         String topic = "stalled";
-        try (Admin admin = cluster.admin()) {
+        try (Admin admin = CLUSTER.get().admin()) {
             admin.createTopics(List.of(new NewTopic(topic, Map.of(0, List.of(1, 2))))).all().get();
             awaitPartition(admin, topic, List.of(1, 2), 1);
             produceBytes(topic, 2 * 1024 * 1024);
@@ -211,7 +189,7 @@ class ReassignPartitionsIT {
         Random random = new Random(42);
         long sent = 0;
         try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.get().bootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all"), new ByteArraySerializer(), new ByteArraySerializer())) {
             while (sent < atLeast) {
                 byte[] value = new byte[1000];
@@ -233,8 +211,8 @@ class ReassignPartitionsIT {
     /** Deletes both throttle rates of every broker with kafka-configs.sh (ConfigCommand). */
     private static void removeThrottleRates() {
         for (int id = 1; id <= 3; id++) {
-            ChildJvm.Result deleted = ChildJvm.run(workDir, Duration.ofSeconds(60), "", "org.apache.kafka.tools.ConfigCommand",
-                    List.of("--bootstrap-server", cluster.node(1).bootstrap(), "--alter", "--entity-type", "brokers",
+            ChildJvm.Result deleted = ChildJvm.run(CLUSTER.workDir(), Duration.ofSeconds(60), "", "org.apache.kafka.tools.ConfigCommand",
+                    List.of("--bootstrap-server", CLUSTER.get().node(1).bootstrap(), "--alter", "--entity-type", "brokers",
                             "--entity-name", String.valueOf(id), "--delete-config", String.join(",", THROTTLE_RATES)));
             assertThat(deleted.code()).as(deleted.out() + deleted.err()).isZero();
         }
@@ -243,7 +221,7 @@ class ReassignPartitionsIT {
     /** Produces "v-0", "v-1"... with acks=all until {@code producing} turns false, noting each acknowledged value. */
     private static void produce(String topic, AtomicBoolean producing, ConcurrentLinkedQueue<String> acknowledged) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.get().bootstrap(),
                 ProducerConfig.ACKS_CONFIG, "all",
                 ProducerConfig.LINGER_MS_CONFIG, "2",
                 ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "1"), new StringSerializer(), new StringSerializer())) {
@@ -265,7 +243,7 @@ class ReassignPartitionsIT {
     private static Set<String> consumeAll(String topic) {
         Set<String> values = new HashSet<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrap(),
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, CLUSTER.get().bootstrap(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new StringDeserializer())) {
             TopicPartition tp = new TopicPartition(topic, 0);
             consumer.assign(List.of(tp));
@@ -303,7 +281,7 @@ class ReassignPartitionsIT {
     }
 
     private static String json(String name, String content) {
-        Path file = workDir.resolve(name);
+        Path file = CLUSTER.workDir().resolve(name);
         try {
             Files.writeString(file, content);
         } catch (IOException e) {
@@ -313,8 +291,8 @@ class ReassignPartitionsIT {
     }
 
     private static ChildJvm.Result tool(String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", cluster.node(1).bootstrap()));
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", CLUSTER.get().node(1).bootstrap()));
         all.addAll(List.of(args));
-        return ChildJvm.run(workDir, Duration.ofSeconds(60), "", TOOL, all);
+        return ChildJvm.run(CLUSTER.workDir(), Duration.ofSeconds(60), "", TOOL, all);
     }
 }

@@ -6,6 +6,7 @@ import io.runnel.metadata.BrokerHeartbeatReply;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.StartupException;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
+import org.apache.kafka.common.errors.InconsistentClusterIdException;
 import org.apache.kafka.common.protocol.Errors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ import java.util.function.LongSupplier;
  * previous process of this node id still holds its session succeeds once that session expires;
  * a heartbeat answered STALE_BROKER_EPOCH (the controller lost the registration) registers again.
  * Refused as a duplicate for longer than {@code nodeIdClashMs} (a dead predecessor's session has
- * expired by then), the node id belongs to another running process: {@link #start}'s future
+ * expired by then), the node id belongs to another running process; refused that long because
+ * the voters run another cluster (INCONSISTENT_CLUSTER_ID: another cluster's data dir, or voters
+ * listed differently), this node is in the wrong cluster. Either way {@link #start}'s future
  * fails with a {@link StartupException} saying so, and registering stops.
  * On {@link #close} the heartbeats stop and one last heartbeat asks the controller to fence the
  * broker at once, so a restart need not wait for the session to expire.
@@ -85,11 +88,19 @@ public final class BrokerLifecycle implements AutoCloseable {
 
     private void register() {
         controller.register(registration).whenComplete((ignored, error) -> {
-            if (error != null && isDuplicate(error) && clashOutlasted()) {
+            if (error != null && cause(error, DuplicateBrokerRegistrationException.class) && clashOutlasted()) {
                 unfenced.completeExceptionally(new StartupException("node.id " + registration.id()
                         + " is in use by another running broker (still registered after " + nodeIdClashMs
                         + " ms of retries); give this node a node.id of its own"));
+            } else if (error != null && cause(error, InconsistentClusterIdException.class) && clashOutlasted()) {
+                unfenced.completeExceptionally(new StartupException("the voters in controller.quorum.voters belong "
+                        + "to another cluster than this node's log dirs (cluster.id in meta.properties): "
+                        + "a data dir of another cluster, or voters given differently on other nodes"));
             } else if (error != null) {
+                if (!cause(error, DuplicateBrokerRegistrationException.class)
+                        && !cause(error, InconsistentClusterIdException.class)) {
+                    refusedSinceNs = -1; // only an unbroken run of refusals counts
+                }
                 log.warn("Broker registration failed, retrying in {} ms: {}", heartbeatIntervalMs, error.toString());
                 schedule(this::register, heartbeatIntervalMs);
             } else {
@@ -123,16 +134,16 @@ public final class BrokerLifecycle implements AutoCloseable {
         });
     }
 
-    private static boolean isDuplicate(Throwable error) {
+    private static boolean cause(Throwable error, Class<? extends Throwable> type) {
         for (Throwable e = error; e != null; e = e.getCause()) {
-            if (e instanceof DuplicateBrokerRegistrationException) {
+            if (type.isInstance(e)) {
                 return true;
             }
         }
         return false;
     }
 
-    /** Whether duplicate refusals have gone on for longer than {@code nodeIdClashMs}. */
+    /** Whether refusals (a taken node id, another cluster) have gone on for longer than {@code nodeIdClashMs}. */
     private boolean clashOutlasted() {
         long now = System.nanoTime();
         if (refusedSinceNs < 0) {

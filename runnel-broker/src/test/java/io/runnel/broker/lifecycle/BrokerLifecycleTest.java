@@ -8,12 +8,14 @@ import io.runnel.metadata.StartupException;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.DuplicateBrokerRegistrationException;
+import org.apache.kafka.common.errors.InconsistentClusterIdException;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -130,6 +132,27 @@ class BrokerLifecycleTest {
                     .cause().hasMessage("node.id 1 is in use by another running broker (still registered after 200 ms"
                             + " of retries); give this node a node.id of its own");
             assertThat(registrations.get()).as("retried meanwhile").isGreaterThan(1);
+        }
+    }
+
+    @Test
+    void votersOfAnotherClusterStopTheStartWithOneLine() {
+        ControllerChannel controller = new ControllerChannel() {
+            @Override
+            public CompletableFuture<Void> register(BrokerRegistration registration) {
+                return CompletableFuture.failedFuture(new CompletionException(
+                        new InconsistentClusterIdException("another cluster")));
+            }
+
+            @Override
+            public CompletableFuture<BrokerHeartbeatReply> heartbeat(BrokerHeartbeat heartbeat) {
+                throw new AssertionError("never registered");
+            }
+        };
+        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, new FailedReplicas(), 20, 200)) {
+            assertThatThrownBy(() -> lifecycle.start().get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StartupException.class)
+                    .cause().hasMessageStartingWith("the voters in controller.quorum.voters belong to another cluster");
         }
     }
 }

@@ -5,6 +5,7 @@ import io.runnel.metadata.controller.RecordAppender;
 import io.runnel.metadata.image.ImagePublisher;
 import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.RecordBatchCodec;
+import org.apache.kafka.common.errors.InconsistentClusterIdException;
 import org.apache.ratis.client.RaftClient;
 import org.apache.ratis.proto.RaftProtos.RaftPeerRole;
 import org.apache.ratis.proto.RaftProtos.RoleInfoProto;
@@ -16,6 +17,7 @@ import org.apache.ratis.protocol.RaftGroup;
 import org.apache.ratis.protocol.RaftGroupId;
 import org.apache.ratis.protocol.RaftPeer;
 import org.apache.ratis.protocol.RaftPeerId;
+import org.apache.ratis.protocol.exceptions.GroupMismatchException;
 import org.apache.ratis.server.DivisionInfo;
 import org.apache.ratis.server.RaftServer;
 import org.apache.ratis.server.storage.RaftStorage;
@@ -28,6 +30,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -39,6 +42,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
+import java.util.stream.Stream;
 
 /**
  * This node's Ratis server in the metadata group: its storage lives in
@@ -101,6 +105,26 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
     }
 
     /**
+     * Ratis keeps each group's log in a directory named by the group id, which the cluster id
+     * gives: a directory of another group is the metadata log of another cluster, left there or
+     * copied in with another cluster's data (Ratis would fail to start on it with an obscure error).
+     */
+    static void refuseLogOfAnotherCluster(Path storageDir, String clusterId) {
+        String own = RatisIds.groupId(clusterId).getUuid().toString();
+        try (var dirs = Files.exists(storageDir) ? Files.list(storageDir) : Stream.<Path>empty()) {
+            dirs.filter(Files::isDirectory).map(d -> d.getFileName().toString())
+                    .filter(name -> name.matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"))
+                    .filter(name -> !name.equals(own)).findFirst().ifPresent(other -> {
+                        throw new StartupException("The metadata log in " + storageDir + " belongs to another cluster "
+                                + "than cluster.id " + clusterId + " in meta.properties (its Raft group " + other
+                                + "): this data dir holds another cluster's data");
+                    });
+        } catch (IOException e) {
+            throw new StartupException("Cannot read " + storageDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * Builds and starts the server (recovering its log); does not wait for a leader.
      *
      * @param listenerAddress null for a voter; for a broker-only node, where its Raft server
@@ -120,6 +144,7 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
         if (listener && voters.containsKey(nodeId)) {
             throw new StartupException("node.id " + nodeId + " is a voter, so it cannot follow as a listener");
         }
+        refuseLogOfAnotherCluster(metadataDir.resolve(STORAGE_DIR), clusterId);
         List<RaftPeer> peers = new ArrayList<>();
         voters.forEach((id, addr) -> peers.add(peer(id, addr, RaftPeerRole.FOLLOWER)));
         RaftGroup votersGroup = RaftGroup.valueOf(RatisIds.groupId(clusterId), peers);
@@ -210,7 +235,24 @@ public final class RaftNode implements RecordAppender, AutoCloseable {
      */
     public CompletableFuture<ByteBuffer> forward(ByteBuffer call) {
         return client.async().sendReadOnlyUnordered(Message.valueOf(UnsafeByteOperations.unsafeWrap(call)))
-                .thenApply(reply -> reply.getMessage().getContent().asReadOnlyByteBuffer());
+                .handle((reply, error) -> {
+                    if (error == null) {
+                        return reply.getMessage().getContent().asReadOnlyByteBuffer();
+                    }
+                    throw isGroupMismatch(error) ? new InconsistentClusterIdException("The voters of "
+                            + "controller.quorum.voters run another cluster than this node's cluster.id")
+                            : error instanceof CompletionException c ? c : new CompletionException(error);
+                });
+    }
+
+    /** The voters answered that they are not in this node's Raft group, which the cluster id names. */
+    private static boolean isGroupMismatch(Throwable error) {
+        for (Throwable e = error; e != null; e = e.getCause()) {
+            if (e instanceof GroupMismatchException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

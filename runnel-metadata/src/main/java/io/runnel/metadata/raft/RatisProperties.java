@@ -46,9 +46,23 @@ final class RatisProperties {
 
     /** A gRPC client of {@code group} with the bounded retries described above. */
     static RaftClient forwardingClient(RaftGroup group) {
+        return client(group, FORWARD_REQUEST_TIMEOUT_MS);
+    }
+
+    /**
+     * The client a listener asks the leader to add it with: its own (a timed-out request resets
+     * the client's connection, which must not cut forwarded controller calls), its request
+     * timeout long enough for the leader to bring a new listener up to date and commit the new
+     * configuration ({@value #JOIN_REQUEST_TIMEOUT_MS} ms), with bounded retries that follow
+     * leader hints.
+     */
+    static RaftClient joinClient(RaftGroup group) {
+        return client(group, JOIN_REQUEST_TIMEOUT_MS);
+    }
+
+    private static RaftClient client(RaftGroup group, long requestTimeoutMs) {
         RaftProperties props = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(props,
-                TimeDuration.valueOf(FORWARD_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
+        RaftClientConfigKeys.Rpc.setRequestTimeout(props, TimeDuration.valueOf(requestTimeoutMs, TimeUnit.MILLISECONDS));
         return RaftClient.newBuilder()
                 .setRaftGroup(group)
                 .setProperties(props)
@@ -63,25 +77,6 @@ final class RatisProperties {
      *     starts it as a plain follower (its log's last configuration predates its joining), where
      *     an election would make Ratis shut the server down as "not in the configuration"
      */
-    /**
-     * The client a listener asks the leader to add it with: its own (a timed-out request resets
-     * the client's connection, which must not cut forwarded controller calls), its request
-     * timeout long enough for the leader to bring a new listener up to date and commit the new
-     * configuration ({@value #JOIN_REQUEST_TIMEOUT_MS} ms), with bounded retries that follow
-     * leader hints.
-     */
-    static RaftClient joinClient(RaftGroup group) {
-        RaftProperties props = new RaftProperties();
-        RaftClientConfigKeys.Rpc.setRequestTimeout(props,
-                TimeDuration.valueOf(JOIN_REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS));
-        return RaftClient.newBuilder()
-                .setRaftGroup(group)
-                .setProperties(props)
-                .setRetryPolicy(RetryPolicies.retryUpToMaximumCountWithFixedSleep(FORWARD_RETRIES,
-                        TimeDuration.valueOf(FORWARD_RETRY_SLEEP_MS, TimeUnit.MILLISECONDS)))
-                .build();
-    }
-
     static RaftProperties of(File storageDir, InetSocketAddress address, int voterCount, boolean listener,
                              RaftTuning tuning) {
         long snapshotThreshold = tuning.snapshotThreshold();
