@@ -51,7 +51,8 @@ class CliIT {
         assertThat(lines.get(0)).startsWith("Topic: cli-t\tTopicId: ")
                 .contains("\tPartitionCount: 3\tReplicationFactor: 1\tConfigs: retention.ms=1000");
         for (int p = 0; p < 3; p++) {
-            assertThat(lines.get(p + 1)).isEqualTo("\tTopic: cli-t\tPartition: " + p + "\tLeader: 1\tReplicas: 1\tIsr: 1");
+            assertThat(lines.get(p + 1)).isEqualTo("\tTopic: cli-t\tPartition: " + p
+                    + "\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ");
         }
 
         Result altered = run("", "topics", "alter", "--topic", "cli-t", "--partitions", "4",
@@ -61,7 +62,8 @@ class CliIT {
         assertThat(after).hasSize(5);
         assertThat(after.get(0)).contains("PartitionCount: 4")
                 .endsWith("Configs: cleanup.policy=compact,retention.ms=2000");
-        assertThat(after.get(4)).isEqualTo("\tTopic: cli-t\tPartition: 3\tLeader: 1\tReplicas: 1\tIsr: 1");
+        assertThat(after.get(4))
+                .isEqualTo("\tTopic: cli-t\tPartition: 3\tLeader: 1\tReplicas: 1\tIsr: 1\tElr: \tLastKnownElr: ");
 
         Result deleted = run("", "topics", "delete", "--topic", "cli-t");
         assertThat(deleted.code).as(deleted.err).isZero();

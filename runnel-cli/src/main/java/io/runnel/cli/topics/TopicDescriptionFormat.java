@@ -15,9 +15,10 @@ import java.util.stream.Collectors;
  * working: one summary line, then one indented line per partition.
  * <pre>
  * Topic: t	TopicId: AAAAAAAAAAAAAAAAAAAAAA	PartitionCount: 2	ReplicationFactor: 1	Configs: cleanup.policy=compact
- * 	Topic: t	Partition: 0	Leader: 1	Replicas: 1	Isr: 1
+ * 	Topic: t	Partition: 0	Leader: 1	Replicas: 1	Isr: 1	Elr: 	LastKnownElr: 
  * </pre>
- * Configs lists only the topic's own overrides; a partition without a leader shows "none".
+ * Configs lists only the topic's own overrides; a partition without a leader shows "none";
+ * eligible leader replicas (KIP-966) show "N/A" when the broker did not report them.
  */
 final class TopicDescriptionFormat {
     private TopicDescriptionFormat() {
@@ -33,7 +34,8 @@ final class TopicDescriptionFormat {
         for (TopicPartitionInfo partition : partitions) {
             lines.add("\tTopic: " + topic.name() + "\tPartition: " + partition.partition()
                     + "\tLeader: " + leader(partition.leader())
-                    + "\tReplicas: " + ids(partition.replicas()) + "\tIsr: " + ids(partition.isr()));
+                    + "\tReplicas: " + ids(partition.replicas()) + "\tIsr: " + ids(partition.isr())
+                    + "\tElr: " + ids(partition.elr()) + "\tLastKnownElr: " + ids(partition.lastKnownElr()));
         }
         return lines;
     }
@@ -54,6 +56,9 @@ final class TopicDescriptionFormat {
     }
 
     private static String ids(List<Node> nodes) {
+        if (nodes == null) {
+            return "N/A";
+        }
         return nodes.stream().map(n -> String.valueOf(n.id())).collect(Collectors.joining(","));
     }
 }
