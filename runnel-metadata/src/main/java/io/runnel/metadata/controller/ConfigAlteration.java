@@ -1,12 +1,15 @@
 package io.runnel.metadata.controller;
 
 import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.record.ConfigRecord;
 import io.runnel.metadata.record.MetadataRecord;
+import io.runnel.metadata.record.PartitionChangeRecord;
 import io.runnel.storage.LogConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.InvalidConfigurationException;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterConfigsResponseData;
@@ -148,7 +151,35 @@ final class ConfigAlteration {
                 records.add(new ConfigRecord(type, name, key, value));
             }
         }
+        if (!Objects.equals(current.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG),
+                wanted.get(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG)) && (type == ConfigResource.Type.TOPIC || name.isEmpty())) {
+            records.addAll(clearEligibleLeaderReplicas(image, type == ConfigResource.Type.TOPIC ? name : null));
+        }
         return null;
+    }
+
+    /**
+     * A changed {@code min.insync.replicas} invalidates eligible leader replicas (KIP-966, as Kafka's
+     * controller does): they were chosen against the old value. Clears them, and the last known
+     * leader, for {@code topic}, or (null) for every topic that inherits the cluster-wide value.
+     */
+    private static List<PartitionChangeRecord> clearEligibleLeaderReplicas(MetadataImage image, String topic) {
+        List<PartitionChangeRecord> changes = new ArrayList<>();
+        for (TopicImage t : image.topicsByName().values()) {
+            boolean affected = topic != null ? t.name().equals(topic)
+                    : !image.configsOf(new ConfigResource(ConfigResource.Type.TOPIC, t.name()))
+                            .containsKey(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG);
+            if (!affected) {
+                continue;
+            }
+            t.partitions().forEach((id, p) -> {
+                if (!p.elr().isEmpty() || !p.lastKnownElr().isEmpty()) {
+                    changes.add(new PartitionChangeRecord(t.id(), id, p.isr(), p.leader(), p.leaderEpoch(),
+                            p.partitionEpoch() + 1));
+                }
+            });
+        }
+        return changes;
     }
 
     private Map<String, String> applyOps(IncrementalAlterConfigsRequestData.AlterConfigsResource r,

@@ -2,7 +2,10 @@ package io.runnel.metadata.controller;
 
 import io.runnel.metadata.Images;
 import io.runnel.metadata.MetadataImage;
+import io.runnel.metadata.PartitionRegistration;
+import io.runnel.metadata.TopicImage;
 import io.runnel.metadata.record.ConfigRecord;
+import io.runnel.metadata.record.PartitionChangeRecord;
 import org.apache.kafka.clients.admin.AlterConfigOp.OpType;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
@@ -48,6 +51,24 @@ class ConfigAlterationTest {
 
     private static short error(ControllerResult<IncrementalAlterConfigsResponseData> result) {
         return result.response().responses().get(0).errorCode();
+    }
+
+    @Test
+    void aChangedMinInsyncReplicasClearsEligibleLeaderReplicas() {
+        TopicImage t = image.topicsByName().get("t");
+        PartitionRegistration p = t.partitions().get(0);
+        image = Images.apply(image, List.of(new PartitionChangeRecord(t.id(), 0, List.of(), -1, p.leaderEpoch() + 1,
+                p.partitionEpoch() + 1, List.of(1), List.of(1))));
+
+        assertThat(error(incremental(TOPIC, false, op("retention.ms", OpType.SET, "5000")))).isEqualTo(Errors.NONE.code());
+        assertThat(image.topicsByName().get("t").partitions().get(0).elr()).as("other keys keep it").containsExactly(1);
+
+        assertThat(error(incremental(CLUSTER, false, op("min.insync.replicas", OpType.SET, "2"))))
+                .isEqualTo(Errors.NONE.code());
+        PartitionRegistration cleared = image.topicsByName().get("t").partitions().get(0);
+        assertThat(cleared.elr()).isEmpty();
+        assertThat(cleared.lastKnownElr()).isEmpty();
+        assertThat(cleared.partitionEpoch()).isEqualTo(p.partitionEpoch() + 2);
     }
 
     @Test
