@@ -19,6 +19,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -114,18 +115,8 @@ class BrokerLifecycleTest {
     @Test
     void aNodeIdHeldByAnotherLiveProcessStopsTheStartWithOneLine() {
         AtomicInteger registrations = new AtomicInteger();
-        ControllerChannel controller = new ControllerChannel() {
-            @Override
-            public CompletableFuture<Void> register(BrokerRegistration registration) {
-                registrations.incrementAndGet();
-                return CompletableFuture.failedFuture(new DuplicateBrokerRegistrationException("live"));
-            }
-
-            @Override
-            public CompletableFuture<BrokerHeartbeatReply> heartbeat(BrokerHeartbeat heartbeat) {
-                throw new AssertionError("never registered");
-            }
-        };
+        ControllerChannel controller = refusingRegistrations(registrations,
+                () -> new DuplicateBrokerRegistrationException("live"));
         try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, new FailedReplicas(), 20, 200)) {
             assertThatThrownBy(() -> lifecycle.start().get(5, TimeUnit.SECONDS))
                     .hasCauseInstanceOf(StartupException.class)
@@ -137,11 +128,22 @@ class BrokerLifecycleTest {
 
     @Test
     void votersOfAnotherClusterStopTheStartWithOneLine() {
-        ControllerChannel controller = new ControllerChannel() {
+        ControllerChannel controller = refusingRegistrations(new AtomicInteger(),
+                () -> new CompletionException(new InconsistentClusterIdException("another cluster")));
+        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, new FailedReplicas(), 20, 200)) {
+            assertThatThrownBy(() -> lifecycle.start().get(5, TimeUnit.SECONDS))
+                    .hasCauseInstanceOf(StartupException.class)
+                    .cause().hasMessageStartingWith("the voters in controller.quorum.voters belong to another cluster");
+        }
+    }
+
+    /** A controller that refuses every registration with {@code error}, counting them. */
+    private static ControllerChannel refusingRegistrations(AtomicInteger registrations, Supplier<Throwable> error) {
+        return new ControllerChannel() {
             @Override
             public CompletableFuture<Void> register(BrokerRegistration registration) {
-                return CompletableFuture.failedFuture(new CompletionException(
-                        new InconsistentClusterIdException("another cluster")));
+                registrations.incrementAndGet();
+                return CompletableFuture.failedFuture(error.get());
             }
 
             @Override
@@ -149,10 +151,5 @@ class BrokerLifecycleTest {
                 throw new AssertionError("never registered");
             }
         };
-        try (BrokerLifecycle lifecycle = new BrokerLifecycle(controller, BROKER, () -> 0, new FailedReplicas(), 20, 200)) {
-            assertThatThrownBy(() -> lifecycle.start().get(5, TimeUnit.SECONDS))
-                    .hasCauseInstanceOf(StartupException.class)
-                    .cause().hasMessageStartingWith("the voters in controller.quorum.voters belong to another cluster");
-        }
     }
 }
