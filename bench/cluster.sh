@@ -103,16 +103,6 @@ cluster_ticks() {  # per-node ticks, comma-separated (empty field for a node tha
   (IFS=,; echo "${out[*]}")
 }
 
-free_ports() {  # free_ports N: N distinct free TCP ports on 127.0.0.1
-  python3 - "$1" <<'PY'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-}
-
 # ---- starting a cluster -----------------------------------------------------------------------
 # node_config BROKER N CLIENT_PORTS CONTROLLER_PORTS: node N's server.properties. The same keys for
 # both brokers (Kafka 4.x's shipped server.properties values, replication factors for 3 nodes);

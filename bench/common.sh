@@ -23,6 +23,15 @@ CP="$LIB/*"
 
 log() { echo "$BENCH_SCRIPT: $*" >&2; }
 die() { log "$*"; exit 1; }
+free_ports() {  # free_ports N: N distinct free TCP ports on 127.0.0.1
+  python3 - "$1" <<'PY'
+import socket, sys
+socks = [socket.socket() for _ in range(int(sys.argv[1]))]
+for s in socks:
+    s.bind(("127.0.0.1", 0))
+print(" ".join(str(s.getsockname()[1]) for s in socks))
+PY
+}
 
 for tool in java mvn python3; do command -v "$tool" >/dev/null || die "$tool is needed"; done
 if [ -e "$WORK" ]; then

@@ -77,16 +77,6 @@ broker_ticks() {  # utime+stime of the broker (all its threads), in clock ticks
   [ -n "$pid" ] && [ -r "/proc/$pid/stat" ] && sed 's/^.*) //' "/proc/$pid/stat" | awk '{print $12 + $13}'
 }
 
-free_ports() {  # free_ports N: N distinct free TCP ports on 127.0.0.1
-  python3 - "$1" <<'PY'
-import socket, sys
-socks = [socket.socket() for _ in range(int(sys.argv[1]))]
-for s in socks:
-    s.bind(("127.0.0.1", 0))
-print(" ".join(str(s.getsockname()[1]) for s in socks))
-PY
-}
-
 # ---- starting the brokers ---------------------------------------------------------------------
 # launch NAME PORT CMD...: starts the startup probe, then the broker (own session, output to
 # WORK/NAME.out); records startup_ms = broker launch to its first answered Metadata request.
