@@ -36,9 +36,10 @@ import io.runnel.broker.api.ProduceHandler;
 import io.runnel.broker.config.BrokerConfig;
 import io.runnel.broker.fetch.FetchSessionCache;
 import io.runnel.broker.fetch.ReadReplicaSelector;
-import io.runnel.broker.group.OffsetsTopic;
-import io.runnel.broker.group.OffsetsTopicLeadership;
-import io.runnel.broker.group.OffsetsTopicLog;
+import io.runnel.broker.internal.CoordinatorElections;
+import io.runnel.broker.internal.InternalTopic;
+import io.runnel.broker.internal.InternalTopicLeadership;
+import io.runnel.broker.internal.InternalTopicLog;
 import io.runnel.broker.lifecycle.BrokerLifecycle;
 import io.runnel.broker.lifecycle.ControllerChannel;
 import io.runnel.broker.network.ListenerSpec;
@@ -61,6 +62,7 @@ import io.runnel.storage.LogManager;
 import io.runnel.storage.StorageSettings;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -143,11 +145,13 @@ public final class Broker implements AutoCloseable {
             quorum.addListener(replicas);
             GroupCoordinator groups = new GroupCoordinator(groupConfig(config),
                     ConsumerGroupSettings.fromConfig(config.groupConsumerConfig()), config.offsetsTopicNumPartitions(),
-                    config.groupCoordinatorThreads(), new OffsetsTopicLog(replicas, fetchPurgatory, producePurgatory, time), time);
+                    config.groupCoordinatorThreads(), new InternalTopicLog(Topic.GROUP_METADATA_TOPIC_NAME, replicas,
+                            fetchPurgatory, producePurgatory, time), time);
             started.add(groups);
             quorum.addListener(groups::onMetadataUpdate); // before leadership: a loading shard sees the topics
-            quorum.addListener(new OffsetsTopicLeadership(config.nodeId(), groups));
-            OffsetsTopic offsetsTopic = new OffsetsTopic(controller, config.offsetsTopicNumPartitions(),
+            quorum.addListener(new InternalTopicLeadership(config.nodeId(), Topic.GROUP_METADATA_TOPIC_NAME,
+                    CoordinatorElections.of(groups::onElection, groups::onResignation)));
+            InternalTopic offsetsTopic = InternalTopic.offsets(controller, config.offsetsTopicNumPartitions(),
                     config.offsetsTopicReplicationFactor(), config.offsetsTopicSegmentBytes());
 
             ReadReplicaSelector readReplicaSelector = ReadReplicaSelector.fromConfig(config.replicaSelectorClass(),

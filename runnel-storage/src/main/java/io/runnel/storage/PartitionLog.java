@@ -10,9 +10,10 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * The log of one partition: an ordered list of segments, the log start offset, the high
- * watermark and the producer state used for idempotence.
+ * watermark and the producer state used for idempotence and transactions.
  *
- * <p>Offsets: {@code logStartOffset <= highWatermark <= logEndOffset} holds at all times.
+ * <p>Offsets: {@code logStartOffset <= lastStableOffset <= highWatermark <= logEndOffset} holds
+ * at all times.
  *
  * <p>Thread-safety: appends, truncation, retention and config changes are serialized by the
  * implementation (one writer at a time per partition); reads may run concurrently with an
@@ -55,6 +56,34 @@ public interface PartitionLog {
      *     log is left as it was before the call and stays readable
      */
     AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch);
+
+    /**
+     * As {@link #appendAsLeader(MemoryRecords, int)}, plus KIP-890 verification: a transactional
+     * batch that begins a new transaction of its producer is refused unless {@code guard} is that
+     * producer's current guard ({@link #verificationGuard(long)}).
+     *
+     * @param guard the guard handed out when the partition was verified with the coordinator;
+     *     {@code null}: no verification
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException the guard is not current
+     */
+    AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, VerificationGuard guard);
+
+    /**
+     * Appends a COMMIT or ABORT control batch for the producer as leader (WriteTxnMarkers). It
+     * completes the producer's ongoing transaction, if any; an ABORT adds an entry to the
+     * aborted-transaction index. A marker for a producer without an ongoing transaction is still
+     * appended (as Kafka does) and completes nothing. A marker whose epoch is above the
+     * producer's (KIP-890 bumps the epoch at the end of a transaction) sets the producer's epoch,
+     * so its next batch starts at sequence 0.
+     *
+     * @throws org.apache.kafka.common.errors.InvalidProducerEpochException {@code producerEpoch}
+     *     is below the producer's epoch here
+     * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException
+     *     {@code coordinatorEpoch} is below the last one seen for the producer
+     * @throws org.apache.kafka.common.errors.KafkaStorageException the disk write failed
+     */
+    AppendInfo appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+                            int leaderEpoch);
 
     /**
      * Appends batches replicated from the leader, keeping the offsets, leader epochs and
@@ -129,6 +158,30 @@ public interface PartitionLog {
      * the first epoch greater than it, or the log end offset when it is the latest epoch.
      */
     EpochEndOffset endOffsetForEpoch(int epoch);
+
+    /** True when the producer has appended transactional data not yet completed by a marker. */
+    boolean hasOngoingTransaction(long producerId);
+
+    /** The producer's current guard, created if absent; a marker for the producer clears it. */
+    VerificationGuard verificationGuard(long producerId);
+
+    /**
+     * The last stable offset: {@code min(highWatermark, first offset of the earliest transaction
+     * not yet decided below the high watermark)}. A transaction is undecided while it is ongoing
+     * or while its marker is at or above the high watermark. {@code read_committed} fetches stop
+     * here. Kept incrementally: O(1) per call.
+     */
+    long lastStableOffset();
+
+    /**
+     * Aborted transactions overlapping {@code [fetchOffset, upperBoundOffset)}: those with
+     * {@code lastOffset >= fetchOffset} and {@code firstOffset < upperBoundOffset}, in
+     * {@code firstOffset} order. Read from the aborted-transaction indexes of the segments from
+     * the one holding {@code fetchOffset} onwards.
+     *
+     * @throws org.apache.kafka.common.errors.KafkaStorageException an index read failed
+     */
+    List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset);
 
     /** Producers with state in this partition (for DescribeProducers). */
     List<ActiveProducer> activeProducers();

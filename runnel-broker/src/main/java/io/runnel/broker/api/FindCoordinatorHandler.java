@@ -1,6 +1,6 @@
 package io.runnel.broker.api;
 
-import io.runnel.broker.group.OffsetsTopic;
+import io.runnel.broker.internal.InternalTopic;
 import io.runnel.broker.network.RequestContext;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.coordinator.group.GroupCoordinator;
@@ -36,9 +36,9 @@ import java.util.concurrent.CompletableFuture;
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private final ReplicaManager replicas;
     private final GroupCoordinator coordinator;
-    private final OffsetsTopic offsetsTopic;
+    private final InternalTopic offsetsTopic;
 
-    public FindCoordinatorHandler(ReplicaManager replicas, GroupCoordinator coordinator, OffsetsTopic offsetsTopic) {
+    public FindCoordinatorHandler(ReplicaManager replicas, GroupCoordinator coordinator, InternalTopic offsetsTopic) {
         this.replicas = replicas;
         this.coordinator = coordinator;
         this.offsetsTopic = offsetsTopic;

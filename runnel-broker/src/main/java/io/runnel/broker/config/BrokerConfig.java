@@ -399,6 +399,39 @@ public final class BrokerConfig {
         return intValue("transaction.max.timeout.ms");
     }
 
+    public long transactionalIdExpirationMs() {
+        return longValue("transactional.id.expiration.ms");
+    }
+
+    public long transactionAbortTimedOutTransactionCleanupIntervalMs() {
+        return longValue("transaction.abort.timed.out.transaction.cleanup.interval.ms");
+    }
+
+    public long transactionRemoveExpiredTransactionCleanupIntervalMs() {
+        return longValue("transaction.remove.expired.transaction.cleanup.interval.ms");
+    }
+
+    /** KIP-890: a transactional write that begins a transaction in a partition is checked with its coordinator first. */
+    public boolean transactionPartitionVerificationEnable() {
+        return booleanValue("transaction.partition.verification.enable");
+    }
+
+    public int transactionStateLogNumPartitions() {
+        return intValue("transaction.state.log.num.partitions");
+    }
+
+    public short transactionStateLogReplicationFactor() {
+        return (Short) values.get("transaction.state.log.replication.factor");
+    }
+
+    public int transactionStateLogMinIsr() {
+        return intValue("transaction.state.log.min.isr");
+    }
+
+    public int transactionStateLogSegmentBytes() {
+        return intValue("transaction.state.log.segment.bytes");
+    }
+
     public long logRetentionCheckIntervalMs() {
         return longValue("log.retention.check.interval.ms");
     }

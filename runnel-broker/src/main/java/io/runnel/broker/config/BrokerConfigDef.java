@@ -264,6 +264,9 @@ final class BrokerConfigDef {
                 "min.insync.replicas of __transaction_state. Runnel default: 1.");
         key("transaction.state.log.num.partitions", Type.INT, 50, atLeast(1), Importance.HIGH,
                 "Partitions of __transaction_state.");
+        key("transaction.state.log.segment.bytes", Type.INT, 104857600, atLeast(1), Importance.HIGH,
+                "The transaction topic segment bytes should be kept relatively small in order to facilitate "
+                        + "faster log compaction and cache loads.");
     }
 
     private static void groupsAndProducers() {
@@ -297,6 +300,14 @@ final class BrokerConfigDef {
                 "Largest transaction timeout in milliseconds a producer may ask for.");
         key("transactional.id.expiration.ms", Type.INT, 604800000, atLeast(1), Importance.HIGH,
                 "Milliseconds without a transaction after which a transactional id expires.");
+        key("transaction.abort.timed.out.transaction.cleanup.interval.ms", Type.INT, 10000, atLeast(1), Importance.LOW,
+                "The interval at which to rollback transactions that have timed out.");
+        key("transaction.remove.expired.transaction.cleanup.interval.ms", Type.INT, 3600000, atLeast(1), Importance.LOW,
+                "The interval at which to remove transactions that have expired due to "
+                        + "transactional.id.expiration.ms passing.");
+        key("transaction.partition.verification.enable", Type.BOOLEAN, true, null, Importance.LOW,
+                "Enable verification that checks that the partition has been added to the transaction before "
+                        + "writing transactional records to the partition.");
         key("producer.id.expiration.ms", Type.INT, 86400000, atLeast(1), Importance.LOW,
                 "Milliseconds without a write after which an idempotent producer's state is dropped.");
         key("producer.id.expiration.check.interval.ms", Type.INT, 600000, atLeast(1), Importance.LOW,

@@ -236,7 +236,8 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         return broker != null && !broker.fenced();
     }
 
-    private Optional<InetSocketAddress> endpoint(int brokerId, String listenerName) {
+    /** A broker's address on {@code listenerName} (else its first endpoint) in the image last applied. */
+    public Optional<InetSocketAddress> endpoint(int brokerId, String listenerName) {
         BrokerRegistration broker = image.brokers().get(brokerId);
         if (broker == null) {
             return Optional.empty();

@@ -1,5 +1,6 @@
 package io.runnel.storage.log;
 
+import io.runnel.storage.AbortedTxn;
 import io.runnel.storage.ActiveProducer;
 import io.runnel.storage.AppendInfo;
 import io.runnel.storage.EpochEndOffset;
@@ -8,6 +9,7 @@ import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogReadInfo;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.TimestampAndOffset;
+import io.runnel.storage.VerificationGuard;
 import io.runnel.storage.checkpoint.PartitionMetadataFile;
 import io.runnel.storage.producer.BatchMetadata;
 import io.runnel.storage.producer.ProducerAppend;
@@ -181,6 +183,17 @@ public final class SegmentedLog implements PartitionLog {
             boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
             return new AppendInfo(firstOffset, lastOffset, logAppendTime ? now : -1, logStartOffset, false, flushNeeded);
         }
+    }
+
+    @Override
+    public AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, VerificationGuard guard) {
+        throw new UnsupportedOperationException("transactions: not yet implemented");
+    }
+
+    @Override
+    public AppendInfo appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
+                                   int leaderEpoch) {
+        throw new UnsupportedOperationException("transactions: not yet implemented");
     }
 
     /**
@@ -442,6 +455,26 @@ public final class SegmentedLog implements PartitionLog {
     @Override
     public EpochEndOffset endOffsetForEpoch(int epoch) {
         return epochs.endOffsetFor(epoch, logEndOffset);
+    }
+
+    @Override
+    public boolean hasOngoingTransaction(long producerId) {
+        throw new UnsupportedOperationException("transactions: not yet implemented");
+    }
+
+    @Override
+    public VerificationGuard verificationGuard(long producerId) {
+        throw new UnsupportedOperationException("transactions: not yet implemented");
+    }
+
+    @Override
+    public long lastStableOffset() {
+        throw new UnsupportedOperationException("transactions: not yet implemented");
+    }
+
+    @Override
+    public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
+        throw new UnsupportedOperationException("transactions: not yet implemented");
     }
 
     @Override

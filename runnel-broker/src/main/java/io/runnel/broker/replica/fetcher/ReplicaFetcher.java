@@ -1,5 +1,6 @@
 package io.runnel.broker.replica.fetcher;
 
+import io.runnel.broker.network.BrokerChannel;
 import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicationQuota;
 import io.runnel.broker.replica.ReplicationSettings;
@@ -62,7 +63,7 @@ final class ReplicaFetcher implements AutoCloseable {
     private final ReplicationSettings settings;
     private final ReplicationQuota quota;
     private final Time time;
-    private final LeaderChannel channel;
+    private final BrokerChannel channel;
     private final Object lock = new Object();
     private final Map<TopicPartition, FollowedPartition> partitions = new LinkedHashMap<>();
     private final Thread thread;
@@ -79,7 +80,7 @@ final class ReplicaFetcher implements AutoCloseable {
         this.settings = settings;
         this.quota = quota;
         this.time = time;
-        this.channel = new LeaderChannel("replica-fetcher-" + localBrokerId, leaderEndpoint, settings.socketTimeoutMs());
+        this.channel = new BrokerChannel("replica-fetcher-" + localBrokerId, leaderEndpoint, settings.socketTimeoutMs());
         this.thread = new Thread(this::run, "replica-fetcher-" + leaderId);
         this.thread.setDaemon(true);
         this.thread.start();

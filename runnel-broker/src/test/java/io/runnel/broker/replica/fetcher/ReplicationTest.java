@@ -1,5 +1,6 @@
 package io.runnel.broker.replica.fetcher;
 
+import io.runnel.broker.network.BrokerChannel;
 import io.runnel.broker.api.ApiHandler;
 import io.runnel.broker.api.ApiTable;
 import io.runnel.broker.api.FetchHandler;
@@ -175,7 +176,7 @@ class ReplicationTest {
                 1, new PartitionRegistration(List.of(1, 2), List.of(1, 2), 2, 5, 5)));
         leader.onMetadataUpdate(MetadataImage.empty("c"), new MetadataImage("c", 10,
                 Map.of(1, broker(1, leaderPort), 2, broker(2, 1)), Map.of("t", topic), Map.of(TOPIC_ID, topic), Map.of(), 0));
-        try (LeaderChannel channel = new LeaderChannel("test",
+        try (BrokerChannel channel = new BrokerChannel("test",
                 () -> Optional.of(new InetSocketAddress("127.0.0.1", leaderPort)), 5_000)) {
             assertThat(followerFetch(channel, 0, 4)).isEqualTo(Errors.FENCED_LEADER_EPOCH);
             assertThat(followerFetch(channel, 0, 6)).isEqualTo(Errors.UNKNOWN_LEADER_EPOCH);
@@ -184,7 +185,7 @@ class ReplicationTest {
         }
     }
 
-    private static Errors followerFetch(LeaderChannel channel, int partition, int leaderEpoch) throws IOException {
+    private static Errors followerFetch(BrokerChannel channel, int partition, int leaderEpoch) throws IOException {
         FetchRequestData request = new FetchRequestData()
                 .setReplicaState(new FetchRequestData.ReplicaState().setReplicaId(2))
                 .setMaxWaitMs(0).setMinBytes(1).setMaxBytes(1024).setSessionId(0).setSessionEpoch(-1)

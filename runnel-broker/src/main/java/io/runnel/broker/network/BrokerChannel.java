@@ -1,4 +1,4 @@
-package io.runnel.broker.replica.fetcher;
+package io.runnel.broker.network;
 
 import org.apache.kafka.common.requests.AbstractRequest;
 import org.apache.kafka.common.requests.AbstractResponse;
@@ -16,14 +16,16 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * A blocking Kafka-protocol connection from a follower to one leader broker: one request at a
- * time, each answered before the next is sent (as Kafka's follower does). Connects lazily to the
- * address {@code endpoint} resolves at that moment, so a leader that re-registered on another
- * port is found; any I/O failure closes the connection and the next request reconnects.
+ * A blocking Kafka-protocol connection from this broker to another: one request at a time, each
+ * answered before the next is sent (as Kafka's follower does). Used by a follower's fetcher to
+ * reach its leader and by the transaction senders to reach partition leaders and transaction
+ * coordinators. Connects lazily to the address {@code endpoint} resolves at that moment, so a
+ * broker that re-registered on another port is found; any I/O failure closes the connection and
+ * the next request reconnects.
  *
- * <p>Used by one fetcher thread; {@link #close} may be called from another thread to unblock it.
+ * <p>Used by one thread at a time; {@link #close} may be called from another thread to unblock it.
  */
-final class LeaderChannel implements AutoCloseable {
+public final class BrokerChannel implements AutoCloseable {
     private final String clientId;
     private final Supplier<Optional<InetSocketAddress>> endpoint;
     private final int socketTimeoutMs;
@@ -33,7 +35,7 @@ final class LeaderChannel implements AutoCloseable {
     private int correlationId;
 
     /** @param socketTimeoutMs connect and read timeout, in milliseconds */
-    LeaderChannel(String clientId, Supplier<Optional<InetSocketAddress>> endpoint, int socketTimeoutMs) {
+    public BrokerChannel(String clientId, Supplier<Optional<InetSocketAddress>> endpoint, int socketTimeoutMs) {
         this.clientId = clientId;
         this.endpoint = endpoint;
         this.socketTimeoutMs = socketTimeoutMs;
@@ -45,7 +47,7 @@ final class LeaderChannel implements AutoCloseable {
      * @throws IOException no endpoint, connection failure, timeout or a mismatched answer; the
      *     connection is closed
      */
-    AbstractResponse send(AbstractRequest request) throws IOException {
+    public AbstractResponse send(AbstractRequest request) throws IOException {
         try {
             connectIfNeeded();
             RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
@@ -67,7 +69,7 @@ final class LeaderChannel implements AutoCloseable {
         if (socket != null) {
             return;
         }
-        InetSocketAddress address = endpoint.get().orElseThrow(() -> new IOException("the leader has no endpoint"));
+        InetSocketAddress address = endpoint.get().orElseThrow(() -> new IOException("the broker has no endpoint"));
         Socket s = new Socket();
         try {
             s.connect(address, socketTimeoutMs);

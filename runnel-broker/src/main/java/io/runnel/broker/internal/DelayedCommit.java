@@ -1,4 +1,4 @@
-package io.runnel.broker.group;
+package io.runnel.broker.internal;
 
 import io.runnel.broker.purgatory.DelayedOperation;
 import io.runnel.broker.replica.Partition;
@@ -10,18 +10,18 @@ import org.apache.kafka.common.protocol.Errors;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A coordinator write to {@code __consumer_offsets} waiting until the high watermark passes it
- * (the acks=all rule), at most {@code offsets.commit.timeout.ms}. Completes {@code committed}
+ * A coordinator write to its internal topic (or a transaction marker) waiting until the high watermark passes it
+ * (the acks=all rule), at most the given timeout. Completes {@code committed}
  * normally, or exceptionally with NOT_ENOUGH_REPLICAS_AFTER_APPEND, NOT_LEADER_OR_FOLLOWER or a
  * timeout. Thread-safe as {@link DelayedOperation}.
  */
-final class DelayedCommit extends DelayedOperation {
+public final class DelayedCommit extends DelayedOperation {
     private final Partition partition;
     private final long requiredOffset;
     private final int appendEpoch;
     private final CompletableFuture<Void> committed;
 
-    DelayedCommit(long timeoutMs, Partition partition, long requiredOffset, int appendEpoch,
+    public DelayedCommit(long timeoutMs, Partition partition, long requiredOffset, int appendEpoch,
                   CompletableFuture<Void> committed) {
         super(timeoutMs);
         this.partition = partition;

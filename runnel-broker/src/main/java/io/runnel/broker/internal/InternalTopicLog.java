@@ -1,4 +1,4 @@
-package io.runnel.broker.group;
+package io.runnel.broker.internal;
 
 import io.runnel.broker.purgatory.Purgatory;
 import io.runnel.broker.replica.Partition;
@@ -13,7 +13,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
-import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.record.internal.BaseRecords;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.Record;
@@ -29,7 +28,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * {@code __consumer_offsets} for the group coordinator: one write is one uncompressed batch
+ * A coordinator's internal topic ({@code __consumer_offsets}, {@code __transaction_state}) as
+ * its coordinator runtime sees it: one write is one uncompressed batch
  * appended as leader with acks=all semantics; loading reads a partition from its log start to
  * its log end offset.
  *
@@ -41,17 +41,19 @@ import java.util.function.Consumer;
  * <p>Thread-safety: called from coordinator shard threads, one per partition; the partition log
  * serializes appends.
  */
-public final class OffsetsTopicLog implements CoordinatorLog {
+public final class InternalTopicLog implements CoordinatorLog {
     private static final int LOAD_READ_BYTES = 1024 * 1024;
     private static final long COMMIT_TIMEOUT_MS = 5_000;
 
+    private final String topicName;
     private final ReplicaManager replicas;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Purgatory<TopicPartition> producePurgatory;
     private final Time time;
 
-    public OffsetsTopicLog(ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory,
-                           Purgatory<TopicPartition> producePurgatory, Time time) {
+    public InternalTopicLog(String topicName, ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory,
+                            Purgatory<TopicPartition> producePurgatory, Time time) {
+        this.topicName = topicName;
         this.replicas = replicas;
         this.fetchPurgatory = fetchPurgatory;
         this.producePurgatory = producePurgatory;
@@ -76,7 +78,7 @@ public final class OffsetsTopicLog implements CoordinatorLog {
 
     @Override
     public void readAll(int partitionIndex, Consumer<CoordinatorRecord> sink) {
-        Partition partition = replicas.partition(new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionIndex))
+        Partition partition = replicas.partition(new TopicPartition(topicName, partitionIndex))
                 .orElseThrow(() -> new NotLeaderOrFollowerException("no replica of partition " + partitionIndex));
         PartitionLog log = partition.log();
         long end = log.logEndOffset();
@@ -105,7 +107,7 @@ public final class OffsetsTopicLog implements CoordinatorLog {
     }
 
     /** Loading reads each chunk once, so the file slice the log hands out is copied to the heap. */
-    private static Records inMemory(BaseRecords records) {
+    private Records inMemory(BaseRecords records) {
         if (records instanceof Records r) {
             return r;
         }
@@ -118,14 +120,14 @@ public final class OffsetsTopicLog implements CoordinatorLog {
                 }
             }
         } catch (IOException e) {
-            throw new KafkaStorageException("cannot read " + Topic.GROUP_METADATA_TOPIC_NAME + ": " + e.getMessage(), e);
+            throw new KafkaStorageException("cannot read " + topicName + ": " + e.getMessage(), e);
         }
         buffer.flip();
         return MemoryRecords.readableRecords(buffer);
     }
 
     private Partition leaderOf(int partitionIndex, int leaderEpoch) {
-        TopicPartition tp = new TopicPartition(Topic.GROUP_METADATA_TOPIC_NAME, partitionIndex);
+        TopicPartition tp = new TopicPartition(topicName, partitionIndex);
         Partition partition = replicas.partition(tp)
                 .orElseThrow(() -> new NotLeaderOrFollowerException("no replica of " + tp));
         if (!partition.isLeader() || partition.leaderEpoch() != leaderEpoch) {
