@@ -4,6 +4,7 @@ import io.runnel.metadata.PartitionRegistration;
 import io.runnel.storage.AppendInfo;
 import io.runnel.storage.LogReadInfo;
 import io.runnel.storage.PartitionLog;
+import io.runnel.storage.VerificationGuard;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.KafkaStorageException;
@@ -20,6 +21,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntFunction;
 
 /**
  * This broker's replica of one partition: its log, the partition's registration in the metadata
@@ -167,6 +169,29 @@ public final class Partition {
      * come instead of hearing NOT_ENOUGH_REPLICAS. Refusing a write loses nothing.
      */
     public AppendInfo appendAsLeader(MemoryRecords records, short requiredAcks) {
+        return appendAsLeader(records, requiredAcks, null);
+    }
+
+    /**
+     * As {@link #appendAsLeader(MemoryRecords, short)}, with KIP-890 verification: a transactional
+     * batch that begins a transaction must carry the producer's current {@code guard} (null: not
+     * verified, see {@link PartitionLog#appendAsLeader(MemoryRecords, int, VerificationGuard)}).
+     */
+    public AppendInfo appendAsLeader(MemoryRecords records, short requiredAcks, VerificationGuard guard) {
+        return appendAsLeader(requiredAcks, epoch -> log.appendAsLeader(records, epoch, guard));
+    }
+
+    /**
+     * Appends a transaction marker (WriteTxnMarkers) as leader, with the acks=all rule Kafka uses
+     * for markers: the ISR must have at least {@code min.insync.replicas} members. See
+     * {@link PartitionLog#appendMarker} for the epoch checks.
+     */
+    public AppendInfo appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch) {
+        return appendAsLeader((short) -1,
+                epoch -> log.appendMarker(producerId, producerEpoch, commit, coordinatorEpoch, epoch));
+    }
+
+    private AppendInfo appendAsLeader(short requiredAcks, IntFunction<AppendInfo> write) {
         PartitionRegistration current = registration;
         if (current.leader() != localBrokerId) {
             throw new NotLeaderOrFollowerException("broker " + localBrokerId + " does not lead " + topicPartition);
@@ -180,7 +205,7 @@ public final class Partition {
         }
         AppendInfo info;
         try {
-            info = log.appendAsLeader(records, current.leaderEpoch());
+            info = write.apply(current.leaderEpoch());
         } catch (KafkaStorageException e) {
             context.failedReplicas().add(topicId, topicPartition.partition());
             throw e;
@@ -220,6 +245,14 @@ public final class Partition {
      */
     public LogReadInfo readUpToHighWatermark(long fetchOffset, int maxBytes, boolean minOneBatch) {
         return log.read(fetchOffset, maxBytes, log.highWatermark(), minOneBatch);
+    }
+
+    /**
+     * Reads up to this replica's last stable offset ({@code read_committed} consumers): no record
+     * of a transaction still undecided here is returned.
+     */
+    public LogReadInfo readUpToLastStableOffset(long fetchOffset, int maxBytes, boolean minOneBatch) {
+        return log.read(fetchOffset, maxBytes, log.lastStableOffset(), minOneBatch);
     }
 
     /**
