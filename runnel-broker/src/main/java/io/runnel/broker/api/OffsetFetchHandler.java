@@ -62,7 +62,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
                         t.setName(topic == null ? "" : topic.name());
                     });
                 }
-                futures.add(coordinator.fetchOffsets(group).thenApply(g -> byId ? withTopicIds(g, image) : g));
+                futures.add(coordinator.fetchOffsets(group, request.requireStable()).thenApply(g -> byId ? withTopicIds(g, image) : g));
             }
             return CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).thenApply(v -> {
                 OffsetFetchResponseData response = new OffsetFetchResponseData();
@@ -80,7 +80,7 @@ public final class OffsetFetchHandler implements ApiHandler<OffsetFetchRequestDa
         } else {
             group.setTopics(null);
         }
-        return coordinator.fetchOffsets(group).thenApply(g -> {
+        return coordinator.fetchOffsets(group, request.requireStable()).thenApply(g -> {
             OffsetFetchResponseData response = new OffsetFetchResponseData().setErrorCode(g.errorCode());
             for (OffsetFetchResponseTopics t : g.topics()) {
                 OffsetFetchResponseTopic topic = new OffsetFetchResponseTopic().setName(t.name());

@@ -44,6 +44,15 @@ public interface Group {
      */
     Errors validateOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch);
 
+    /**
+     * Checks a TxnOffsetCommit's member: as {@link #validateOffsetCommit}, except that a stale
+     * KIP-848 member epoch is ILLEGAL_GENERATION (Kafka's answer to transactional producers).
+     */
+    default Errors validateTxnOffsetCommit(String memberId, String groupInstanceId, int generationIdOrMemberEpoch) {
+        Errors error = validateOffsetCommit(memberId, groupInstanceId, generationIdOrMemberEpoch);
+        return error == Errors.STALE_MEMBER_EPOCH ? Errors.ILLEGAL_GENERATION : error;
+    }
+
     /** Checks an OffsetFetch that names a member (v9+); NONE when it names none. */
     Errors validateOffsetFetch(String memberId, int memberEpoch);
 

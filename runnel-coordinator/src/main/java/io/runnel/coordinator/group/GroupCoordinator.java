@@ -33,6 +33,10 @@ import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequest
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
 import org.apache.kafka.common.message.SyncGroupRequestData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponsePartition;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData.TxnOffsetCommitResponseTopic;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.utils.Utils;
@@ -206,9 +210,50 @@ public final class GroupCoordinator implements AutoCloseable {
         });
     }
 
-    public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(OffsetFetchRequestGroup request) {
-        return read(request.groupId(), s -> s.fetchOffsets(request)).exceptionally(e -> new OffsetFetchResponseGroup()
-                .setGroupId(request.groupId()).setErrorCode(CoordinatorErrors.toError(e).code()));
+    /**
+     * OffsetFetch of one group. {@code requireStable} is the request's {@code require_stable}
+     * (v7+): partitions with an offset pending in an open transaction answer UNSTABLE_OFFSET_COMMIT;
+     * without it, the last committed offset is returned.
+     */
+    public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(OffsetFetchRequestGroup request,
+                                                                    boolean requireStable) {
+        return read(request.groupId(), s -> s.fetchOffsets(request, requireStable)).exceptionally(e ->
+                new OffsetFetchResponseGroup().setGroupId(request.groupId())
+                        .setErrorCode(CoordinatorErrors.toError(e).code()));
+    }
+
+    /**
+     * TxnOffsetCommit of partitions that exist (the handler answers unknown ones with
+     * UNKNOWN_TOPIC_OR_PARTITION): the offsets are written in the producer's transaction and stay
+     * pending until {@link #completeTransaction}. On a coordinator failure (NOT_COORDINATOR,
+     * COORDINATOR_LOAD_IN_PROGRESS, INVALID_PRODUCER_EPOCH from the log, ...) every partition
+     * carries the error. No KIP-890 verification of the offsets partition happens here.
+     */
+    public CompletableFuture<TxnOffsetCommitResponseData> txnOffsetCommit(TxnOffsetCommitRequestData request) {
+        return runtime.transactionalWrite(partitionFor(request.groupId()), request.producerId(), request.producerEpoch(),
+                s -> s.txnOffsetCommit(request)).exceptionally(e -> {
+                    Errors error = CoordinatorErrors.toError(e);
+                    TxnOffsetCommitResponseData response = new TxnOffsetCommitResponseData();
+                    request.topics().forEach(t -> {
+                        TxnOffsetCommitResponseTopic topic = new TxnOffsetCommitResponseTopic().setName(t.name());
+                        t.partitions().forEach(p -> topic.partitions().add(new TxnOffsetCommitResponsePartition()
+                                .setPartitionIndex(p.partitionIndex()).setErrorCode(error.code())));
+                        response.topics().add(topic);
+                    });
+                    return response;
+                });
+    }
+
+    /**
+     * WriteTxnMarkers for a {@code __consumer_offsets} partition: appends the marker through the
+     * shard, which then makes the producer's pending offsets visible (commit) or drops them (abort).
+     * Completes when the marker is committed; fails with the runtime's exception (NOT_COORDINATOR,
+     * COORDINATOR_LOAD_IN_PROGRESS: Kafka's handler answers those NOT_LEADER_OR_FOLLOWER) or the
+     * log's (INVALID_PRODUCER_EPOCH, TRANSACTION_COORDINATOR_FENCED).
+     */
+    public CompletableFuture<Void> completeTransaction(int offsetsPartition, long producerId, short producerEpoch,
+                                                      boolean commit, int coordinatorEpoch) {
+        return runtime.completeTransaction(offsetsPartition, producerId, producerEpoch, commit, coordinatorEpoch);
     }
 
     public CompletableFuture<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {

@@ -22,6 +22,8 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
@@ -134,6 +136,23 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         }
     }
 
+    /** Only offset records are written in transactions (TxnOffsetCommit); they stay pending until the marker. */
+    @Override
+    public void replayTransactional(long producerId, CoordinatorRecord record) {
+        if (record.type() != OffsetRecords.TYPE) {
+            throw new IllegalStateException("a transactional __consumer_offsets record of type " + record.type());
+        }
+        offsets.replayTransactional(producerId, record);
+        if (!record.isTombstone()) {
+            classic.ensureGroup(OffsetRecords.readKey(record.key()).groupId());
+        }
+    }
+
+    @Override
+    public void replayEndTransaction(long producerId, boolean commit) {
+        offsets.replayEndTransaction(producerId, commit);
+    }
+
     @Override
     public void onLoaded() {
         classic.onLoaded();
@@ -181,7 +200,29 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         return offsets.commit(request, groupError);
     }
 
-    public OffsetFetchResponseGroup fetchOffsets(OffsetFetchRequestGroup request) {
+    /**
+     * TxnOffsetCommit for topics and partitions that exist (the broker answered the others). An
+     * unknown group accepts commits with generation -1 only and is created (as a group that only
+     * has offsets) by the replay; a group's member is checked by {@link Group#validateTxnOffsetCommit}.
+     * The records must be appended in the request's producer transaction
+     * ({@link io.runnel.coordinator.runtime.CoordinatorRuntime#transactionalWrite}).
+     */
+    public CoordinatorResult<TxnOffsetCommitResponseData> txnOffsetCommit(TxnOffsetCommitRequestData request) {
+        Errors groupError;
+        Group group = registry.get(request.groupId());
+        if (!Group.isValidGroupId(request.groupId())) {
+            groupError = Errors.INVALID_GROUP_ID;
+        } else if (group == null) {
+            groupError = request.generationIdOrMemberEpoch() < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+        } else {
+            groupError = group.validateTxnOffsetCommit(request.memberId(), request.groupInstanceId(),
+                    request.generationIdOrMemberEpoch());
+        }
+        return offsets.commitTransactional(request, groupError);
+    }
+
+    /** OffsetFetch of one group; {@code requireStable} as the request's {@code require_stable} (v7+). */
+    public OffsetFetchResponseGroup fetchOffsets(OffsetFetchRequestGroup request, boolean requireStable) {
         Group group = registry.get(request.groupId());
         if (group != null && request.memberId() != null) {
             Errors error = group.validateOffsetFetch(request.memberId(), request.memberEpoch());
@@ -189,7 +230,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
                 return new OffsetFetchResponseGroup().setGroupId(request.groupId()).setErrorCode(error.code());
             }
         }
-        return offsets.fetch(request);
+        return offsets.fetch(request, requireStable);
     }
 
     public CoordinatorResult<OffsetDeleteResponseData> deleteOffsets(OffsetDeleteRequestData request) {
@@ -263,7 +304,8 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
             }
         }
         for (Group group : registry.all()) {
-            if (!offsets.hasOffsets(group.groupId()) && deletable(group)) {
+            if (!offsets.hasOffsets(group.groupId()) && !offsets.hasPendingOffsets(group.groupId())
+                    && deletable(group)) {
                 records.addAll(group.deletionRecords());
             }
         }

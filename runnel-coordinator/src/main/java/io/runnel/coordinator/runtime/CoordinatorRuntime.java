@@ -2,6 +2,7 @@ package io.runnel.coordinator.runtime;
 
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
+import org.apache.kafka.common.record.internal.RecordBatch;
 import org.apache.kafka.common.utils.Time;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,11 @@ import java.util.function.Supplier;
  * NOT_COORDINATOR / COORDINATOR_NOT_AVAILABLE (see {@link CoordinatorErrors}). A write that
  * produces no records still answers only after the shard's earlier writes committed, so no
  * client sees state that could be lost. A {@link #read} runs on the shard's thread and answers at once.
+ *
+ * <p>Transactions: a {@link #transactionalWrite} appends its records as a transactional batch of
+ * a producer and the shard keeps them pending; {@link #completeTransaction} appends the
+ * producer's COMMIT/ABORT marker and replays it. On load, the log hands over each record with its
+ * batch's producer id and each marker, so the shard rebuilds pending and decided state alike.
  *
  * <p>On {@link #onElection} the shard is built and the partition replayed from its log start on
  * the shard's thread; meanwhile requests fail with COORDINATOR_LOAD_IN_PROGRESS. Requests for a
@@ -78,13 +84,47 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         CompletableFuture<T> future = new CompletableFuture<>();
         submit(partition, future, context -> {
             CoordinatorResult<T> result = op.apply(context.shard);
-            apply(context, result).whenComplete((ok, e) -> {
-                if (e != null) {
-                    future.completeExceptionally(CoordinatorErrors.toException(e));
-                } else {
-                    future.complete(result.response());
-                }
-            });
+            complete(future, apply(context, result, null), result.response());
+        });
+        return future;
+    }
+
+    /**
+     * As {@link #write}, but the records are appended as one transactional batch of the producer
+     * and replayed as pending ({@link CoordinatorShard#replayTransactional}) until
+     * {@link #completeTransaction} for the producer. An op that returns no records appends nothing.
+     */
+    public <T> CompletableFuture<T> transactionalWrite(int partition, long producerId, short producerEpoch,
+                                                      Function<S, CoordinatorResult<T>> op) {
+        CompletableFuture<T> future = new CompletableFuture<>();
+        submit(partition, future, context -> {
+            CoordinatorResult<T> result = op.apply(context.shard);
+            Transaction txn = new Transaction(producerId, producerEpoch);
+            complete(future, apply(context, result, txn), result.response());
+        });
+        return future;
+    }
+
+    /**
+     * Appends the producer's COMMIT or ABORT marker to the partition, then replays it
+     * ({@link CoordinatorShard#replayEndTransaction}); completes once the marker is committed.
+     * A refused marker (stale producer or coordinator epoch) fails the future and replays nothing.
+     */
+    public CompletableFuture<Void> completeTransaction(int partition, long producerId, short producerEpoch,
+                                                      boolean commit, int coordinatorEpoch) {
+        CompletableFuture<Void> future = new CompletableFuture<>();
+        submit(partition, future, context -> {
+            CompletableFuture<Void> committed;
+            try {
+                CoordinatorLog.Appended appended = coordinatorLog.appendMarker(context.partition, context.leaderEpoch,
+                        producerId, producerEpoch, commit, coordinatorEpoch);
+                context.shard.replayEndTransaction(producerId, commit);
+                context.lastCommit = appended.committed();
+                committed = appended.committed();
+            } catch (RuntimeException e) {
+                committed = CompletableFuture.failedFuture(e);
+            }
+            complete(future, committed, null);
         });
         return future;
     }
@@ -164,19 +204,38 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         }
     }
 
-    /** Appends and replays a result's records; completes when they commit (or at once after earlier commits). */
-    private CompletableFuture<Void> apply(ShardContext<S> context, CoordinatorResult<?> result) {
+    private static <T> void complete(CompletableFuture<T> future, CompletableFuture<Void> committed, T response) {
+        committed.whenComplete((ok, e) -> {
+            if (e != null) {
+                future.completeExceptionally(CoordinatorErrors.toException(e));
+            } else {
+                future.complete(response);
+            }
+        });
+    }
+
+    /**
+     * Appends and replays a result's records (in a transaction when {@code txn} is not null);
+     * completes when they commit (or at once after earlier commits).
+     */
+    private CompletableFuture<Void> apply(ShardContext<S> context, CoordinatorResult<?> result, Transaction txn) {
         List<CoordinatorRecord> records = result.records();
         if (records.isEmpty()) {
             return context.lastCommit.handle((ok, e) -> null);
         }
         CoordinatorLog.Appended appended;
         try {
-            appended = coordinatorLog.append(context.partition, context.leaderEpoch, records);
+            appended = txn == null ? coordinatorLog.append(context.partition, context.leaderEpoch, records)
+                    : coordinatorLog.appendTransactional(context.partition, context.leaderEpoch, txn.producerId,
+                    txn.producerEpoch, records);
         } catch (RuntimeException e) {
             return CompletableFuture.failedFuture(e);
         }
-        records.forEach(context.shard::replay);
+        if (txn == null) {
+            records.forEach(context.shard::replay);
+        } else {
+            records.forEach(r -> context.shard.replayTransactional(txn.producerId, r));
+        }
         context.lastCommit = appended.committed();
         return appended.committed();
     }
@@ -191,7 +250,21 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
         long start = time.milliseconds();
         try {
             S shard = factory.create(context.partition, context.timers);
-            coordinatorLog.readAll(context.partition, shard::replay);
+            coordinatorLog.readAll(context.partition, new CoordinatorLog.LoadSink() {
+                @Override
+                public void record(long producerId, CoordinatorRecord record) {
+                    if (producerId == RecordBatch.NO_PRODUCER_ID) {
+                        shard.replay(record);
+                    } else {
+                        shard.replayTransactional(producerId, record);
+                    }
+                }
+
+                @Override
+                public void endTransaction(long producerId, boolean commit) {
+                    shard.replayEndTransaction(producerId, commit);
+                }
+            });
             shard.onLoaded();
             context.shard = shard;
             context.active = true;
@@ -219,7 +292,7 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
             }
             for (Supplier<CoordinatorResult<Void>> operation : context.timers.expire()) {
                 try {
-                    apply(context, operation.get()).whenComplete((ok, e) -> {
+                    apply(context, operation.get(), null).whenComplete((ok, e) -> {
                         if (e != null) {
                             log.warn("A timer write of {} partition {} failed: {}", name, context.partition,
                                     CoordinatorErrors.unwrap(e).toString());
@@ -239,6 +312,10 @@ public final class CoordinatorRuntime<S extends CoordinatorShard> implements Aut
     @FunctionalInterface
     private interface ContextTask<S extends CoordinatorShard> {
         void run(ShardContext<S> context);
+    }
+
+    /** The producer a transactional write belongs to. */
+    private record Transaction(long producerId, short producerEpoch) {
     }
 
     /** One partition led here. Fields other than {@code active} are touched only on the shard's thread. */

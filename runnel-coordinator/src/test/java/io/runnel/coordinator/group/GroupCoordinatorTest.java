@@ -60,7 +60,7 @@ class GroupCoordinatorTest {
                 .get(5, TimeUnit.SECONDS))).containsOnly(Errors.NONE);
         coordinator.onResignation(partition);
         elect(partition, 1);
-        OffsetFetchResponseGroup fetched = coordinator.fetchOffsets(OffsetStoreTest.fetch("g", 0)).get(5, TimeUnit.SECONDS);
+        OffsetFetchResponseGroup fetched = coordinator.fetchOffsets(OffsetStoreTest.fetch("g", 0), false).get(5, TimeUnit.SECONDS);
         assertThat(fetched.topics().get(0).partitions().get(0).committedOffset()).isEqualTo(9);
         var listed = coordinator.listGroups(Set.of("empty"), Set.of("Classic")).get(5, TimeUnit.SECONDS);
         assertThat(listed.error()).isEqualTo(Errors.NONE);

@@ -79,7 +79,7 @@ class GroupProtocolConversionTest {
     }
 
     private long committed() {
-        OffsetFetchResponseGroup fetched = h.shard.fetchOffsets(OffsetStoreTest.fetch("g", 0));
+        OffsetFetchResponseGroup fetched = h.shard.fetchOffsets(OffsetStoreTest.fetch("g", 0), false);
         return fetched.topics().get(0).partitions().get(0).committedOffset();
     }
 

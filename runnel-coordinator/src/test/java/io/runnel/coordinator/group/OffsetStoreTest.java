@@ -37,14 +37,14 @@ class OffsetStoreTest {
     void committedOffsetsAreFetchedWithEpochAndMetadataAndSurviveAReload() {
         assertThat(errors(h.write(s -> s.commitOffsets(commit("g", -1, "", 42, "meta"))))).containsOnly(Errors.NONE);
         h.reload();
-        OffsetFetchResponseGroup fetched = h.shard.fetchOffsets(fetch("g", 0, 1));
+        OffsetFetchResponseGroup fetched = h.shard.fetchOffsets(fetch("g", 0, 1), false);
         var partitions = fetched.topics().get(0).partitions();
         assertThat(partitions.get(0).committedOffset()).isEqualTo(42);
         assertThat(partitions.get(0).committedLeaderEpoch()).isEqualTo(3);
         assertThat(partitions.get(0).metadata()).isEqualTo("meta");
         assertThat(partitions.get(1).committedOffset()).isEqualTo(-1);
         // All offsets of the group when no topics are named.
-        assertThat(h.shard.fetchOffsets(new OffsetFetchRequestGroup().setGroupId("g").setTopics(null))
+        assertThat(h.shard.fetchOffsets(new OffsetFetchRequestGroup().setGroupId("g").setTopics(null), false)
                 .topics().get(0).partitions()).hasSize(1);
     }
 

@@ -115,6 +115,20 @@ public final class ClassicGroup implements Group {
 
     @Override
     public Errors validateOffsetCommit(String memberId, String groupInstanceId, int generationId) {
+        return validateCommit(memberId, groupInstanceId, generationId, false);
+    }
+
+    /**
+     * As an OffsetCommit, except (Kafka's rules, as old TxnOffsetCommit versions carry no member):
+     * a commit without member id and generation is accepted while the group has members, and a
+     * member may commit while the group completes a rebalance.
+     */
+    @Override
+    public Errors validateTxnOffsetCommit(String memberId, String groupInstanceId, int generationId) {
+        return validateCommit(memberId, groupInstanceId, generationId, true);
+    }
+
+    private Errors validateCommit(String memberId, String groupInstanceId, int generationId, boolean transactional) {
         if (state == ClassicGroupState.DEAD) {
             return Errors.COORDINATOR_NOT_AVAILABLE;
         }
@@ -129,11 +143,12 @@ public final class ClassicGroup implements Group {
             if (generationId != this.generationId) {
                 return Errors.ILLEGAL_GENERATION;
             }
-        } else {
+        } else if (!transactional) {
             return Errors.UNKNOWN_MEMBER_ID; // a commit from outside a group that has members
         }
         // The member knows the generation but has not synced its assignment yet.
-        return state == ClassicGroupState.COMPLETING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS : Errors.NONE;
+        return !transactional && state == ClassicGroupState.COMPLETING_REBALANCE ? Errors.REBALANCE_IN_PROGRESS
+                : Errors.NONE;
     }
 
     @Override
