@@ -728,6 +728,7 @@ public final class SegmentedLog implements PartitionLog {
             closed = true;
             for (LogSegment segment : segments.values()) {
                 try {
+                    segment.txnIndex().close();
                     segment.channel().close();
                 } catch (IOException ignored) {
                     // A crash would not have closed it either.
