@@ -17,6 +17,7 @@ import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProt
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponsePartitions;
 import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -65,6 +66,32 @@ class GroupCoordinatorTest {
         var listed = coordinator.listGroups(Set.of("empty"), Set.of("Classic")).get(5, TimeUnit.SECONDS);
         assertThat(listed.error()).isEqualTo(Errors.NONE);
         assertThat(listed.groups()).extracting(ListedGroup::groupId).containsExactly("g");
+    }
+
+    @Test
+    void transactionalOffsetsBecomeVisibleOnTheCommitMarkerAndSurviveARelection() throws Exception {
+        int partition = coordinator.partitionFor("g");
+        assertThat(TxnOffsetCommitTest.errors(coordinator.txnOffsetCommit(TxnOffsetCommitTest.txnCommit("g", -1, "", 7))
+                .get(5, TimeUnit.SECONDS))).containsOnly(Errors.NOT_COORDINATOR);
+        elect(partition, 0);
+        assertThat(TxnOffsetCommitTest.errors(coordinator.txnOffsetCommit(TxnOffsetCommitTest.txnCommit("g", -1, "", 7))
+                .get(5, TimeUnit.SECONDS))).containsOnly(Errors.NONE);
+        assertThat(fetched(true).errorCode()).isEqualTo(Errors.UNSTABLE_OFFSET_COMMIT.code());
+
+        coordinator.onResignation(partition);
+        elect(partition, 1);
+        assertThat(fetched(true).errorCode()).isEqualTo(Errors.UNSTABLE_OFFSET_COMMIT.code());
+        coordinator.completeTransaction(partition, 1000, (short) 0, true, 0).get(5, TimeUnit.SECONDS);
+        assertThat(fetched(true).committedOffset()).isEqualTo(7);
+
+        coordinator.onResignation(partition);
+        elect(partition, 2);
+        assertThat(fetched(true).committedOffset()).isEqualTo(7);
+    }
+
+    private OffsetFetchResponsePartitions fetched(boolean requireStable) throws Exception {
+        return coordinator.fetchOffsets(OffsetStoreTest.fetch("g", 0), requireStable).get(5, TimeUnit.SECONDS)
+                .topics().get(0).partitions().get(0);
     }
 
     @Test

@@ -43,12 +43,12 @@ class GroupProtocolConversionTest {
     @Test
     void consumerJoinToAClassicGroupWithMembersIsGroupIdNotFound() {
         joinClassic(joinClassic("").memberId());
-        int logged = h.log.size();
+        int logged = h.records().size();
 
         ConsumerGroupHeartbeatResponseData refused = h.write(s -> s.consumer().heartbeat(consumerJoin("m"), CONTEXT));
 
         assertThat(refused.errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
-        assertThat(h.log).hasSize(logged);
+        assertThat(h.records()).hasSize(logged);
         assertThat(h.shard.registry().get("g")).isInstanceOf(ClassicGroup.class);
     }
 

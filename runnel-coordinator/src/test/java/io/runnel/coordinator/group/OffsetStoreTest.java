@@ -53,7 +53,7 @@ class OffsetStoreTest {
         assertThat(errors(h.write(s -> s.commitOffsets(commit("g", -1, "", 1, "12345678901"))))).containsOnly(Errors.OFFSET_METADATA_TOO_LARGE);
         assertThat(errors(h.write(s -> s.commitOffsets(commit("", -1, "", 1, ""))))).containsOnly(Errors.INVALID_GROUP_ID);
         assertThat(errors(h.write(s -> s.commitOffsets(commit("g", 5, "m-1", 1, ""))))).containsOnly(Errors.ILLEGAL_GENERATION);
-        assertThat(h.log).isEmpty();
+        assertThat(h.records()).isEmpty();
     }
 
     @Test
@@ -64,7 +64,7 @@ class OffsetStoreTest {
         h.advance(2_000);
         assertThat(h.shard.offsets().hasOffsets("g")).isFalse();
         assertThat(h.shard.registry().get("g")).isNull();
-        assertThat(h.log.get(h.log.size() - 1).isTombstone()).isTrue();
+        assertThat(h.records().get(h.records().size() - 1).isTombstone()).isTrue();
     }
 
     @Test

@@ -7,7 +7,9 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -104,6 +106,40 @@ class CoordinatorRuntimeTest {
         assertThat(log.records(0)).hasSize(1);
     }
 
+    @Test
+    void transactionalRecordsStayPendingUntilTheirMarkerAndReloadTheSame() throws Exception {
+        elect(1);
+        runtime.transactionalWrite(1, 11, (short) 0, s -> add(5, null)).get(5, TimeUnit.SECONDS);
+        runtime.write(1, s -> add(2, null)).get(5, TimeUnit.SECONDS);
+        runtime.transactionalWrite(1, 12, (short) 0, s -> add(3, null)).get(5, TimeUnit.SECONDS);
+        runtime.transactionalWrite(1, 13, (short) 0, s -> add(100, null)).get(5, TimeUnit.SECONDS);
+        assertThat(runtime.read(1, s -> s.total).get(5, TimeUnit.SECONDS)).isEqualTo(2);
+
+        runtime.completeTransaction(1, 11, (short) 0, true, 0).get(5, TimeUnit.SECONDS);
+        runtime.completeTransaction(1, 12, (short) 0, false, 0).get(5, TimeUnit.SECONDS);
+        assertThat(runtime.read(1, s -> s.total).get(5, TimeUnit.SECONDS)).isEqualTo(7);
+
+        runtime.onElection(1, 1);
+        await().until(() -> runtime.isActive(1));
+        assertThat(runtime.read(1, s -> s.total).get(5, TimeUnit.SECONDS)).isEqualTo(7);
+        // Producer 13's transaction was still open in the log: its marker decides it after the load.
+        runtime.completeTransaction(1, 13, (short) 0, true, 0).get(5, TimeUnit.SECONDS);
+        assertThat(runtime.read(1, s -> s.total).get(5, TimeUnit.SECONDS)).isEqualTo(107);
+    }
+
+    @Test
+    void aRefusedMarkerReplaysNothingAndAMarkerForAPartitionNotLedHereIsNotCoordinator() throws Exception {
+        elect(0);
+        runtime.transactionalWrite(0, 11, (short) 0, s -> add(5, null)).get(5, TimeUnit.SECONDS);
+        log.failAppends(true);
+        assertThatThrownBy(() -> runtime.completeTransaction(0, 11, (short) 0, true, 0).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(NotCoordinatorException.class);
+        log.failAppends(false);
+        assertThat(runtime.read(0, s -> s.pending.get(11L)).get(5, TimeUnit.SECONDS)).isEqualTo(5);
+        assertThatThrownBy(() -> runtime.completeTransaction(3, 11, (short) 0, true, 0).get(5, TimeUnit.SECONDS))
+                .hasCauseInstanceOf(NotCoordinatorException.class);
+    }
+
     private void elect(int partition) {
         runtime.onElection(partition, 0);
         await().until(() -> runtime.isActive(partition));
@@ -115,9 +151,10 @@ class CoordinatorRuntimeTest {
                 ByteBuffer.allocate(8).putLong(amount).array())), response);
     }
 
-    /** Sums the amounts in its records. */
+    /** Sums the amounts in its records; a transaction's amounts count once it commits. */
     private static final class CounterShard implements CoordinatorShard {
         final CoordinatorTimer timer;
+        final Map<Long, Long> pending = new HashMap<>();
         long total;
         boolean loaded;
 
@@ -128,6 +165,19 @@ class CoordinatorRuntimeTest {
         @Override
         public void replay(CoordinatorRecord record) {
             total += ByteBuffer.wrap(record.value()).getLong();
+        }
+
+        @Override
+        public void replayTransactional(long producerId, CoordinatorRecord record) {
+            pending.merge(producerId, ByteBuffer.wrap(record.value()).getLong(), Long::sum);
+        }
+
+        @Override
+        public void replayEndTransaction(long producerId, boolean commit) {
+            Long amount = pending.remove(producerId);
+            if (commit && amount != null) {
+                total += amount;
+            }
         }
 
         @Override
