@@ -324,6 +324,16 @@ class TransactionTest {
     }
 
     @Test
+    void aNonTransactionalBatchIsRefusedWhileTheProducersTransactionIsOngoing() {
+        txn(PID, (short) 0, 0, 1);
+        MemoryRecords idempotent = Batches.idempotent(env.time.milliseconds(), 1, PID, (short) 0, 1);
+        assertThatThrownBy(() -> log.appendAsLeader(idempotent, 0)).isInstanceOf(InvalidTxnStateException.class);
+        log.appendMarker(PID, (short) 0, true, 0, 0);
+        log.appendAsLeader(Batches.idempotent(env.time.milliseconds(), 1, PID, (short) 0, 1), 0);
+        assertThat(log.hasOngoingTransaction(PID)).isFalse();
+    }
+
+    @Test
     void anUnverifiedAppendSkipsTheGuardCheck() {
         log.verificationGuard(PID);
         log.appendAsLeader(Batches.transactional(env.time.milliseconds(), 1, PID, (short) 0, 0), 0, null);
