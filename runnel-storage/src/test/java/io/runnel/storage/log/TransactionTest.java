@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -200,6 +201,28 @@ class TransactionTest {
         log = env.reopen(config, false, new LogLoader.Checkpoints(0, 0, 5));
         assertThat(log.abortedTransactions(0, 100)).isEqualTo(expected);
         assertThat(log.lastStableOffset()).isEqualTo(5);
+    }
+
+    @Test
+    void recoveryRebuildsTheEntriesAfterTheRecoveryPointThatTheCrashLost() throws IOException {
+        txn(PID, (short) 0, 0, 2);
+        log.appendMarker(PID, (short) 0, false, 0, 0);
+        log.flush();
+        long recoveryPoint = log.recoveryPoint();
+        txn(OTHER, (short) 0, 0, 1);
+        log.appendMarker(OTHER, (short) 0, false, 0, 0);
+        toEnd();
+        List<AbortedTxn> expected = log.abortedTransactions(0, 100);
+        assertThat(expected).hasSize(2);
+        log.abandon();
+        Path index = SegmentFiles.file(env.dir, 0, SegmentFiles.TXN_INDEX);
+        byte[] flushed = Arrays.copyOf(Files.readAllBytes(index), TransactionIndex.ENTRY_SIZE);
+        Files.write(index, flushed);
+
+        log = env.reopen(config, false, new LogLoader.Checkpoints(recoveryPoint, 0, 3));
+
+        assertThat(log.abortedTransactions(0, 100)).isEqualTo(expected);
+        assertThat(Files.size(index)).isEqualTo(2L * TransactionIndex.ENTRY_SIZE);
     }
 
     @Test
