@@ -28,6 +28,21 @@ class TransactionReloadTest {
     }
 
     @Test
+    void aFailedAppendChangesNothingAndAnswersNotCoordinator() {
+        f.elect(0);
+        f.init("tx");
+        f.add("tx", 1000, (short) 0, "t-0");
+        f.log.failAppends(true);
+        assertThat(f.end("tx", 1000, (short) 0, true, 4).errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code());
+        assertThat(f.init("tx").errorCode()).isEqualTo(Errors.NOT_COORDINATOR.code());
+        assertThat(f.state("tx")).isEqualTo("Ongoing");
+        assertThat(f.describe("tx").producerEpoch()).isZero();
+        assertThat(f.markers.calls()).isEmpty();
+        f.log.failAppends(false);
+        assertThat(f.end("tx", 1000, (short) 0, true, 4).errorCode()).isZero();
+    }
+
+    @Test
     void aReloadedPartitionHasTheSameTransactions() {
         f.elect(0);
         f.init("empty");
