@@ -1,5 +1,7 @@
 package io.runnel.broker;
 
+import io.runnel.broker.api.AddOffsetsToTxnHandler;
+import io.runnel.broker.api.AddPartitionsToTxnHandler;
 import io.runnel.broker.api.AlterPartitionReassignmentsHandler;
 import io.runnel.broker.api.ApiHandler;
 import io.runnel.broker.api.ApiTable;
@@ -17,12 +19,15 @@ import io.runnel.broker.api.DescribeProducersHandler;
 import io.runnel.broker.api.DeleteGroupsHandler;
 import io.runnel.broker.api.DescribeGroupsHandler;
 import io.runnel.broker.api.DescribeTopicPartitionsHandler;
+import io.runnel.broker.api.DescribeTransactionsHandler;
+import io.runnel.broker.api.EndTxnHandler;
 import io.runnel.broker.api.FindCoordinatorHandler;
 import io.runnel.broker.api.HeartbeatHandler;
 import io.runnel.broker.api.JoinGroupHandler;
 import io.runnel.broker.api.LeaveGroupHandler;
 import io.runnel.broker.api.ListGroupsHandler;
 import io.runnel.broker.api.ListPartitionReassignmentsHandler;
+import io.runnel.broker.api.ListTransactionsHandler;
 import io.runnel.broker.api.OffsetCommitHandler;
 import io.runnel.broker.api.OffsetDeleteHandler;
 import io.runnel.broker.api.OffsetFetchHandler;
@@ -33,6 +38,8 @@ import io.runnel.broker.api.ListOffsetsHandler;
 import io.runnel.broker.api.MetadataHandler;
 import io.runnel.broker.api.OffsetForLeaderEpochHandler;
 import io.runnel.broker.api.ProduceHandler;
+import io.runnel.broker.api.TxnOffsetCommitHandler;
+import io.runnel.broker.api.WriteTxnMarkersHandler;
 import io.runnel.broker.config.BrokerConfig;
 import io.runnel.broker.fetch.FetchSessionCache;
 import io.runnel.broker.fetch.ReadReplicaSelector;
@@ -48,9 +55,16 @@ import io.runnel.broker.network.NetworkSettings;
 import io.runnel.broker.producer.ProducerIdManager;
 import io.runnel.broker.purgatory.Purgatory;
 import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.broker.replica.ReplicationSettings;
+import io.runnel.broker.txn.BrokerMarkerWriter;
+import io.runnel.broker.txn.InterBrokerSender;
+import io.runnel.broker.txn.LocalMarkers;
+import io.runnel.broker.txn.TransactionVerifier;
 import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupCoordinator;
 import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
+import io.runnel.coordinator.txn.TransactionConfig;
+import io.runnel.coordinator.txn.TransactionCoordinator;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.Controller;
 import io.runnel.metadata.MetadataQuorum;
@@ -94,6 +108,8 @@ public final class Broker implements AutoCloseable {
     /** Kafka's max.incremental.fetch.session.cache.slots and min.incremental.fetch.session.eviction.ms. */
     private static final int FETCH_SESSION_SLOTS = 1000;
     private static final long FETCH_SESSION_EVICTION_MS = 120_000;
+    /** How long a transaction marker waits for the ISR: Kafka's request.timeout.ms default. */
+    private static final long MARKER_REPLICATION_TIMEOUT_MS = 30_000;
 
     private final List<AutoCloseable> resources;
     private final NetworkServer network;
@@ -154,14 +170,36 @@ public final class Broker implements AutoCloseable {
             InternalTopic offsetsTopic = InternalTopic.offsets(controller, config.offsetsTopicNumPartitions(),
                     config.offsetsTopicReplicationFactor(), config.offsetsTopicSegmentBytes());
 
+            ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), controller);
+            ReplicationSettings replication = config.replicationSettings();
+            InterBrokerSender interBroker = new InterBrokerSender(config.nodeId(),
+                    id -> replicas.endpoint(id, replication.interBrokerListenerName()), replication.socketTimeoutMs());
+            started.add(interBroker);
+            BrokerMarkerWriter markers = new BrokerMarkerWriter(config.nodeId(), replicas, new LocalMarkers(replicas,
+                    groups, fetchPurgatory, producePurgatory, MARKER_REPLICATION_TIMEOUT_MS), interBroker);
+            started.add(markers);
+            TransactionCoordinator transactions = new TransactionCoordinator(transactionConfig(config),
+                    config.transactionStateLogNumPartitions(), config.groupCoordinatorThreads(),
+                    new InternalTopicLog(Topic.TRANSACTION_STATE_TOPIC_NAME, replicas, fetchPurgatory, producePurgatory, time),
+                    producerIds, markers, groups::partitionFor, time);
+            started.add(transactions);
+            quorum.addListener(new InternalTopicLeadership(config.nodeId(), Topic.TRANSACTION_STATE_TOPIC_NAME,
+                    CoordinatorElections.of(transactions::onElection, transactions::onResignation)));
+            InternalTopic transactionStateTopic = InternalTopic.transactionState(controller,
+                    config.transactionStateLogNumPartitions(), config.transactionStateLogReplicationFactor(),
+                    config.transactionStateLogMinIsr(), config.transactionStateLogSegmentBytes());
+            TransactionVerifier verifier = new TransactionVerifier(config.nodeId(), replication.interBrokerListenerName(),
+                    replicas, transactions, interBroker, time);
+
             ReadReplicaSelector readReplicaSelector = ReadReplicaSelector.fromConfig(config.replicaSelectorClass(),
                     config.values());
             started.add(readReplicaSelector);
             ApiTable[] table = new ApiTable[1];
             List<ApiHandler<?>> handlers = List.of(
-                    new ApiVersionsHandler(() -> table[0]),
+                    new ApiVersionsHandler(() -> table[0], () -> replicas.image().offset()),
                     new MetadataHandler(replicas, quorum, config.autoCreateTopicsEnable()),
-                    new ProduceHandler(config.nodeId(), replicas, fetchPurgatory, producePurgatory),
+                    new ProduceHandler(config.nodeId(), replicas, fetchPurgatory, producePurgatory, verifier,
+                            config.transactionPartitionVerificationEnable()),
                     new FetchHandler(replicas, new FetchSessionCache(FETCH_SESSION_SLOTS, FETCH_SESSION_EVICTION_MS, time),
                             fetchPurgatory, readReplicaSelector),
                     new ListOffsetsHandler(replicas),
@@ -179,8 +217,15 @@ public final class Broker implements AutoCloseable {
                     new DescribeTopicPartitionsHandler(replicas),
                     new DescribeLogDirsHandler(logs),
                     new DescribeProducersHandler(replicas),
-                    new InitProducerIdHandler(new ProducerIdManager(config.nodeId(), controller)),
-                    new FindCoordinatorHandler(replicas, groups, offsetsTopic),
+                    new InitProducerIdHandler(producerIds, transactions),
+                    new FindCoordinatorHandler(replicas, groups, offsetsTopic, transactions, transactionStateTopic),
+                    new AddPartitionsToTxnHandler(replicas, transactions),
+                    new AddOffsetsToTxnHandler(transactions),
+                    new EndTxnHandler(transactions),
+                    new TxnOffsetCommitHandler(replicas, groups, verifier, config.transactionPartitionVerificationEnable()),
+                    new WriteTxnMarkersHandler(markers.local()),
+                    new DescribeTransactionsHandler(transactions),
+                    new ListTransactionsHandler(transactions),
                     new OffsetCommitHandler(replicas, groups),
                     new OffsetFetchHandler(replicas, groups),
                     new OffsetDeleteHandler(replicas, groups),
@@ -220,8 +265,9 @@ public final class Broker implements AutoCloseable {
             log.info("Broker {} ready in {} ms (storage {} ms, metadata quorum {} ms, handlers {} ms, listeners {} ms, registration and unfencing {} ms)",
                     config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
                     ms(System.nanoTime() - t4));
-            // Close in reverse start order: lifecycle (fences this broker), listeners, group coordinator,
-            // replica manager (fetchers), purgatories, quorum, logs.
+            // Close in reverse start order: lifecycle (fences this broker), listeners, transaction coordinator,
+            // marker writer, inter-broker sender, group coordinator, replica manager (fetchers), purgatories,
+            // quorum, logs.
             List<AutoCloseable> closeOrder = new ArrayList<>(started);
             Collections.reverse(closeOrder);
             return new Broker(closeOrder, network, quorum);
@@ -282,6 +328,12 @@ public final class Broker implements AutoCloseable {
     @Override
     public void close() {
         resources.forEach(Broker::closeQuietly);
+    }
+
+    private static TransactionConfig transactionConfig(BrokerConfig config) {
+        return new TransactionConfig(config.transactionMaxTimeoutMs(), config.transactionalIdExpirationMs(),
+                config.transactionAbortTimedOutTransactionCleanupIntervalMs(),
+                config.transactionRemoveExpiredTransactionCleanupIntervalMs());
     }
 
     private static GroupConfig groupConfig(BrokerConfig config) {

@@ -31,11 +31,22 @@ public final class Batches {
         return of(Compression.NONE, timestamp, count, producerId, epoch, baseSequence);
     }
 
+    /** A transactional producer's batch. */
+    public static MemoryRecords transactional(long timestamp, int count, long producerId, short epoch,
+                                              int baseSequence) {
+        return of(Compression.NONE, timestamp, count, producerId, epoch, baseSequence, true);
+    }
+
     public static MemoryRecords of(Compression compression, long timestamp, int count, long producerId, short epoch,
                                    int baseSequence) {
+        return of(compression, timestamp, count, producerId, epoch, baseSequence, false);
+    }
+
+    private static MemoryRecords of(Compression compression, long timestamp, int count, long producerId, short epoch,
+                                    int baseSequence, boolean transactional) {
         ByteBuffer buf = ByteBuffer.allocate(1024 + count * 128);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buf, RecordBatch.MAGIC_VALUE_V2, compression,
-                TimestampType.CREATE_TIME, 0L, timestamp, producerId, epoch, baseSequence, false,
+                TimestampType.CREATE_TIME, 0L, timestamp, producerId, epoch, baseSequence, transactional,
                 RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (int i = 0; i < count; i++) {
             builder.append(new SimpleRecord(timestamp + i, ("k" + i).getBytes(StandardCharsets.UTF_8),

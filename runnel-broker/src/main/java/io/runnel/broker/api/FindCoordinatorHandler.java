@@ -4,11 +4,11 @@ import io.runnel.broker.internal.InternalTopic;
 import io.runnel.broker.network.RequestContext;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.coordinator.group.GroupCoordinator;
+import io.runnel.coordinator.txn.TransactionCoordinator;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
-import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData;
 import org.apache.kafka.common.message.FindCoordinatorResponseData.Coordinator;
@@ -28,20 +28,25 @@ import java.util.concurrent.CompletableFuture;
  *       topic is created on the first look-up (COORDINATOR_NOT_AVAILABLE until it has a leader:
  *       clients retry).</li>
  *   <li>v1+: key type and error message; v4+: a batch of keys, answered one by one.</li>
- *   <li>Key type TRANSACTION: INVALID_REQUEST until transactions exist. A producer treats it as
- *       fatal and says so at once; COORDINATOR_NOT_AVAILABLE would make it retry until
- *       {@code max.block.ms}.</li>
+ *   <li>Key type TRANSACTION: the coordinator of a transactional id is the leader of its
+ *       {@code __transaction_state} partition, that topic likewise created on first look-up.</li>
+ *   <li>Any other key type (SHARE): INVALID_REQUEST.</li>
  * </ul>
  */
 public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorRequestData> {
     private final ReplicaManager replicas;
-    private final GroupCoordinator coordinator;
+    private final GroupCoordinator groups;
     private final InternalTopic offsetsTopic;
+    private final TransactionCoordinator transactions;
+    private final InternalTopic transactionStateTopic;
 
-    public FindCoordinatorHandler(ReplicaManager replicas, GroupCoordinator coordinator, InternalTopic offsetsTopic) {
+    public FindCoordinatorHandler(ReplicaManager replicas, GroupCoordinator groups, InternalTopic offsetsTopic,
+                                  TransactionCoordinator transactions, InternalTopic transactionStateTopic) {
         this.replicas = replicas;
-        this.coordinator = coordinator;
+        this.groups = groups;
         this.offsetsTopic = offsetsTopic;
+        this.transactions = transactions;
+        this.transactionStateTopic = transactionStateTopic;
     }
 
     @Override
@@ -68,16 +73,23 @@ public final class FindCoordinatorHandler implements ApiHandler<FindCoordinatorR
 
     private Coordinator find(String key, byte keyType, String listenerName) {
         Coordinator out = new Coordinator().setKey(key).setNodeId(-1).setHost("").setPort(-1);
-        if (keyType != CoordinatorType.GROUP.id()) {
-            return fail(out, Errors.INVALID_REQUEST, keyType == CoordinatorType.TRANSACTION.id()
-                    ? "transactions are not supported yet" : "unknown coordinator key type " + keyType);
+        InternalTopic internalTopic;
+        int partitionIndex;
+        if (keyType == CoordinatorType.GROUP.id()) {
+            internalTopic = offsetsTopic;
+            partitionIndex = groups.partitionFor(key);
+        } else if (keyType == CoordinatorType.TRANSACTION.id()) {
+            internalTopic = transactionStateTopic;
+            partitionIndex = transactions.partitionFor(key);
+        } else {
+            return fail(out, Errors.INVALID_REQUEST, "unknown coordinator key type " + keyType);
         }
         MetadataImage image = replicas.image();
-        if (!offsetsTopic.ensureExists(image)) {
+        if (!internalTopic.ensureExists(image)) {
             return fail(out, Errors.COORDINATOR_NOT_AVAILABLE, null);
         }
-        TopicImage topic = image.topicsByName().get(Topic.GROUP_METADATA_TOPIC_NAME);
-        PartitionRegistration partition = topic.partitions().get(coordinator.partitionFor(key));
+        TopicImage topic = image.topicsByName().get(internalTopic.name());
+        PartitionRegistration partition = topic.partitions().get(partitionIndex);
         if (partition == null || partition.leader() < 0) {
             return fail(out, Errors.COORDINATOR_NOT_AVAILABLE, null);
         }

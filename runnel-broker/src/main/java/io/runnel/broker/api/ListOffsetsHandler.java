@@ -4,6 +4,7 @@ import io.runnel.broker.network.RequestContext;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.TimestampAndOffset;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.ListOffsetsRequestData;
 import org.apache.kafka.common.message.ListOffsetsResponseData;
@@ -26,8 +27,9 @@ import java.util.concurrent.CompletableFuture;
  *       read_committed), -2 earliest, -3 (v7+) the record with the largest timestamp,
  *       -4 (v8+) earliest local = earliest (no tiered storage), -5 (v9+) latest tiered: none, so
  *       offset -1; -6 (v11+) earliest pending upload: none, -1.</li>
- *   <li>A timestamp >= 0 finds the first record at or after it among committed records; none
- *       gives offset -1 and timestamp -1.</li>
+ *   <li>A timestamp >= 0 finds the first record at or after it among the records a consumer of
+ *       the request's isolation level may read (below the high watermark, or the last stable
+ *       offset for read_committed); none gives offset -1 and timestamp -1.</li>
  *   <li>v4+: leader epochs in answers and current leader epoch checks, before the leadership
  *       check (FENCED_LEADER_EPOCH older, UNKNOWN_LEADER_EPOCH newer, -1 unchecked); answered by
  *       the leader only (NOT_LEADER_OR_FOLLOWER), also when consumers fetch from followers.</li>
@@ -62,14 +64,14 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
                     out.setErrorCode(Errors.INVALID_REQUEST.code());
                     continue;
                 }
-                lookUp(tp, p, context.header().apiVersion(), out);
+                lookUp(tp, p, context.header().apiVersion(), request.isolationLevel(), out);
             }
         }
         return CompletableFuture.completedFuture(response);
     }
 
     private void lookUp(TopicPartition tp, ListOffsetsRequestData.ListOffsetsPartition p, short version,
-                        ListOffsetsPartitionResponse out) {
+                        byte isolationLevel, ListOffsetsPartitionResponse out) {
         PartitionLookup lookup = PartitionLookup.leader(replicas, tp, version >= 4 ? p.currentLeaderEpoch() : -1);
         if (lookup.error() != Errors.NONE) {
             out.setErrorCode(lookup.error().code());
@@ -79,9 +81,10 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
         long ts = p.timestamp();
         try {
             Optional<TimestampAndOffset> found;
+            long fetchable = isolationLevel == IsolationLevel.READ_COMMITTED.id() ? log.lastStableOffset()
+                    : log.highWatermark();
             if (ts == ListOffsetsRequest.LATEST_TIMESTAMP) {
-                long end = log.highWatermark();
-                found = Optional.of(new TimestampAndOffset(-1, end, log.latestEpoch()));
+                found = Optional.of(new TimestampAndOffset(-1, fetchable, log.latestEpoch()));
             } else if (ts == ListOffsetsRequest.EARLIEST_TIMESTAMP || ts == ListOffsetsRequest.EARLIEST_LOCAL_TIMESTAMP) {
                 long start = log.logStartOffset();
                 found = Optional.of(new TimestampAndOffset(-1, start, -1)); // epoch unknown: clients skip validation
@@ -90,7 +93,7 @@ public final class ListOffsetsHandler implements ApiHandler<ListOffsetsRequestDa
             } else if (ts < 0) {
                 found = Optional.empty(); // latest tiered, earliest pending upload: no tiered storage
             } else {
-                found = log.offsetForTimestamp(ts).filter(t -> t.offset() < log.highWatermark());
+                found = log.offsetForTimestamp(ts).filter(t -> t.offset() < fetchable);
             }
             found.ifPresent(t -> out.setTimestamp(t.timestamp()).setOffset(t.offset()).setLeaderEpoch(t.leaderEpoch()));
             if (version < 4) {

@@ -4,10 +4,13 @@ import io.runnel.broker.network.RequestContext;
 import io.runnel.broker.purgatory.Purgatory;
 import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
+import io.runnel.broker.txn.TransactionVerifier;
+import io.runnel.broker.txn.VerificationMode;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
 import io.runnel.storage.AppendInfo;
+import io.runnel.storage.VerificationGuard;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.ProduceRequestData;
@@ -20,8 +23,10 @@ import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.RecordBatch;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -44,6 +49,15 @@ import java.util.concurrent.CompletableFuture;
  *       NOT_LEADER_OR_FOLLOWER when the metadata knows it.</li>
  *   <li>v13+: topics are named by id (UNKNOWN_TOPIC_ID when unknown).</li>
  *   <li>A log that must fsync (flush.messages) is acknowledged after the group-commit fsync.</li>
+ *   <li>Transactional batches (KIP-890): when the producer has no ongoing transaction in a
+ *       partition, the partition's verification guard is taken and the transaction coordinator
+ *       asked (without blocking this thread) whether the partition is in the transaction
+ *       (v3-11, with {@code transaction.partition.verification.enable}) or to add it (v12+,
+ *       transaction version 2 clients, which send no AddPartitionsToTxn); the batch is then
+ *       appended with the guard. A partition that fails gets the {@link TransactionVerifier}'s
+ *       error: INVALID_TXN_STATE when not in the transaction, TRANSACTION_ABORTABLE (v11+),
+ *       INVALID_PRODUCER_EPOCH when fenced, NOT_ENOUGH_REPLICAS (retried) when the coordinator
+ *       cannot answer now.</li>
  * </ul>
  * Batches are appended as received: validated by header and CRC, never decompressed.
  */
@@ -52,17 +66,23 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
     private final ReplicaManager replicas;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Purgatory<TopicPartition> producePurgatory;
+    private final TransactionVerifier verifier;
+    private final boolean verificationEnabled;
 
     /**
      * @param fetchPurgatory told of every append (parked follower and consumer fetches)
      * @param producePurgatory where acks=all produces wait for the high watermark
+     * @param verificationEnabled {@code transaction.partition.verification.enable}
      */
     public ProduceHandler(int localBrokerId, ReplicaManager replicas, Purgatory<TopicPartition> fetchPurgatory,
-                          Purgatory<TopicPartition> producePurgatory) {
+                          Purgatory<TopicPartition> producePurgatory, TransactionVerifier verifier,
+                          boolean verificationEnabled) {
         this.localBrokerId = localBrokerId;
         this.replicas = replicas;
         this.fetchPurgatory = fetchPurgatory;
         this.producePurgatory = producePurgatory;
+        this.verifier = verifier;
+        this.verificationEnabled = verificationEnabled;
     }
 
     @Override
@@ -76,8 +96,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         short acks = request.acks();
         MetadataImage image = replicas.image();
         ProduceResponseData response = new ProduceResponseData();
-        List<CompletableFuture<Void>> flushes = new ArrayList<>(0);
-        List<DelayedProduce.Waiting> waiting = new ArrayList<>(acks == -1 ? request.topicData().size() : 0);
+        Appends appends = new Appends(acks, new ArrayList<>(0), new ArrayList<>(acks == -1 ? request.topicData().size() : 0));
+        VerificationMode mode = VerificationMode.forProduce(version);
+        boolean verify = request.transactionalId() != null && (verificationEnabled || mode.adds());
+        List<Unverified> unverified = new ArrayList<>(0);
         for (TopicProduceData topicData : request.topicData()) {
             String topic = version >= 13 ? nameOf(image, topicData.topicId()) : topicData.name();
             TopicProduceResponse topicResponse = new TopicProduceResponse()
@@ -88,18 +110,58 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 topicResponse.partitionResponses().add(out);
                 if (acks != 0 && acks != 1 && acks != -1) {
                     fail(out, Errors.INVALID_REQUIRED_ACKS, null);
-                } else if (request.transactionalId() != null) {
-                    fail(out, Errors.INVALID_REQUEST, "transactions are not supported yet");
                 } else if (topic == null) {
                     fail(out, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
-                    append(new TopicPartition(topic, data.index()), data, acks, out, flushes, waiting);
+                    Partition partition = leader(new TopicPartition(topic, data.index()), data, out);
+                    RecordBatch first = partition == null ? null : firstTransactionalBatch((MemoryRecords) data.records());
+                    if (partition != null && verify && first != null
+                            && !partition.log().hasOngoingTransaction(first.producerId())) {
+                        unverified.add(new Unverified(partition, (MemoryRecords) data.records(), out, first,
+                                partition.log().verificationGuard(first.producerId())));
+                    } else if (partition != null) {
+                        append(partition, (MemoryRecords) data.records(), null, out, appends);
+                    }
                 }
             }
         }
-        if (acks == 0) {
+        if (unverified.isEmpty()) {
+            return finish(request, context, response, appends);
+        }
+        RecordBatch batch = unverified.get(0).first();
+        List<TopicPartition> partitions = new ArrayList<>(unverified.size());
+        unverified.forEach(u -> partitions.add(u.partition().topicPartition()));
+        return verifier.verify(request.transactionalId(), batch.producerId(), batch.producerEpoch(), partitions, mode)
+                .thenCompose(errors -> {
+                    for (Unverified u : unverified) {
+                        Errors error = errors.get(u.partition().topicPartition());
+                        if (error == null) {
+                            append(u.partition(), u.records(), u.guard(), u.out(), appends);
+                        } else {
+                            fail(u.out(), error, error == Errors.INVALID_TXN_STATE
+                                    ? "Partition was not added to the transaction" : null);
+                        }
+                    }
+                    return finish(request, context, response, appends);
+                });
+    }
+
+    /** The appends of one request: fsyncs to wait for, and acks=all partitions waiting for the ISR. */
+    private record Appends(short acks, List<CompletableFuture<Void>> flushes, List<DelayedProduce.Waiting> waiting) {
+    }
+
+    /** A transactional write that begins a transaction in its partition, held until the coordinator verifies it. */
+    private record Unverified(Partition partition, MemoryRecords records, PartitionProduceResponse out,
+                              RecordBatch first, VerificationGuard guard) {
+    }
+
+    private CompletableFuture<ApiMessage> finish(ProduceRequestData request, RequestContext context,
+                                                 ProduceResponseData response, Appends appends) {
+        if (appends.acks() == 0) {
             return CompletableFuture.completedFuture(null);
         }
+        List<CompletableFuture<Void>> flushes = appends.flushes();
+        List<DelayedProduce.Waiting> waiting = appends.waiting();
         if (!waiting.isEmpty()) {
             CompletableFuture<Void> replicated = new CompletableFuture<>();
             List<TopicPartition> keys = new ArrayList<>(waiting.size());
@@ -157,33 +219,47 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return response;
     }
 
-    private void append(TopicPartition tp, PartitionProduceData data, short acks, PartitionProduceResponse out,
-                        List<CompletableFuture<Void>> flushes, List<DelayedProduce.Waiting> waiting) {
+    /** The partition if this broker leads it and the data is a record batch; else null, {@code out} failed. */
+    private Partition leader(TopicPartition tp, PartitionProduceData data, PartitionProduceResponse out) {
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {
             fail(out, replicas.registration(tp).isPresent() ? Errors.NOT_LEADER_OR_FOLLOWER
                     : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
-            return;
+            return null;
         }
         if (!partition.isLeader()) {
             fail(out, Errors.NOT_LEADER_OR_FOLLOWER, null);
-            return;
+            return null;
         }
-        if (!(data.records() instanceof MemoryRecords records)) {
+        if (!(data.records() instanceof MemoryRecords)) {
             fail(out, Errors.CORRUPT_MESSAGE, "no record batch");
-            return;
+            return null;
         }
+        return partition;
+    }
+
+    /** The first batch if it is transactional (a producer sends one batch per partition); only its header is read. */
+    private static RecordBatch firstTransactionalBatch(MemoryRecords records) {
+        Iterator<? extends RecordBatch> batches = records.batches().iterator();
+        RecordBatch first = batches.hasNext() ? batches.next() : null;
+        return first != null && first.isTransactional() ? first : null;
+    }
+
+    private void append(Partition partition, MemoryRecords records, VerificationGuard guard, PartitionProduceResponse out,
+                        Appends appends) {
+        TopicPartition tp = partition.topicPartition();
+        short acks = appends.acks();
         try {
             int appendEpoch = partition.leaderEpoch();
-            AppendInfo info = partition.appendAsLeader(records, acks);
+            AppendInfo info = partition.appendAsLeader(records, acks, guard);
             out.setBaseOffset(info.firstOffset())
                     .setLogAppendTimeMs(info.logAppendTime())
                     .setLogStartOffset(info.logStartOffset());
             if (info.flushNeeded() && acks != 0) {
-                flushes.add(partition.log().flushAsync());
+                appends.flushes().add(partition.log().flushAsync());
             }
             if (acks == -1) {
-                waiting.add(new DelayedProduce.Waiting(partition, info.lastOffset() + 1, appendEpoch, out));
+                appends.waiting().add(new DelayedProduce.Waiting(partition, info.lastOffset() + 1, appendEpoch, out));
             }
             fetchPurgatory.checkAndComplete(tp);
         } catch (RuntimeException e) {

@@ -3,10 +3,12 @@ package io.runnel.broker.fetch;
 import io.runnel.broker.replica.Partition;
 import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.metadata.MetadataImage;
+import io.runnel.storage.AbortedTxn;
 import io.runnel.storage.EpochEndOffset;
 import io.runnel.storage.LogReadInfo;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.ApiException;
+import org.apache.kafka.common.message.FetchResponseData.AbortedTransaction;
 import org.apache.kafka.common.message.FetchResponseData.PartitionData;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
@@ -27,10 +29,13 @@ import java.util.OptionalInt;
  *       this replica's, UNKNOWN_LEADER_EPOCH when newer, -1 not checked), then leadership: a
  *       follower's fetch and a pre-v11 consumer's need the leader (NOT_LEADER_OR_FOLLOWER);</li>
  *   <li>a follower ({@code replicaId >= 0}) reads up to the log end offset;</li>
- *   <li>a consumer reads up to the high watermark (the last stable offset for read_committed,
- *       equal to it until transactions exist), of the leader or, for a v11+ consumer (KIP-392),
- *       of the follower serving it: above a follower's high watermark the answer is empty, above
- *       its log end offset OFFSET_OUT_OF_RANGE (the consumer then returns to the leader);</li>
+ *   <li>a consumer reads up to the high watermark ({@code read_uncommitted}) or the last stable
+ *       offset ({@code read_committed}), of the leader or, for a v11+ consumer (KIP-392), of the
+ *       follower serving it: above a follower's high watermark the answer is empty, above its log
+ *       end offset OFFSET_OUT_OF_RANGE (the consumer then returns to the leader);</li>
+ *   <li>every answer reports the replica's last stable offset; a {@code read_committed} one also
+ *       lists the aborted transactions overlapping the offsets it could return (from the fetch
+ *       offset to the last stable offset), so the consumer drops their records;</li>
  *   <li>the leader answers a v11+ consumer with a preferred read replica and no records when the
  *       {@link ReadReplicaSelector} picks an in-sync follower.</li>
  * </ul>
@@ -107,7 +112,9 @@ public final class FetchReader {
                             p.fetchOffset(), image).isPresent()) {
                 return -1;
             }
-            long readable = params.isFromFollower() ? partition.log().logEndOffset() : partition.log().highWatermark();
+            long readable = params.isFromFollower() ? partition.log().logEndOffset()
+                    : params.isolation() == IsolationLevel.READ_COMMITTED ? partition.log().lastStableOffset()
+                    : partition.log().highWatermark();
             if (p.fetchOffset() > partition.log().logEndOffset() || p.fetchOffset() < partition.log().logStartOffset()) {
                 return -1;
             }
@@ -118,7 +125,8 @@ public final class FetchReader {
                 }
                 try {
                     total += (params.isFromFollower() ? partition.readAsLeaderForFollower(p.fetchOffset(), p.maxBytes(), true)
-                            : partition.readUpToHighWatermark(p.fetchOffset(), p.maxBytes(), true)).records().sizeInBytes();
+                            : partition.readUpToLastStableOffset(p.fetchOffset(), p.maxBytes(), readable, true))
+                            .records().sizeInBytes();
                 } catch (ApiException e) {
                     return -1;
                 }
@@ -182,15 +190,26 @@ public final class FetchReader {
                 }
                 return withOffsets(data.setRecords(info.records()), partition);
             }
-            LogReadInfo info = partition.readUpToHighWatermark(p.fetchOffset(), maxBytes, minOneBatch);
+            long lastStableOffset = partition.log().lastStableOffset();
+            if (params.isolation() != IsolationLevel.READ_COMMITTED) {
+                LogReadInfo info = partition.readUpToHighWatermark(p.fetchOffset(), maxBytes, minOneBatch);
+                return data.setRecords(info.records())
+                        .setHighWatermark(info.highWatermark())
+                        .setLastStableOffset(Math.min(lastStableOffset, info.highWatermark()))
+                        .setLogStartOffset(info.logStartOffset());
+            }
+            LogReadInfo info = partition.readUpToLastStableOffset(p.fetchOffset(), maxBytes, lastStableOffset, minOneBatch);
             data.setRecords(info.records())
                     .setHighWatermark(info.highWatermark())
-                    .setLastStableOffset(info.highWatermark())
+                    .setLastStableOffset(lastStableOffset)
                     .setLogStartOffset(info.logStartOffset());
-            if (params.isolation() == IsolationLevel.READ_COMMITTED) {
-                data.setAbortedTransactions(new ArrayList<>(0));
+            List<AbortedTransaction> aborted = new ArrayList<>(0);
+            if (info.records().sizeInBytes() > 0) {
+                for (AbortedTxn txn : partition.log().abortedTransactions(p.fetchOffset(), lastStableOffset)) {
+                    aborted.add(new AbortedTransaction().setProducerId(txn.producerId()).setFirstOffset(txn.firstOffset()));
+                }
             }
-            return data;
+            return data.setAbortedTransactions(aborted);
         } catch (ApiException e) {
             // With the offsets, a follower out of range can tell whether it is below the log start.
             return withOffsets(data, partition).setErrorCode(Errors.forException(e).code());
@@ -201,8 +220,9 @@ public final class FetchReader {
     }
 
     private static PartitionData withOffsets(PartitionData data, Partition partition) {
+        long lastStableOffset = partition.log().lastStableOffset();
         long highWatermark = partition.log().highWatermark();
-        return data.setHighWatermark(highWatermark).setLastStableOffset(highWatermark)
+        return data.setHighWatermark(highWatermark).setLastStableOffset(Math.min(lastStableOffset, highWatermark))
                 .setLogStartOffset(partition.log().logStartOffset());
     }
 

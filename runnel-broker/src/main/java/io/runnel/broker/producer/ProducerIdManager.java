@@ -1,5 +1,6 @@
 package io.runnel.broker.producer;
 
+import io.runnel.coordinator.txn.ProducerIdSource;
 import io.runnel.metadata.Controller;
 
 import java.util.ArrayDeque;
@@ -9,11 +10,12 @@ import java.util.concurrent.CompletableFuture;
 /**
  * Hands out producer ids from blocks that the controller allocates (a ProducerIdsRecord each), so
  * ids are unique across the cluster and across restarts. The next block is requested when the
- * current one is 90% used, so InitProducerId rarely waits for the controller.
+ * current one is 90% used, so InitProducerId rarely waits for the controller. Serves idempotent
+ * producers directly and the transaction coordinator as its {@link ProducerIdSource}.
  *
  * <p>Thread-safe: all state is guarded by this object's monitor.
  */
-public final class ProducerIdManager {
+public final class ProducerIdManager implements ProducerIdSource {
     public static final int BLOCK_SIZE = 1000;
 
     private final int brokerId;
@@ -30,6 +32,7 @@ public final class ProducerIdManager {
     }
 
     /** The next producer id; completes exceptionally if the controller cannot allocate a block. */
+    @Override
     public synchronized CompletableFuture<Long> nextProducerId() {
         if (next >= end && prefetchedBlockStart >= 0) {
             next = prefetchedBlockStart;

@@ -248,11 +248,13 @@ public final class Partition {
     }
 
     /**
-     * Reads up to this replica's last stable offset ({@code read_committed} consumers): no record
-     * of a transaction still undecided here is returned.
+     * Reads up to {@code lastStableOffset}, this replica's last stable offset as the caller read it
+     * once ({@code read_committed} consumers): no record of a transaction still undecided here is
+     * returned, and the aborted transactions the caller lists cover exactly what was read.
      */
-    public LogReadInfo readUpToLastStableOffset(long fetchOffset, int maxBytes, boolean minOneBatch) {
-        return log.read(fetchOffset, maxBytes, log.lastStableOffset(), minOneBatch);
+    public LogReadInfo readUpToLastStableOffset(long fetchOffset, int maxBytes, long lastStableOffset,
+                                                boolean minOneBatch) {
+        return log.read(fetchOffset, maxBytes, lastStableOffset, minOneBatch);
     }
 
     /**

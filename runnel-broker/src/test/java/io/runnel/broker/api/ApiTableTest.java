@@ -23,7 +23,7 @@ class ApiTableTest {
 
     @Test
     void advertisesExactlyTheRegisteredHandlersAndRanges() {
-        table[0] = new ApiTable(List.of(new ApiVersionsHandler(() -> table[0]), new FixedMetadata((short) 4, (short) 9)));
+        table[0] = new ApiTable(List.of(new ApiVersionsHandler(() -> table[0], () -> 0L), new FixedMetadata((short) 4, (short) 9)));
         ApiVersionsResponseData versions = table[0].apiVersions();
         assertThat(versions.apiKeys()).extracting(ApiVersionsResponseData.ApiVersion::apiKey)
                 .containsExactly(ApiKeys.METADATA.id, ApiKeys.API_VERSIONS.id);
@@ -38,7 +38,7 @@ class ApiTableTest {
 
     @Test
     void apiVersionsRejectsInvalidClientSoftwareNames() throws Exception {
-        table[0] = new ApiTable(List.of(new ApiVersionsHandler(() -> table[0])));
+        table[0] = new ApiTable(List.of(new ApiVersionsHandler(() -> table[0], () -> 0L)));
         ApiVersionsResponseData good = (ApiVersionsResponseData) table[0].dispatch(context(ApiKeys.API_VERSIONS, 3),
                 new ApiVersionsRequestData().setClientSoftwareName("apache-kafka-java").setClientSoftwareVersion("4.4.0")).get();
         ApiVersionsResponseData bad = (ApiVersionsResponseData) table[0].dispatch(context(ApiKeys.API_VERSIONS, 3),

@@ -76,7 +76,7 @@ final class BrokerOneFixture implements AutoCloseable {
                     produces.checkAndComplete(tp);
                 }, Time.SYSTEM);
         replicas.onMetadataUpdate(MetadataImage.empty("c"), IMAGE);
-        produce = new ProduceHandler(1, replicas, fetches, produces);
+        produce = new ProduceHandler(1, replicas, fetches, produces, null, false); // no transactions here
         fetch = new FetchHandler(replicas, new FetchSessionCache(10, 60_000, Time.SYSTEM), fetches, selector);
         listOffsets = new ListOffsetsHandler(replicas);
         offsetForLeaderEpoch = new OffsetForLeaderEpochHandler(replicas);

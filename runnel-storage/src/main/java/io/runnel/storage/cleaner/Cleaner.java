@@ -20,13 +20,17 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CancellationException;
 import java.util.function.BooleanSupplier;
 
 /**
  * Cleans one log at a time (Kafka's {@code Cleaner}): builds the offset map of the dirty
  * section, then rewrites every non-active segment below the map's end, in groups whose total
- * size stays within {@code segment.bytes}, keeping what {@link RetainLatestFilter} keeps.
+ * size stays within {@code segment.bytes}, keeping what {@link RetainLatestFilter} keeps. Records
+ * of aborted transactions never enter the offset map (so they never shadow a committed value)
+ * and are dropped; the cleaned segment's aborted-transaction index keeps the entries of the ABORT
+ * markers it keeps.
  *
  * <p>Each group is written to {@code <base>.log.cleaned}, fsynced, renamed
  * {@code <base>.log.swap} and handed to {@link SegmentedLog#replaceSegments}; see there and
@@ -86,15 +90,21 @@ public final class Cleaner {
         List<LogSegment> segments = log.segments();
         segments.remove(segments.size() - 1);
         Counters counters = new Counters();
-        long endOffset = buildOffsetMap(segments, toClean.firstDirtyOffset(), toClean.firstUncleanableOffset(),
+        long endOffset = buildOffsetMap(log, segments, toClean.firstDirtyOffset(), toClean.firstUncleanableOffset(),
                 counters);
-        RetainLatestFilter filter = new RetainLatestFilter(map, endOffset, log.producerLastDataOffsets(), now,
-                config.deleteRetentionMs());
+        Map<Long, Long> producerLastOffsets = log.producerLastDataOffsets();
+        long earliestHorizonMs = Long.MAX_VALUE;
         for (List<LogSegment> group : groups(segments, endOffset, config.segmentBytes())) {
-            cleanGroup(log, group, filter, counters);
+            LogSegment last = group.get(group.size() - 1);
+            CleanedTransactions txns = new CleanedTransactions(
+                    log.abortedTxnEntries(group.get(0).baseOffset(), last.nextOffset()));
+            RetainLatestFilter filter = new RetainLatestFilter(map, endOffset, producerLastOffsets, txns, now,
+                    config.deleteRetentionMs());
+            cleanGroup(log, group, filter, txns, counters);
+            earliestHorizonMs = Math.min(earliestHorizonMs, filter.earliestHorizonMs());
         }
         return new CleanerStats(toClean.firstDirtyOffset(), endOffset, counters.bytesRead, counters.bytesWritten,
-                counters.recordsRead, counters.recordsRemoved, counters.segments, filter.earliestHorizonMs());
+                counters.recordsRead, counters.recordsRemoved, counters.segments, earliestHorizonMs);
     }
 
     /**
@@ -102,9 +112,10 @@ public final class Cleaner {
      * the first uncleanable offset, or less when the map filled or the high watermark lies
      * inside a segment.
      */
-    private long buildOffsetMap(List<LogSegment> segments, long firstDirty, long firstUncleanable, Counters counters)
-            throws IOException {
+    private long buildOffsetMap(SegmentedLog log, List<LogSegment> segments, long firstDirty, long firstUncleanable,
+                                Counters counters) throws IOException {
         map.clear(firstUncleanable - firstDirty);
+        CleanedTransactions txns = new CleanedTransactions(log.abortedTxnEntries(firstDirty, firstUncleanable));
         long end = firstDirty;
         for (LogSegment segment : segments) {
             if (segment.nextOffset() <= firstDirty) {
@@ -132,7 +143,9 @@ public final class Cleaner {
                             > map.capacity()) {
                         return end;
                     }
-                    if (!batch.isControlBatch()) {
+                    if (batch.isControlBatch()) {
+                        txns.onControlBatch(batch);
+                    } else if (!txns.onDataBatch(batch)) {
                         putKeys(batch, firstDirty);
                     }
                     end = batch.lastOffset() + 1;
@@ -181,8 +194,8 @@ public final class Cleaner {
         return groups;
     }
 
-    private void cleanGroup(SegmentedLog log, List<LogSegment> group, RetainLatestFilter filter, Counters counters)
-            throws IOException {
+    private void cleanGroup(SegmentedLog log, List<LogSegment> group, RetainLatestFilter filter,
+                            CleanedTransactions txns, Counters counters) throws IOException {
         long base = group.get(0).baseOffset();
         Path cleaned = SegmentFiles.file(log.dir(), base, SegmentFiles.LOG + SegmentFiles.CLEANED);
         Files.deleteIfExists(cleaned);
@@ -202,7 +215,7 @@ public final class Cleaner {
         Path swap = SegmentFiles.file(log.dir(), base, SegmentFiles.LOG + SegmentFiles.SWAP);
         Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         listener.reached(Step.SWAP_RENAMED, swap);
-        if (log.replaceSegments(group, swap)) {
+        if (log.replaceSegments(group, swap, txns.retainedAborts())) {
             counters.segments += group.size();
         }
     }

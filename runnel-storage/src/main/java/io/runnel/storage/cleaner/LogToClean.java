@@ -14,7 +14,8 @@ import java.util.List;
  *
  * <p>The dirty section starts at the checkpointed first dirty offset (the log start offset if
  * none, or if the checkpoint lies outside the log). It ends at the first uncleanable offset:
- * the smallest of the active segment's base offset, the high watermark, and the base offset of
+ * the smallest of the active segment's base offset, the last stable offset (below the high
+ * watermark and before any undecided transaction), and the base offset of
  * the first dirty segment with a record younger than {@code min.compaction.lag.ms}. The log
  * needs cleaning when that section holds bytes and either the dirty ratio (dirty bytes over
  * clean plus dirty bytes, by whole segments) reaches {@code min.cleanable.dirty.ratio} or the
@@ -35,7 +36,7 @@ record LogToClean(SegmentedLog log, long firstDirtyOffset, long firstUncleanable
         long firstDirty = checkpointedDirtyOffset < logStart || checkpointedDirtyOffset > log.logEndOffset()
                 ? logStart : checkpointedDirtyOffset;
         LogSegment active = segments.get(segments.size() - 1);
-        long firstUncleanable = Math.min(active.baseOffset(), log.highWatermark());
+        long firstUncleanable = Math.min(active.baseOffset(), log.lastStableOffset());
         long cleanBytes = 0;
         long cleanableBytes = 0;
         long firstDirtyBatchTimestamp = -1;

@@ -1,9 +1,13 @@
 package io.runnel.storage.log;
 
 import io.runnel.storage.LogConfig;
+import io.runnel.storage.index.TxnIndexEntry;
+import io.runnel.storage.producer.CompletedTxn;
 import io.runnel.storage.producer.ProducerStateManager;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,9 +31,11 @@ import java.util.stream.Stream;
  * sanity, increasing offsets, CRC32C); the first bad or torn batch and everything after it is
  * truncated (one WARN line names the partition, offset and bytes dropped), their indexes are
  * rebuilt, the leader epoch cache is re-derived for them, and the recovered tail is fsynced.
- * Producer state comes from the newest snapshot at or below the log end offset plus the batch
- * headers after it. Before any of this, a log cleaner swap cut short by a crash is completed
- * ({@code .swap} files) and half-written cleaned segments ({@code .cleaned}) are deleted.
+ * Producer state comes from the newest snapshot at or below the log end offset (the recovery
+ * point after an unclean stop) plus the batch headers after it, which also rebuilds the
+ * aborted-transaction index entries after that snapshot. Before any of this, a log cleaner swap
+ * cut short by a crash is completed ({@code .swap} files) and half-written cleaned segments
+ * ({@code .cleaned}) are deleted.
  */
 public final class LogLoader {
     private static final Logger LOG = LoggerFactory.getLogger(LogLoader.class);
@@ -98,7 +104,15 @@ public final class LogLoader {
             }
         }
         ProducerStateManager producers = new ProducerStateManager(dir);
-        rebuildProducerState(producers, segments, logEndOffset);
+        long replayLimit = Math.min(logEndOffset, cleanShutdown ? Long.MAX_VALUE : checkpoints.recoveryPoint());
+        for (LogSegment segment : segments.values()) {
+            if (segment.txnIndexNeedsRebuild()) {
+                LOG.warn("Partition {}: rebuilding the corrupt aborted-transaction index of segment {}", tp,
+                        segment.baseOffset());
+                replayLimit = Math.min(replayLimit, segment.baseOffset());
+            }
+        }
+        rebuildProducerState(producers, segments, logEndOffset, replayLimit);
         return new SegmentedLog(tp, topicId, dir, config, services, segments, producers, epochs, logStartOffset,
                 checkpoints.highWatermark(), scanned || cleanShutdown ? logEndOffset : checkpoints.recoveryPoint());
     }
@@ -111,25 +125,51 @@ public final class LogLoader {
         }
     }
 
-    /** Newest usable snapshot, then every producer batch after it. */
+    /**
+     * Producer state from the newest usable snapshot at or below {@code replayLimit}, then every
+     * producer batch after it. The aborted-transaction index entries of markers after the
+     * snapshot are rebuilt on the way (dropped, then re-added as the replay completes each
+     * aborted transaction), so an unflushed or corrupt index heals: callers pass the recovery
+     * point (after an unclean stop; entries below it were flushed), the base offset of a segment
+     * whose index was corrupt, or the log end offset.
+     */
     static void rebuildProducerState(ProducerStateManager producers,
-                                             ConcurrentSkipListMap<Long, LogSegment> segments,
-                                             long logEndOffset) throws IOException {
-        long from = producers.loadSnapshot(logEndOffset);
+                                     ConcurrentSkipListMap<Long, LogSegment> segments,
+                                     long logEndOffset, long replayLimit) throws IOException {
+        long from = producers.loadSnapshot(Math.min(logEndOffset, replayLimit));
         if (from < 0) {
             from = segments.firstKey();
         }
         Long startSegment = segments.floorKey(from);
         BatchCursor cursor = new BatchCursor();
         for (LogSegment segment : segments.tailMap(startSegment == null ? segments.firstKey() : startSegment).values()) {
+            segment.txnIndex().truncateTo(from);
             long position = 0;
             while (cursor.readAt(segment.channel(), position, segment.committedSize())) {
                 if (cursor.lastOffset() >= from && cursor.producerId() >= 0) {
-                    producers.replay(cursor.producerId(), cursor.producerEpoch(), cursor.baseSequence(),
-                            cursor.lastSequence(), cursor.baseOffset(), cursor.lastOffset(), cursor.maxTimestamp(),
-                            cursor.isTransactional(), cursor.isControl());
+                    replay(producers, segment, cursor, position);
                 }
                 position += cursor.sizeInBytes();
+            }
+        }
+    }
+
+    private static void replay(ProducerStateManager producers, LogSegment segment, BatchCursor cursor, long position)
+            throws IOException {
+        if (!cursor.isControl()) {
+            producers.replay(cursor.producerId(), cursor.producerEpoch(), cursor.baseSequence(),
+                    cursor.lastSequence(), cursor.baseOffset(), cursor.lastOffset(), cursor.maxTimestamp(),
+                    cursor.isTransactional());
+            return;
+        }
+        EndTransactionMarker marker = TxnMarkers.read(segment.channel(), position, cursor.sizeInBytes());
+        if (marker != null) {
+            CompletedTxn txn = producers.completeTxn(cursor.producerId(), cursor.producerEpoch(),
+                    marker.coordinatorEpoch(), cursor.baseOffset(), cursor.maxTimestamp(),
+                    marker.controlType() == ControlRecordType.COMMIT);
+            if (txn != null && txn.aborted()) {
+                segment.txnIndex().append(new TxnIndexEntry(txn.producerId(), txn.firstOffset(), txn.lastOffset(),
+                        producers.lastStableOffsetAfter(txn)));
             }
         }
     }
@@ -140,6 +180,7 @@ public final class LogLoader {
             Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.LOG));
             Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.INDEX));
             Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.TIME_INDEX));
+            Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.TXN_INDEX));
         }
     }
 
@@ -173,10 +214,12 @@ public final class LogLoader {
                     Files.deleteIfExists(SegmentFiles.file(dir, old, SegmentFiles.LOG));
                     Files.deleteIfExists(SegmentFiles.file(dir, old, SegmentFiles.INDEX));
                     Files.deleteIfExists(SegmentFiles.file(dir, old, SegmentFiles.TIME_INDEX));
+                    Files.deleteIfExists(SegmentFiles.file(dir, old, SegmentFiles.TXN_INDEX));
                 }
             }
             Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.INDEX));
             Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.TIME_INDEX));
+            Files.deleteIfExists(SegmentFiles.file(dir, base, SegmentFiles.TXN_INDEX));
             Files.move(swap, SegmentFiles.file(dir, base, SegmentFiles.LOG), StandardCopyOption.ATOMIC_MOVE);
             LOG.info("Partition {}: completed the swap of cleaned segment {} after a crash", tp, base);
         }

@@ -3,6 +3,7 @@ package io.runnel.storage.log;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.index.OffsetIndex;
 import io.runnel.storage.index.TimeIndex;
+import io.runnel.storage.index.TransactionIndex;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.apache.kafka.common.record.internal.RecordBatch;
@@ -17,7 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One segment: a {@code .log} file of record batches starting at {@link #baseOffset()}, with its
- * offset and time indexes.
+ * offset and time indexes and its aborted-transaction index.
  *
  * <p>Thread-safety: mutated by one writer at a time (the owning log's lock). Readers use
  * {@link #committedSize()}, which is raised only after the bytes are written, so they never see
@@ -29,6 +30,8 @@ public final class LogSegment {
     private final FileChannel channel;
     private final OffsetIndex offsetIndex;
     private final TimeIndex timeIndex;
+    private final TransactionIndex txnIndex;
+    private boolean txnIndexCorrupt;
     private final FileIo io;
     private final long rollJitterMs;
     private final long createdMs;
@@ -52,6 +55,18 @@ public final class LogSegment {
                 config.segmentIndexBytes(), active);
         this.timeIndex = new TimeIndex(SegmentFiles.file(dir, baseOffset, SegmentFiles.TIME_INDEX), baseOffset,
                 config.segmentIndexBytes(), active);
+        Path txnFile = SegmentFiles.file(dir, baseOffset, SegmentFiles.TXN_INDEX);
+        TransactionIndex txn;
+        boolean corrupt = false;
+        try {
+            txn = new TransactionIndex(txnFile, baseOffset);
+        } catch (TransactionIndex.CorruptIndexException e) {
+            Files.delete(txnFile);
+            txn = new TransactionIndex(txnFile, baseOffset);
+            corrupt = true;
+        }
+        this.txnIndex = txn;
+        this.txnIndexCorrupt = corrupt;
         this.size = (int) channel.size();
         this.nextOffset = baseOffset;
         this.createdMs = nowMs;
@@ -65,13 +80,16 @@ public final class LogSegment {
             throws IOException {
         Files.deleteIfExists(SegmentFiles.file(dir, baseOffset, SegmentFiles.INDEX));
         Files.deleteIfExists(SegmentFiles.file(dir, baseOffset, SegmentFiles.TIME_INDEX));
+        Files.deleteIfExists(SegmentFiles.file(dir, baseOffset, SegmentFiles.TXN_INDEX));
         return new LogSegment(dir, baseOffset, config, nowMs, io, true);
     }
 
     /**
      * Opens an existing segment whose indexes are trusted (clean shutdown, or before the
      * recovery point): reads only the batch headers after the last index entry. Missing or
-     * malformed indexes are rebuilt from the batch headers.
+     * malformed offset and time indexes are rebuilt from the batch headers; a malformed
+     * aborted-transaction index is emptied and flagged ({@link #txnIndexNeedsRebuild()}), as
+     * its entries need producer state to rebuild.
      */
     public static LogSegment open(Path dir, long baseOffset, LogConfig config, long nowMs, FileIo io, boolean active)
             throws IOException {
@@ -82,6 +100,10 @@ public final class LogSegment {
             segment.rebuildIndexes(config, active);
         } else {
             segment.scanTail();
+        }
+        if (segment.txnIndex.lastOffset() >= segment.nextOffset) {
+            segment.txnIndex.reset();
+            segment.txnIndexCorrupt = true;
         }
         return segment;
     }
@@ -113,6 +135,20 @@ public final class LogSegment {
 
     public FileChannel channel() {
         return channel;
+    }
+
+    /** The aborted transactions whose marker is in this segment. */
+    public TransactionIndex txnIndex() {
+        return txnIndex;
+    }
+
+    /**
+     * True when the aborted-transaction index failed its sanity check when the segment was
+     * opened (a corrupt file, or entries past the segment's end): it was emptied, and the
+     * loader rebuilds its entries by replaying the log from before this segment.
+     */
+    public boolean txnIndexNeedsRebuild() {
+        return txnIndexCorrupt;
     }
 
     /** Max timestamp of the first batch (the cleaner's {@code max.compaction.lag.ms} rule), or -1 when empty. */
@@ -260,6 +296,7 @@ public final class LogSegment {
             position += cursor.sizeInBytes();
         }
         nextOffset = Math.max(baseOffset, expectedOffset);
+        txnIndex.truncateTo(nextOffset);
         int truncated = (int) (fileSize - position);
         if (truncated > 0) {
             channel.truncate(position);
@@ -287,15 +324,17 @@ public final class LogSegment {
         channel.truncate(position);
         offsetIndex.truncateTo(offset);
         timeIndex.truncateTo(offset);
+        txnIndex.truncateTo(offset);
         rescanHeaders(cursor);
         return removed;
     }
 
-    /** Forces the file and both indexes to disk. */
+    /** Forces the file and its indexes to disk. */
     public void flush() throws IOException {
         io.force(channel);
         offsetIndex.flush();
         timeIndex.flush();
+        txnIndex.flush();
     }
 
     /** Called when a newer segment takes over: writes the final time index entry and trims indexes. */
@@ -318,6 +357,7 @@ public final class LogSegment {
         logFile = target;
         offsetIndex.renameTo(offsetIndex.file().resolveSibling(offsetIndex.file().getFileName() + SegmentFiles.DELETED));
         timeIndex.renameTo(timeIndex.file().resolveSibling(timeIndex.file().getFileName() + SegmentFiles.DELETED));
+        txnIndex.renameTo(txnIndex.file().resolveSibling(txnIndex.file().getFileName() + SegmentFiles.DELETED));
     }
 
     /** Closes the channel and deletes every file of the segment. */
@@ -326,11 +366,13 @@ public final class LogSegment {
         Files.deleteIfExists(logFile);
         offsetIndex.deleteIfExists();
         timeIndex.deleteIfExists();
+        txnIndex.deleteIfExists();
     }
 
     /** Final time index entry, trimmed indexes, channel closed. */
     public void close() throws IOException {
         onBecomeInactive();
+        txnIndex.close();
         channel.close();
     }
 

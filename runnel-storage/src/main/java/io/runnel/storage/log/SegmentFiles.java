@@ -12,6 +12,8 @@ public final class SegmentFiles {
     public static final String LOG = ".log";
     public static final String INDEX = ".index";
     public static final String TIME_INDEX = ".timeindex";
+    /** Aborted transactions whose marker is in the segment. */
+    public static final String TXN_INDEX = ".txnindex";
     /** A segment file the cleaner is still writing (deleted on load). */
     public static final String CLEANED = ".cleaned";
     /** A cleaned segment, complete and fsynced, waiting to replace the segments it was cleaned from. */

@@ -11,7 +11,9 @@ import io.runnel.storage.PartitionLog;
 import io.runnel.storage.TimestampAndOffset;
 import io.runnel.storage.VerificationGuard;
 import io.runnel.storage.checkpoint.PartitionMetadataFile;
+import io.runnel.storage.index.TxnIndexEntry;
 import io.runnel.storage.producer.BatchMetadata;
+import io.runnel.storage.producer.CompletedTxn;
 import io.runnel.storage.producer.ProducerAppend;
 import io.runnel.storage.producer.ProducerStateManager;
 import org.apache.kafka.common.TopicPartition;
@@ -20,6 +22,8 @@ import org.apache.kafka.common.errors.InconsistentTopicIdException;
 import org.apache.kafka.common.errors.KafkaStorageException;
 import org.apache.kafka.common.errors.OffsetOutOfRangeException;
 import org.apache.kafka.common.record.TimestampType;
+import org.apache.kafka.common.record.internal.ControlRecordType;
+import org.apache.kafka.common.record.internal.EndTransactionMarker;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.MutableRecordBatch;
 import org.slf4j.Logger;
@@ -32,6 +36,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -51,6 +56,11 @@ import java.util.function.BiPredicate;
  * fsync never blocks appends; truncation holds {@code flushLock} too, so a flush never
  * records a recovery point above data it did not sync. Lock order: {@code flushLock} before
  * {@code lock}; {@link GroupCommit} takes its own lock last.
+ *
+ * <p>Transactions: producer state tracks ongoing transactions; {@code firstUnstableOffset}
+ * (volatile, recomputed under {@code lock} whenever producer state, the high watermark or the
+ * log start offset changes) gives the last stable offset without a lock or a scan. An ABORT
+ * marker adds an entry to the aborted-transaction index of the segment it lands in.
  */
 public final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);
@@ -69,6 +79,8 @@ public final class SegmentedLog implements PartitionLog {
     private volatile long logStartOffset;
     private volatile long logEndOffset;
     private volatile long highWatermark;
+    /** First offset of the earliest undecided transaction, or {@link Long#MAX_VALUE}. */
+    private volatile long firstUnstableOffset = Long.MAX_VALUE;
     private volatile long recoveryPoint;
     private volatile long lastFlushMs;
     private volatile boolean closed;
@@ -90,6 +102,8 @@ public final class SegmentedLog implements PartitionLog {
         this.recoveryPoint = Math.min(recoveryPoint, logEndOffset);
         this.lastFlushMs = services.time().milliseconds();
         this.groupCommit = new GroupCommit(services.flusher(), this::flush);
+        producers.onHighWatermarkUpdated(this.highWatermark);
+        this.firstUnstableOffset = producers.firstUnstableOffset();
     }
 
     @Override
@@ -146,6 +160,11 @@ public final class SegmentedLog implements PartitionLog {
 
     @Override
     public AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch) {
+        return appendAsLeader(records, leaderEpoch, null);
+    }
+
+    @Override
+    public AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, VerificationGuard guard) {
         LogConfig cfg = config;
         long now = services.time().milliseconds();
         long maxTimestamp = AppendValidator.validate(records, cfg, now);
@@ -153,7 +172,7 @@ public final class SegmentedLog implements PartitionLog {
         synchronized (lock) {
             ensureOpen();
             long firstOffset = logEndOffset;
-            ProducerAppend producerAppend = checkProducers(records, firstOffset);
+            ProducerAppend producerAppend = checkProducers(records, firstOffset, guard);
             BatchMetadata duplicate = producerAppend.duplicate();
             if (duplicate != null) {
                 return new AppendInfo(duplicate.firstOffset(), duplicate.lastOffset(), -1, logStartOffset, true, false);
@@ -177,6 +196,7 @@ public final class SegmentedLog implements PartitionLog {
                 throw new KafkaStorageException("Write to the log of " + topicPartition + " failed", e);
             }
             producers.commit(producerAppend);
+            firstUnstableOffset = producers.firstUnstableOffset();
             logEndOffset = lastOffset + 1;
             assignEpoch(leaderEpoch, firstOffset);
             assert offsetsInOrder() : offsets();
@@ -186,20 +206,50 @@ public final class SegmentedLog implements PartitionLog {
     }
 
     @Override
-    public AppendInfo appendAsLeader(MemoryRecords records, int leaderEpoch, VerificationGuard guard) {
-        throw new UnsupportedOperationException("transactions: not yet implemented");
-    }
-
-    @Override
     public AppendInfo appendMarker(long producerId, short producerEpoch, boolean commit, int coordinatorEpoch,
                                    int leaderEpoch) {
-        throw new UnsupportedOperationException("transactions: not yet implemented");
+        LogConfig cfg = config;
+        long now = services.time().milliseconds();
+        EndTransactionMarker marker = new EndTransactionMarker(commit ? ControlRecordType.COMMIT
+                : ControlRecordType.ABORT, coordinatorEpoch);
+        synchronized (lock) {
+            ensureOpen();
+            producers.checkMarker(producerId, producerEpoch, coordinatorEpoch);
+            long offset = logEndOffset;
+            MemoryRecords records = MemoryRecords.withEndTransactionMarker(offset, now, leaderEpoch, producerId,
+                    producerEpoch, marker);
+            try {
+                LogSegment active = maybeRoll(cfg, records.sizeInBytes(), now, offset, now);
+                active.append(records, offset);
+                logEndOffset = offset + 1;
+                assignEpoch(leaderEpoch, offset);
+                completeTxn(active, producerId, producerEpoch, coordinatorEpoch, offset, now, commit);
+            } catch (IOException e) {
+                throw new KafkaStorageException("Write to the log of " + topicPartition + " failed", e);
+            }
+            assert offsetsInOrder() : offsets();
+            boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
+            return new AppendInfo(offset, offset, -1, logStartOffset, false, flushNeeded);
+        }
+    }
+
+    /** Applies a marker now in {@code segment} at {@code offset} to producer state and, for an abort, the index. */
+    private void completeTxn(LogSegment segment, long producerId, short producerEpoch, int coordinatorEpoch,
+                             long offset, long timestamp, boolean commit) throws IOException {
+        CompletedTxn txn = producers.completeTxn(producerId, producerEpoch, coordinatorEpoch, offset, timestamp,
+                commit);
+        if (txn != null && txn.aborted()) {
+            segment.txnIndex().append(new TxnIndexEntry(txn.producerId(), txn.firstOffset(), txn.lastOffset(),
+                    producers.lastStableOffsetAfter(txn)));
+        }
+        firstUnstableOffset = producers.firstUnstableOffset();
     }
 
     /**
      * Appends batches replicated from the leader, keeping the offsets, leader epochs and
-     * timestamps it assigned. Producer state is replayed without sequence checks (the leader
-     * made them) and the leader epoch cache learns each batch's epoch.
+     * timestamps it assigned. Producer state is replayed without sequence or epoch checks (the
+     * leader made them), transaction markers included (an ABORT adds its index entry), and the
+     * leader epoch cache learns each batch's epoch.
      *
      * @return offsets appended ({@code -1} when {@code records} is empty)
      * @throws org.apache.kafka.common.InvalidRecordException the first offset is below the log
@@ -222,21 +272,25 @@ public final class SegmentedLog implements PartitionLog {
                 firstOffset = firstOffset < 0 ? batch.baseOffset() : firstOffset;
                 lastOffset = batch.lastOffset();
             }
+            LogSegment active;
             try {
-                LogSegment active = maybeRoll(cfg, records.sizeInBytes(), maxTimestamp, lastOffset,
+                active = maybeRoll(cfg, records.sizeInBytes(), maxTimestamp, lastOffset,
                         services.time().milliseconds());
                 active.append(records, lastOffset);
             } catch (IOException e) {
                 throw new KafkaStorageException("Write to the log of " + topicPartition + " failed", e);
             }
-            for (MutableRecordBatch batch : records.batches()) {
-                if (batch.hasProducerId()) {
-                    producers.replay(batch.producerId(), batch.producerEpoch(), batch.baseSequence(),
-                            batch.lastSequence(), batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(),
-                            batch.isTransactional(), batch.isControlBatch());
+            try {
+                for (MutableRecordBatch batch : records.batches()) {
+                    if (batch.hasProducerId()) {
+                        replayReplicated(active, batch);
+                    }
+                    assignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
                 }
-                assignEpoch(batch.partitionLeaderEpoch(), batch.baseOffset());
+            } catch (IOException e) {
+                throw new KafkaStorageException("Write to the transaction index of " + topicPartition + " failed", e);
             }
+            firstUnstableOffset = producers.firstUnstableOffset();
             logEndOffset = lastOffset + 1;
             assert offsetsInOrder() : offsets();
             boolean flushNeeded = logEndOffset - recoveryPoint >= cfg.flushMessages();
@@ -276,7 +330,9 @@ public final class SegmentedLog implements PartitionLog {
                 recoveryPoint = Math.min(recoveryPoint, logEndOffset);
                 logStartOffset = Math.min(logStartOffset, logEndOffset);
                 epochs.truncateFromEnd(logEndOffset);
-                LogLoader.rebuildProducerState(producers, segments, logEndOffset);
+                LogLoader.rebuildProducerState(producers, segments, logEndOffset, logEndOffset);
+                producers.onHighWatermarkUpdated(highWatermark);
+                firstUnstableOffset = producers.firstUnstableOffset();
             } catch (IOException e) {
                 throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
             }
@@ -311,6 +367,7 @@ public final class SegmentedLog implements PartitionLog {
                 recoveryPoint = newOffset;
                 epochs.truncateFromEnd(Long.MIN_VALUE);
                 producers.truncateFully();
+                firstUnstableOffset = Long.MAX_VALUE;
             } catch (IOException e) {
                 throw new KafkaStorageException("Truncation of the log of " + topicPartition + " failed", e);
             }
@@ -373,6 +430,8 @@ public final class SegmentedLog implements PartitionLog {
     public void updateHighWatermark(long offset) {
         synchronized (lock) {
             highWatermark = Math.min(Math.max(highWatermark, offset), logEndOffset);
+            producers.onHighWatermarkUpdated(highWatermark);
+            firstUnstableOffset = producers.firstUnstableOffset();
             assert offsetsInOrder() : offsets();
         }
     }
@@ -459,22 +518,52 @@ public final class SegmentedLog implements PartitionLog {
 
     @Override
     public boolean hasOngoingTransaction(long producerId) {
-        throw new UnsupportedOperationException("transactions: not yet implemented");
+        synchronized (lock) {
+            return producers.hasOngoingTransaction(producerId);
+        }
     }
 
     @Override
     public VerificationGuard verificationGuard(long producerId) {
-        throw new UnsupportedOperationException("transactions: not yet implemented");
+        synchronized (lock) {
+            return producers.verificationGuard(producerId, services.time().milliseconds());
+        }
     }
 
     @Override
     public long lastStableOffset() {
-        throw new UnsupportedOperationException("transactions: not yet implemented");
+        long hw = highWatermark;
+        return Math.min(hw, Math.max(firstUnstableOffset, logStartOffset));
     }
 
     @Override
     public List<AbortedTxn> abortedTransactions(long fetchOffset, long upperBoundOffset) {
-        throw new UnsupportedOperationException("transactions: not yet implemented");
+        List<TxnIndexEntry> entries = abortedTxnEntries(fetchOffset, upperBoundOffset);
+        List<AbortedTxn> result = new ArrayList<>(entries.size());
+        for (TxnIndexEntry e : entries) {
+            result.add(new AbortedTxn(e.producerId(), e.firstOffset(), e.lastOffset()));
+        }
+        return result;
+    }
+
+    /**
+     * The aborted-transaction index entries overlapping {@code [fetchOffset, upperBoundOffset)}
+     * ({@code lastOffset >= fetchOffset}, {@code firstOffset < upperBoundOffset}), in first
+     * offset order: searched from the segment holding {@code fetchOffset} onwards (an entry lives
+     * in its marker's segment), stopping at an entry whose last stable offset reaches the bound.
+     * Takes no lock.
+     */
+    public List<TxnIndexEntry> abortedTxnEntries(long fetchOffset, long upperBoundOffset) {
+        List<TxnIndexEntry> entries = new ArrayList<>();
+        Map.Entry<Long, LogSegment> entry = segments.floorEntry(fetchOffset);
+        if (entry == null) {
+            entry = segments.firstEntry();
+        }
+        while (entry != null && !entry.getValue().txnIndex().collect(fetchOffset, upperBoundOffset, entries)) {
+            entry = segments.higherEntry(entry.getKey());
+        }
+        entries.sort(Comparator.comparingLong(TxnIndexEntry::firstOffset));
+        return entries;
     }
 
     @Override
@@ -520,14 +609,18 @@ public final class SegmentedLog implements PartitionLog {
      * complete, fsynced {@code <base>.log.swap} whose base is the first old segment's. Under the
      * log lock: the old segments' files are renamed {@code .deleted} (their channels stay open,
      * so in-flight reads finish), the swap file becomes {@code <base>.log}, its indexes are built
-     * and fsynced, the map entry of {@code base} is replaced in one step and the other old entries
-     * removed; the old files go to the delayed deleter. A crash at any point leaves either the old
-     * segments or the swap file, which {@link LogLoader} completes.
+     * (the aborted-transaction index from {@code abortedTxns}) and fsynced, the map entry of
+     * {@code base} is replaced in one step and the other old entries removed; the old files go to
+     * the delayed deleter. A crash at any point leaves either the old segments or the swap file,
+     * which {@link LogLoader} completes (then without an aborted-transaction index: harmless, as
+     * the cleaner left no aborted data in the segment).
      *
+     * @param abortedTxns index entries of the ABORT markers the cleaned segment keeps, in order
      * @return false (and the swap file deleted) when the log changed meanwhile: closed, or one of
      *     {@code old} no longer in it (retention or truncation removed it)
      */
-    public boolean replaceSegments(List<LogSegment> old, Path swapFile) throws IOException {
+    public boolean replaceSegments(List<LogSegment> old, Path swapFile, List<TxnIndexEntry> abortedTxns)
+            throws IOException {
         synchronized (lock) {
             boolean current = !closed;
             for (LogSegment segment : old) {
@@ -543,6 +636,9 @@ public final class SegmentedLog implements PartitionLog {
             }
             Files.move(swapFile, SegmentFiles.file(dir, base, SegmentFiles.LOG), StandardCopyOption.ATOMIC_MOVE);
             LogSegment cleaned = LogSegment.open(dir, base, config, services.time().milliseconds(), services.io(), false);
+            for (TxnIndexEntry entry : abortedTxns) {
+                cleaned.txnIndex().append(entry);
+            }
             cleaned.flush();
             segments.put(base, cleaned);
             for (LogSegment segment : old.subList(1, old.size())) {
@@ -632,6 +728,7 @@ public final class SegmentedLog implements PartitionLog {
             closed = true;
             for (LogSegment segment : segments.values()) {
                 try {
+                    segment.txnIndex().close();
                     segment.channel().close();
                 } catch (IOException ignored) {
                     // A crash would not have closed it either.
@@ -651,8 +748,22 @@ public final class SegmentedLog implements PartitionLog {
         }
     }
 
-    private ProducerAppend checkProducers(MemoryRecords records, long firstOffset) {
-        ProducerAppend append = producers.begin();
+    /** Replays one replicated producer batch: data, or a transaction marker now in {@code segment}. */
+    private void replayReplicated(LogSegment segment, MutableRecordBatch batch) throws IOException {
+        if (!batch.isControlBatch()) {
+            producers.replay(batch.producerId(), batch.producerEpoch(), batch.baseSequence(), batch.lastSequence(),
+                    batch.baseOffset(), batch.lastOffset(), batch.maxTimestamp(), batch.isTransactional());
+            return;
+        }
+        EndTransactionMarker marker = TxnMarkers.of(batch);
+        if (marker != null) {
+            completeTxn(segment, batch.producerId(), batch.producerEpoch(), marker.coordinatorEpoch(),
+                    batch.baseOffset(), batch.maxTimestamp(), marker.controlType() == ControlRecordType.COMMIT);
+        }
+    }
+
+    private ProducerAppend checkProducers(MemoryRecords records, long firstOffset, VerificationGuard guard) {
+        ProducerAppend append = producers.begin(guard);
         long next = firstOffset;
         for (MutableRecordBatch batch : records.batches()) {
             long last = next + (batch.lastOffset() - batch.baseOffset());

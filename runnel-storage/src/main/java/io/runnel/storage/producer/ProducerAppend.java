@@ -1,6 +1,8 @@
 package io.runnel.storage.producer;
 
+import io.runnel.storage.VerificationGuard;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.record.internal.RecordBatch;
 
@@ -15,14 +17,18 @@ import java.util.Map;
  * <p>Kafka's rules: a lower epoch is fenced ({@link InvalidProducerEpochException}); a new epoch
  * starts at sequence 0 unless the producer is unknown (expired state: accepted, KIP-360); within
  * an epoch the first sequence follows the last one, wrapping after {@link Integer#MAX_VALUE}.
+ * Transactional batches follow the same rules; one that begins a transaction must carry the
+ * producer's current verification guard when the append is verified (KIP-890).
  */
 public final class ProducerAppend {
     private final ProducerStateManager manager;
+    private final VerificationGuard guard;
     private Map<Long, ProducerEntry> updated;
     private BatchMetadata duplicate;
 
-    ProducerAppend(ProducerStateManager manager) {
+    ProducerAppend(ProducerStateManager manager, VerificationGuard guard) {
         this.manager = manager;
+        this.guard = guard;
     }
 
     /**
@@ -32,6 +38,8 @@ public final class ProducerAppend {
      *
      * @throws OutOfOrderSequenceException sequence gap, or a known producer's new epoch not starting at 0
      * @throws InvalidProducerEpochException epoch lower than the producer's current one
+     * @throws InvalidTxnStateException a transactional batch begins a transaction without the
+     *     producer's current verification guard (the append is verified)
      */
     public void add(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
                     long maxTimestamp, boolean transactional) {
@@ -48,6 +56,11 @@ public final class ProducerAppend {
             ProducerEntry current = manager.entry(producerId);
             entry = current == null ? new ProducerEntry(producerId) : current.copy();
             updated.put(producerId, entry);
+        }
+        if (transactional && guard != null && entry.currentTxnFirstOffset < 0
+                && guard != manager.currentGuard(producerId)) {
+            throw new InvalidTxnStateException("Transactional batch of producer " + producerId
+                    + " begins a transaction the coordinator did not verify (or a marker already ended it)");
         }
         if (epoch < entry.epoch) {
             throw new InvalidProducerEpochException("Producer " + producerId + "'s epoch " + epoch

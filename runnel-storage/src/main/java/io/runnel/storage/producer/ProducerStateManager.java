@@ -1,6 +1,9 @@
 package io.runnel.storage.producer;
 
 import io.runnel.storage.ActiveProducer;
+import io.runnel.storage.VerificationGuard;
+import org.apache.kafka.common.errors.InvalidProducerEpochException;
+import org.apache.kafka.common.errors.TransactionCoordinatorFencedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -11,10 +14,19 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * Idempotent producer state of one partition.
+ * Idempotent and transactional producer state of one partition (Kafka's
+ * {@code ProducerStateManager}).
+ *
+ * <p>Transactions: a producer's first transactional batch opens its ongoing transaction (first
+ * offset kept in its entry and in {@code ongoingTxns}); its COMMIT or ABORT marker completes it,
+ * after which it stays "unreplicated" until the high watermark passes the marker. The first
+ * unstable offset is the first offset of the earliest ongoing or unreplicated transaction; the
+ * last stable offset derives from it. Verification guards (KIP-890) are kept here too, in memory
+ * only.
  *
  * <p>Thread-safety: none of its own; every call is made under the owning log's lock, except
  * {@link #writeSnapshot}, which only touches files.
@@ -26,19 +38,123 @@ public final class ProducerStateManager {
 
     private final Path dir;
     private final Map<Long, ProducerEntry> producers = new HashMap<>();
+    /** Ongoing transactions: first offset to producer id. */
+    private final TreeMap<Long, Long> ongoingTxns = new TreeMap<>();
+    /** Completed transactions whose marker is not yet below the high watermark, by first offset. */
+    private final TreeMap<Long, CompletedTxn> unreplicatedTxns = new TreeMap<>();
+    private final Map<Long, Guard> guards = new HashMap<>();
+
+    /** A verification guard and when it was handed out (ms), for expiry. */
+    private record Guard(VerificationGuard guard, long createdMs) {
+    }
 
     public ProducerStateManager(Path dir) {
         this.dir = dir;
     }
 
-    /** Starts the checks of one append; nothing changes until {@link #commit}. */
-    public ProducerAppend begin() {
-        return new ProducerAppend(this);
+    /**
+     * Starts the checks of one append; nothing changes until {@link #commit}.
+     *
+     * @param guard the verification guard the request carries, or null: no verification
+     */
+    public ProducerAppend begin(VerificationGuard guard) {
+        return new ProducerAppend(this, guard);
     }
 
     /** Applies an append whose batches are now in the log. */
     public void commit(ProducerAppend append) {
-        producers.putAll(append.updated());
+        for (ProducerEntry entry : append.updated().values()) {
+            ProducerEntry previous = producers.put(entry.producerId, entry);
+            noteTxnStart(previous, entry);
+        }
+    }
+
+    /**
+     * Checks a marker the leader is about to append.
+     *
+     * @throws InvalidProducerEpochException {@code epoch} is below the producer's epoch
+     * @throws TransactionCoordinatorFencedException {@code coordinatorEpoch} is below the last
+     *     one seen for the producer
+     */
+    public void checkMarker(long producerId, short epoch, int coordinatorEpoch) {
+        ProducerEntry entry = producers.get(producerId);
+        if (entry == null) {
+            return;
+        }
+        if (epoch < entry.epoch) {
+            throw new InvalidProducerEpochException("Marker epoch " + epoch + " of producer " + producerId
+                    + " is older than its current epoch " + entry.epoch);
+        }
+        if (coordinatorEpoch < entry.coordinatorEpoch) {
+            throw new TransactionCoordinatorFencedException("Marker coordinator epoch " + coordinatorEpoch
+                    + " of producer " + producerId + " is older than the last one seen, " + entry.coordinatorEpoch);
+        }
+    }
+
+    /**
+     * Applies a COMMIT/ABORT marker now in the log at {@code offset} (leader, follower or
+     * replay; unchecked here, see {@link #checkMarker}). A marker epoch different from the
+     * producer's becomes its epoch and forgets its batches, so its next batch starts at
+     * sequence 0 (KIP-890 bumps the epoch at every commit). Clears the producer's guard.
+     *
+     * @return the transaction it completed, or null if the producer had none ongoing
+     */
+    public CompletedTxn completeTxn(long producerId, short epoch, int coordinatorEpoch, long offset, long timestamp,
+                                    boolean commit) {
+        ProducerEntry entry = producers.computeIfAbsent(producerId, ProducerEntry::new);
+        if (epoch != entry.epoch) {
+            entry.batches.clear();
+            entry.epoch = epoch;
+        }
+        entry.coordinatorEpoch = coordinatorEpoch;
+        entry.lastTimestamp = timestamp;
+        guards.remove(producerId);
+        if (entry.currentTxnFirstOffset < 0) {
+            return null;
+        }
+        CompletedTxn txn = new CompletedTxn(producerId, entry.currentTxnFirstOffset, offset, !commit);
+        entry.currentTxnFirstOffset = -1;
+        ongoingTxns.remove(txn.firstOffset());
+        unreplicatedTxns.put(txn.firstOffset(), txn);
+        return txn;
+    }
+
+    /**
+     * The last stable offset right after {@code txn} completed (Kafka's rule for the index
+     * entry): the first offset of the earliest transaction still ongoing, else one past the marker.
+     */
+    public long lastStableOffsetAfter(CompletedTxn txn) {
+        return ongoingTxns.isEmpty() ? txn.lastOffset() + 1 : ongoingTxns.firstKey();
+    }
+
+    /** First offset of the earliest ongoing or unreplicated transaction, or {@link Long#MAX_VALUE}. */
+    public long firstUnstableOffset() {
+        long ongoing = ongoingTxns.isEmpty() ? Long.MAX_VALUE : ongoingTxns.firstKey();
+        long unreplicated = unreplicatedTxns.isEmpty() ? Long.MAX_VALUE : unreplicatedTxns.firstKey();
+        return Math.min(ongoing, unreplicated);
+    }
+
+    /** Forgets completed transactions whose marker is now below the high watermark. */
+    public void onHighWatermarkUpdated(long highWatermark) {
+        if (!unreplicatedTxns.isEmpty()) {
+            unreplicatedTxns.values().removeIf(txn -> txn.lastOffset() < highWatermark);
+        }
+    }
+
+    public boolean hasOngoingTransaction(long producerId) {
+        ProducerEntry entry = producers.get(producerId);
+        return entry != null && entry.currentTxnFirstOffset >= 0;
+    }
+
+    /** The producer's current guard, created (at {@code nowMs}) if absent. */
+    public VerificationGuard verificationGuard(long producerId, long nowMs) {
+        return guards.computeIfAbsent(producerId, id -> new Guard(new VerificationGuard(), nowMs)).guard();
+    }
+
+    /** The producer's current guard, or null. */
+    VerificationGuard currentGuard(long producerId) {
+        Guard guard = guards.get(producerId);
+        return guard == null ? null : guard.guard();
     }
 
     /** One of the producer's last five batches with exactly this epoch and sequence range, or null. */
@@ -48,27 +164,28 @@ public final class ProducerStateManager {
     }
 
     /**
-     * Replays a batch read back from the log (recovery), without checks. A control batch
-     * (transaction marker) closes the producer's open transaction.
+     * Replays a data batch read back from the log or replicated from the leader, without checks;
+     * a transactional one opens the producer's transaction if none is ongoing. Markers are
+     * replayed with {@link #completeTxn}.
      */
     public void replay(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
-                       long maxTimestamp, boolean transactional, boolean control) {
+                       long maxTimestamp, boolean transactional) {
         ProducerEntry entry = producers.computeIfAbsent(producerId, ProducerEntry::new);
-        if (control) {
-            entry.epoch = epoch;
-            entry.currentTxnFirstOffset = -1;
-            entry.lastTimestamp = maxTimestamp;
-            return;
-        }
+        boolean wasOngoing = entry.currentTxnFirstOffset >= 0;
         entry.add(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp), transactional);
+        if (!wasOngoing && entry.currentTxnFirstOffset >= 0) {
+            ongoingTxns.put(entry.currentTxnFirstOffset, producerId);
+        }
     }
 
     /**
      * Drops producers without an open transaction whose last batch timestamp is at least
-     * {@code expirationMs} before {@code nowMs} (Kafka's {@code producer.id.expiration.ms}).
+     * {@code expirationMs} before {@code nowMs} (Kafka's {@code producer.id.expiration.ms}), and
+     * verification guards handed out that long ago.
      */
     public void expire(long nowMs, long expirationMs) {
         producers.values().removeIf(e -> e.currentTxnFirstOffset < 0 && nowMs - e.lastTimestamp >= expirationMs);
+        guards.values().removeIf(g -> nowMs - g.createdMs() >= expirationMs);
     }
 
     /**
@@ -127,7 +244,7 @@ public final class ProducerStateManager {
      * the whole log must be replayed.
      */
     public long loadSnapshot(long maxOffset) throws IOException {
-        producers.clear();
+        clearState();
         List<Long> offsets = snapshotOffsets();
         for (int i = offsets.size() - 1; i >= 0; i--) {
             long offset = offsets.get(i);
@@ -139,11 +256,12 @@ public final class ProducerStateManager {
             try {
                 for (ProducerEntry e : ProducerSnapshotFile.read(file)) {
                     producers.put(e.producerId, e);
+                    noteTxnStart(null, e);
                 }
                 return offset;
             } catch (IOException e) {
                 LOG.warn("Deleting unreadable producer snapshot {}: {}", file, e.getMessage());
-                producers.clear();
+                clearState();
                 Files.deleteIfExists(file);
             }
         }
@@ -152,7 +270,8 @@ public final class ProducerStateManager {
 
     /** Forgets every producer and deletes every snapshot (the log was emptied). */
     public void truncateFully() throws IOException {
-        producers.clear();
+        clearState();
+        guards.clear();
         for (long offset : snapshotOffsets()) {
             Files.deleteIfExists(snapshotFile(offset));
         }
@@ -171,6 +290,19 @@ public final class ProducerStateManager {
 
     ProducerEntry entry(long producerId) {
         return producers.get(producerId);
+    }
+
+    private void noteTxnStart(ProducerEntry previous, ProducerEntry entry) {
+        boolean wasOngoing = previous != null && previous.currentTxnFirstOffset >= 0;
+        if (!wasOngoing && entry.currentTxnFirstOffset >= 0) {
+            ongoingTxns.put(entry.currentTxnFirstOffset, entry.producerId);
+        }
+    }
+
+    private void clearState() {
+        producers.clear();
+        ongoingTxns.clear();
+        unreplicatedTxns.clear();
     }
 
     private Path snapshotFile(long offset) {

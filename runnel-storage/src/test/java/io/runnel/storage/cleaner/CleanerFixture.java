@@ -93,10 +93,27 @@ final class CleanerFixture implements AutoCloseable {
         log.updateHighWatermark(log.logEndOffset());
     }
 
+    /** Appends one transactional batch and moves the high watermark to the log end. */
+    void appendTxn(List<Put> puts, long producerId, short epoch, int baseSequence) {
+        log.appendAsLeader(batch(Compression.NONE, puts, producerId, epoch, baseSequence, true), 0);
+        log.updateHighWatermark(log.logEndOffset());
+    }
+
+    /** Appends a COMMIT or ABORT marker and moves the high watermark to the log end. */
+    void marker(long producerId, short epoch, boolean commit) {
+        log.appendMarker(producerId, epoch, commit, 0, 0);
+        log.updateHighWatermark(log.logEndOffset());
+    }
+
     MemoryRecords batch(Compression compression, List<Put> puts, long producerId, short epoch, int baseSequence) {
+        return batch(compression, puts, producerId, epoch, baseSequence, false);
+    }
+
+    MemoryRecords batch(Compression compression, List<Put> puts, long producerId, short epoch, int baseSequence,
+                        boolean transactional) {
         ByteBuffer buf = ByteBuffer.allocate(1024 + puts.size() * 256);
         MemoryRecordsBuilder builder = MemoryRecords.builder(buf, RecordBatch.MAGIC_VALUE_V2, compression,
-                TimestampType.CREATE_TIME, 0L, time.milliseconds(), producerId, epoch, baseSequence, false,
+                TimestampType.CREATE_TIME, 0L, time.milliseconds(), producerId, epoch, baseSequence, transactional,
                 RecordBatch.NO_PARTITION_LEADER_EPOCH);
         for (Put put : puts) {
             builder.append(new SimpleRecord(time.milliseconds(), bytes(put.key()), bytes(put.value())));

@@ -17,7 +17,7 @@ class ProducerStateManagerTest {
     void keepsTheLastFiveBatchesAndSnapshotsThemAll() throws Exception {
         ProducerStateManager state = new ProducerStateManager(dir);
         for (int i = 0; i < 7; i++) {
-            ProducerAppend append = state.begin();
+            ProducerAppend append = state.begin(null);
             append.add(9, (short) 0, i * 2, i * 2 + 1, i * 2L, i * 2L + 1, 100 + i, false);
             state.commit(append);
         }
@@ -41,7 +41,7 @@ class ProducerStateManagerTest {
     @Test
     void corruptSnapshotIsSkipped() throws Exception {
         ProducerStateManager state = new ProducerStateManager(dir);
-        ProducerAppend append = state.begin();
+        ProducerAppend append = state.begin(null);
         append.add(1, (short) 0, 0, 0, 0, 0, 1, false);
         state.commit(append);
         state.takeSnapshot(1);

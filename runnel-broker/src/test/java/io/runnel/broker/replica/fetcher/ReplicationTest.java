@@ -331,7 +331,7 @@ class ReplicationTest {
             produces.checkAndComplete(tp);
         }, Time.SYSTEM);
         resources.add(leader);
-        produce = new ProduceHandler(1, leader, fetches, produces);
+        produce = new ProduceHandler(1, leader, fetches, produces, null, false); // no transactions here
         List<ApiHandler<?>> handlers = List.of(produce,
                 new FetchHandler(leader, new FetchSessionCache(10, 60_000, Time.SYSTEM), fetches, ReadReplicaSelector.NONE),
                 new OffsetForLeaderEpochHandler(leader));
