@@ -115,8 +115,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                 } else {
                     Partition partition = leader(new TopicPartition(topic, data.index()), data, out);
                     RecordBatch first = partition == null ? null : firstTransactionalBatch((MemoryRecords) data.records());
-                    if (partition != null && verify && first != null
-                            && !partition.log().hasOngoingTransaction(first.producerId())) {
+                    if (partition != null && verify && first != null && beginsTransaction(partition, first, mode)) {
                         unverified.add(new Unverified(partition, (MemoryRecords) data.records(), out, first,
                                 partition.log().verificationGuard(first.producerId())));
                     } else if (partition != null) {
@@ -136,7 +135,7 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     for (Unverified u : unverified) {
                         Errors error = errors.get(u.partition().topicPartition());
                         if (error == null) {
-                            append(u.partition(), u.records(), u.guard(), u.out(), appends);
+                            appendVerified(u, appends);
                         } else {
                             fail(u.out(), error, error == Errors.INVALID_TXN_STATE
                                     ? "Partition was not added to the transaction" : null);
@@ -144,6 +143,33 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     }
                     return finish(request, context, response, appends);
                 });
+    }
+
+    /**
+     * Whether {@code first} may begin a transaction of its producer here, so the coordinator must
+     * confirm the partition first: the producer has no ongoing transaction in the partition or,
+     * for transaction version 2 (where every transaction has a new epoch and starts its sequences
+     * at 0), the batch is the first of its epoch while the previous transaction's marker has not
+     * reached the partition yet (Kafka checks the epoch of the ongoing transaction); appended
+     * unverified, it would join the previous transaction and share its outcome.
+     */
+    private static boolean beginsTransaction(Partition partition, RecordBatch first, VerificationMode mode) {
+        return !partition.log().hasOngoingTransaction(first.producerId())
+                || mode.adds() && first.baseSequence() == 0;
+    }
+
+    /**
+     * Appends a verified write with its guard. The log refuses it (INVALID_TXN_STATE) when a marker
+     * of the producer cleared the guard meanwhile: its transaction was aborted, or (transaction
+     * version 2) its previous transaction's marker arrived during the verification. The producer
+     * is told to retry (NOT_ENOUGH_REPLICAS); the retry is verified again and then fails for good
+     * in the first case, succeeds in the second.
+     */
+    private void appendVerified(Unverified u, Appends appends) {
+        append(u.partition(), u.records(), u.guard(), u.out(), appends);
+        if (u.out().errorCode() == Errors.INVALID_TXN_STATE.code()) {
+            fail(u.out(), Errors.NOT_ENOUGH_REPLICAS, "a marker of the producer arrived during verification; retry");
+        }
     }
 
     /** The appends of one request: fsyncs to wait for, and acks=all partitions waiting for the ISR. */
