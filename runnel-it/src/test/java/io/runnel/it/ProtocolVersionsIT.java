@@ -7,6 +7,13 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
+import org.apache.kafka.common.message.AddOffsetsToTxnRequestData;
+import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
+import org.apache.kafka.common.message.DescribeTransactionsRequestData;
+import org.apache.kafka.common.message.EndTxnRequestData;
+import org.apache.kafka.common.message.ListTransactionsRequestData;
+import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
+import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.AlterConfigsRequestData;
 import org.apache.kafka.common.message.AlterPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.ApiVersionsRequestData;
@@ -185,7 +192,43 @@ class ProtocolVersionsIT {
         });
         r.put(ApiKeys.INIT_PRODUCER_ID, v -> new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(60000));
         groupRequests(r);
+        transactionRequests(r);
         return r;
+    }
+
+    /** Transaction APIs for an id with no transaction (coordinator errors are answers too). */
+    private static void transactionRequests(Map<ApiKeys, Function<Short, ApiMessage>> r) {
+        r.put(ApiKeys.ADD_PARTITIONS_TO_TXN, v -> {
+            AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection topics =
+                    new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection();
+            topics.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic().setName(TOPIC).setPartitions(List.of(0)));
+            if (v < 4) {
+                return new AddPartitionsToTxnRequestData().setV3AndBelowTransactionalId("pv-txn")
+                        .setV3AndBelowProducerId(1).setV3AndBelowProducerEpoch((short) 0).setV3AndBelowTopics(topics);
+            }
+            AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection transactions =
+                    new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransactionCollection();
+            transactions.add(new AddPartitionsToTxnRequestData.AddPartitionsToTxnTransaction().setTransactionalId("pv-txn")
+                    .setProducerId(1).setProducerEpoch((short) 0).setVerifyOnly(true).setTopics(topics));
+            return new AddPartitionsToTxnRequestData().setTransactions(transactions);
+        });
+        r.put(ApiKeys.ADD_OFFSETS_TO_TXN, v -> new AddOffsetsToTxnRequestData().setTransactionalId("pv-txn")
+                .setProducerId(1).setProducerEpoch((short) 0).setGroupId("pv"));
+        r.put(ApiKeys.END_TXN, v -> new EndTxnRequestData().setTransactionalId("pv-txn").setProducerId(1)
+                .setProducerEpoch((short) 0).setCommitted(false));
+        r.put(ApiKeys.WRITE_TXN_MARKERS, v -> new WriteTxnMarkersRequestData().setMarkers(List.of(
+                new WriteTxnMarkersRequestData.WritableTxnMarker().setProducerId(1).setProducerEpoch((short) 0)
+                        .setTransactionResult(false).setCoordinatorEpoch(0).setTopics(List.of(
+                                new WriteTxnMarkersRequestData.WritableTxnMarkerTopic().setName(TOPIC)
+                                        .setPartitionIndexes(List.of(0)))))));
+        r.put(ApiKeys.TXN_OFFSET_COMMIT, v -> new TxnOffsetCommitRequestData().setTransactionalId("pv-txn")
+                .setGroupId("pv").setProducerId(1).setProducerEpoch((short) 0).setTopics(List.of(
+                        new TxnOffsetCommitRequestData.TxnOffsetCommitRequestTopic().setName(v >= 6 ? "" : TOPIC)
+                                .setTopicId(v >= 6 ? topicId : Uuid.ZERO_UUID).setPartitions(List.of(
+                                        new TxnOffsetCommitRequestData.TxnOffsetCommitRequestPartition()
+                                                .setPartitionIndex(0).setCommittedOffset(0))))));
+        r.put(ApiKeys.DESCRIBE_TRANSACTIONS, v -> new DescribeTransactionsRequestData().setTransactionalIds(List.of("pv-txn")));
+        r.put(ApiKeys.LIST_TRANSACTIONS, v -> new ListTransactionsRequestData());
     }
 
     /** Group APIs; unknown members keep JoinGroup from waiting for a rebalance. */
