@@ -92,6 +92,12 @@ class TransactionsIT {
                 "last-txn-a-0", "last-txn-a-1", "last-txn-b-0");
         List<String> uncommitted = consume(broker.bootstrap(), "read_uncommitted", List.of("txn-a", "txn-b"), 9);
         assertThat(uncommitted).hasSize(9).contains("aborted-txn-a-0", "aborted-txn-a-1", "aborted-txn-b-0");
+        try (Admin admin = broker.admin()) {
+            TopicPartition tp = new TopicPartition("txn-b", 0);
+            assertThat(admin.describeProducers(List.of(tp)).all().get().get(tp).activeProducers())
+                    .as("transaction version 2 bumps the epoch at every commit and abort (the third marker's is 3)")
+                    .anyMatch(p -> p.producerEpoch() == 3);
+        }
     }
 
     @Test
@@ -197,12 +203,15 @@ class TransactionsIT {
             try (Admin admin = cluster.admin()) {
                 admin.createTopics(List.of(new NewTopic("cluster-txn", 3, (short) 3))).all().get();
             }
+            TopicPartition consumed = new TopicPartition("cluster-txn", 0);
             try (KafkaProducer<String, String> producer = producer(cluster.bootstrap(), "cluster", Map.of())) {
                 producer.initTransactions();
                 producer.beginTransaction();
                 for (int p = 0; p < 3; p++) {
                     producer.send(new ProducerRecord<>("cluster-txn", p, "k", "committed-" + p));
                 }
+                producer.sendOffsetsToTransaction(Map.of(consumed, new OffsetAndMetadata(7)),
+                        new ConsumerGroupMetadata("cluster-group"));
                 producer.commitTransaction();
                 producer.beginTransaction();
                 for (int p = 0; p < 3; p++) {
@@ -214,6 +223,8 @@ class TransactionsIT {
             assertThat(consume(cluster.bootstrap(), "read_committed", List.of("cluster-txn"), 3))
                     .containsExactlyInAnyOrder("committed-0", "committed-1", "committed-2");
             try (Admin admin = cluster.admin()) {
+                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(
+                        "cluster-group").partitionsToOffsetAndMetadata().get().get(consumed)).isEqualTo(new OffsetAndMetadata(7)));
                 TopicDescription state = admin.describeTopics(List.of(Topic.TRANSACTION_STATE_TOPIC_NAME))
                         .allTopicNames().get().get(Topic.TRANSACTION_STATE_TOPIC_NAME);
                 state.partitions().forEach(p -> assertThat(p.replicas()).hasSize(3));
