@@ -62,8 +62,8 @@ final class BrokerOneFixture implements AutoCloseable {
     final ListOffsetsHandler listOffsets;
     final OffsetForLeaderEpochHandler offsetForLeaderEpoch;
     private final LogManager logs;
-    private final Purgatory<TopicPartition> fetches = new Purgatory<>("fetch");
-    private final Purgatory<TopicPartition> produces = new Purgatory<>("produce");
+    final Purgatory<TopicPartition> fetches = new Purgatory<>("fetch");
+    final Purgatory<TopicPartition> produces = new Purgatory<>("produce");
 
     BrokerOneFixture(Path dir, ReadReplicaSelector selector) {
         LogConfig config = LogConfig.create(LogConfig.defaultsFromBroker(Map.of()), Map.of());
