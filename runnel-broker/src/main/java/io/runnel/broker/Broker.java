@@ -172,12 +172,15 @@ public final class Broker implements AutoCloseable {
 
             ProducerIdManager producerIds = new ProducerIdManager(config.nodeId(), controller);
             ReplicationSettings replication = config.replicationSettings();
-            InterBrokerSender interBroker = new InterBrokerSender(config.nodeId(),
+            InterBrokerSender markerSender = new InterBrokerSender("txn-markers", config.nodeId(),
                     id -> replicas.endpoint(id, replication.interBrokerListenerName()), replication.socketTimeoutMs());
-            started.add(interBroker);
+            started.add(markerSender);
+            InterBrokerSender verificationSender = new InterBrokerSender("txn-verification", config.nodeId(),
+                    id -> replicas.endpoint(id, replication.interBrokerListenerName()), replication.socketTimeoutMs());
+            started.add(verificationSender);
             LocalMarkers localMarkers = new LocalMarkers(replicas, groups, fetchPurgatory, producePurgatory,
                     MARKER_REPLICATION_TIMEOUT_MS);
-            BrokerMarkerWriter markers = new BrokerMarkerWriter(config.nodeId(), replicas::image, localMarkers, interBroker);
+            BrokerMarkerWriter markers = new BrokerMarkerWriter(config.nodeId(), replicas::image, localMarkers, markerSender);
             started.add(markers);
             TransactionCoordinator transactions = new TransactionCoordinator(transactionConfig(config),
                     config.transactionStateLogNumPartitions(), config.groupCoordinatorThreads(),
@@ -190,7 +193,7 @@ public final class Broker implements AutoCloseable {
                     config.transactionStateLogNumPartitions(), config.transactionStateLogReplicationFactor(),
                     config.transactionStateLogMinIsr(), config.transactionStateLogSegmentBytes());
             TransactionVerifier verifier = new TransactionVerifier(config.nodeId(), replicas::image,
-                    transactions::partitionFor, transactions::addPartitionsToTxn, interBroker, time);
+                    transactions::partitionFor, transactions::addPartitionsToTxn, verificationSender, time);
 
             ReadReplicaSelector readReplicaSelector = ReadReplicaSelector.fromConfig(config.replicaSelectorClass(),
                     config.values());
@@ -267,7 +270,7 @@ public final class Broker implements AutoCloseable {
                     config.nodeId(), ms(System.nanoTime() - t0), ms(t1 - t0), ms(t2 - t1), ms(t3 - t2), ms(t4 - t3),
                     ms(System.nanoTime() - t4));
             // Close in reverse start order: lifecycle (fences this broker), listeners, transaction coordinator,
-            // marker writer, inter-broker sender, group coordinator, replica manager (fetchers), purgatories,
+            // marker writer, inter-broker senders, group coordinator, replica manager (fetchers), purgatories,
             // quorum, logs.
             List<AutoCloseable> closeOrder = new ArrayList<>(started);
             Collections.reverse(closeOrder);

@@ -18,14 +18,16 @@ import java.util.function.IntFunction;
 /**
  * Sends requests of the transaction protocol to other brokers (WriteTxnMarkers to partition
  * leaders, AddPartitionsToTxn verification to transaction coordinators) without blocking the
- * caller: each destination broker has one daemon thread, {@code txn-sender-<id>}, with one
+ * caller: each destination broker has one daemon thread, {@code <name>-<id>}, with one
  * {@link BrokerChannel}, and sends its queue in order. A failed connection fails that request
- * with an {@link IOException}; callers retry.
+ * with an {@link IOException}; callers retry. The broker keeps one sender for markers and one for
+ * verifications, so a marker waiting for a leader's ISR never delays a produce's verification.
  *
  * <p>Thread-safety: safe for concurrent use. {@link #close} stops every sender thread and fails
  * nothing that was already answered.
  */
 public final class InterBrokerSender implements AutoCloseable {
+    private final String name;
     private final String clientId;
     private final IntFunction<Optional<InetSocketAddress>> endpoints;
     private final int socketTimeoutMs;
@@ -33,11 +35,14 @@ public final class InterBrokerSender implements AutoCloseable {
     private volatile boolean closed;
 
     /**
+     * @param name names the sender's threads and its client id
      * @param endpoints a broker's inter-broker address as the metadata knows it now
      * @param socketTimeoutMs connect and read timeout in milliseconds
      */
-    public InterBrokerSender(int localBrokerId, IntFunction<Optional<InetSocketAddress>> endpoints, int socketTimeoutMs) {
-        this.clientId = "broker-" + localBrokerId + "-txn";
+    public InterBrokerSender(String name, int localBrokerId, IntFunction<Optional<InetSocketAddress>> endpoints,
+                             int socketTimeoutMs) {
+        this.name = name;
+        this.clientId = "broker-" + localBrokerId + "-" + name;
         this.endpoints = endpoints;
         this.socketTimeoutMs = socketTimeoutMs;
     }
@@ -77,7 +82,7 @@ public final class InterBrokerSender implements AutoCloseable {
         Destination(int brokerId) {
             this.channel = new BrokerChannel(clientId, () -> endpoints.apply(brokerId), socketTimeoutMs);
             this.executor = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "txn-sender-" + brokerId);
+                Thread t = new Thread(r, name + "-" + brokerId);
                 t.setDaemon(true);
                 return t;
             });

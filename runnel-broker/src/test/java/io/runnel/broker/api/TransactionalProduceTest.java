@@ -55,7 +55,7 @@ class TransactionalProduceTest {
     private final Queue<AddPartitionsToTxnRequestData> asked = new ConcurrentLinkedQueue<>();
     private final Purgatory<TopicPartition> fetches = new Purgatory<>("fetch");
     private final Purgatory<TopicPartition> produces = new Purgatory<>("produce");
-    private final InterBrokerSender sender = new InterBrokerSender(1, id -> Optional.empty(), 1_000);
+    private final InterBrokerSender sender = new InterBrokerSender("test", 1, id -> Optional.empty(), 1_000);
 
     @BeforeEach
     void start() {

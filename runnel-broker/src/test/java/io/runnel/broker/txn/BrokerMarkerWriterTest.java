@@ -29,7 +29,7 @@ class BrokerMarkerWriterTest {
     private final Queue<Errors> answers = new ConcurrentLinkedQueue<>();
     private final Queue<TopicPartition> written = new ConcurrentLinkedQueue<>();
     /** Broker 1 is this broker; other brokers have no address, so remote writes fail and are retried. */
-    private final InterBrokerSender sender = new InterBrokerSender(1, id -> Optional.empty(), 1_000);
+    private final InterBrokerSender sender = new InterBrokerSender("test", 1, id -> Optional.empty(), 1_000);
     private final BrokerMarkerWriter writer = new BrokerMarkerWriter(1, image::get, (tp, pid, epoch, commit, coordinatorEpoch) -> {
         written.add(tp);
         Errors next = answers.poll();

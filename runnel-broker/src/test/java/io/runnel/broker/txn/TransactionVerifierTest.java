@@ -32,7 +32,7 @@ class TransactionVerifierTest {
     private final Queue<AddPartitionsToTxnRequestData> requests = new ConcurrentLinkedQueue<>();
     /** Stands still unless a test advances it: the 100 ms retry budget is the test's to spend. */
     private final ManualTime time = new ManualTime();
-    private final InterBrokerSender sender = new InterBrokerSender(1, id -> Optional.empty(), 1_000);
+    private final InterBrokerSender sender = new InterBrokerSender("test", 1, id -> Optional.empty(), 1_000);
     private final TransactionVerifier verifier = new TransactionVerifier(1, image::get, id -> 0, (request, version) -> {
         requests.add(request);
         Errors error = answers.poll();
