@@ -59,9 +59,9 @@ import java.util.function.BiPredicate;
  *
  * <p>Transactions: producer state tracks ongoing transactions; {@code firstUnstableOffset}
  * (volatile, recomputed under {@code lock} whenever producer state or the high watermark
- * changes) gives the last stable offset without a lock or a scan; a reader racing an update may
- * see a lower, never a higher, value. An ABORT marker adds an entry to the aborted-transaction
- * index of the segment it lands in.
+ * changes) gives the last stable offset without a lock or a scan (a reader racing an update
+ * may combine it with the high watermark from just before). An ABORT marker adds an entry to the
+ * aborted-transaction index of the segment it lands in.
  */
 public final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);

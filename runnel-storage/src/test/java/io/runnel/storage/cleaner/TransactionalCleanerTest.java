@@ -16,6 +16,8 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,12 +50,10 @@ class TransactionalCleanerTest {
     }
 
     private Optional<String> latest(String key) {
-        return fx.readAll().stream().filter(e -> !isMarker(e) && key.equals(e.key())).reduce((a, b) -> b)
-                .map(Entry::value);
-    }
-
-    private boolean isMarker(Entry e) {
-        return fx.readBatches().stream().anyMatch(b -> b.isControlBatch() && b.baseOffset() == e.offset());
+        Set<Long> markerOffsets = fx.readBatches().stream().filter(MutableRecordBatch::isControlBatch)
+                .map(MutableRecordBatch::baseOffset).collect(Collectors.toSet());
+        return fx.readAll().stream().filter(e -> !markerOffsets.contains(e.offset()) && key.equals(e.key()))
+                .reduce((a, b) -> b).map(Entry::value);
     }
 
     @Test
