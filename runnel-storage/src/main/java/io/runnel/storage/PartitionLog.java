@@ -51,6 +51,8 @@ public interface PartitionLog {
      * @throws org.apache.kafka.common.errors.InvalidTimestampException timestamp out of range
      * @throws org.apache.kafka.common.errors.OutOfOrderSequenceException sequence gap
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException stale producer epoch
+     * @throws org.apache.kafka.common.errors.InvalidTxnStateException a non-transactional batch
+     *     from a producer whose transaction is ongoing
      * @throws org.apache.kafka.common.errors.UnsupportedForMessageFormatException magic below 2
      * @throws org.apache.kafka.common.errors.KafkaStorageException the disk write failed; the
      *     log is left as it was before the call and stays readable
@@ -74,8 +76,10 @@ public interface PartitionLog {
      * aborted-transaction index. A marker for a producer without an ongoing transaction is still
      * appended (as Kafka does) and completes nothing. A marker whose epoch is above the
      * producer's (KIP-890 bumps the epoch at the end of a transaction) sets the producer's epoch,
-     * so its next batch starts at sequence 0.
+     * so its next batch starts at sequence 0. The producer's verification guard is retired.
      *
+     * @param leaderEpoch stamped on the control batch, as on data batches
+     * @return the marker's offset as {@code firstOffset == lastOffset}
      * @throws org.apache.kafka.common.errors.InvalidProducerEpochException {@code producerEpoch}
      *     is below the producer's epoch here
      * @throws org.apache.kafka.common.errors.TransactionCoordinatorFencedException
@@ -87,7 +91,8 @@ public interface PartitionLog {
 
     /**
      * Appends batches replicated from the leader, keeping the offsets, leader epochs and
-     * timestamps it assigned (no sequence checks: the leader made them).
+     * timestamps it assigned (no sequence or epoch checks: the leader made them). Transaction
+     * markers among them complete transactions here too, and ABORT markers are indexed.
      *
      * @return the offsets appended ({@code -1} when {@code records} is empty)
      * @throws org.apache.kafka.common.InvalidRecordException offsets below the log end offset or

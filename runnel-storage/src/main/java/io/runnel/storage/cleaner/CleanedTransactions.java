@@ -20,12 +20,14 @@ import java.util.Set;
  * {@code CleanedTransactionMetadata}): which data batches belong to aborted transactions (they
  * are dropped: aborted records must never become a key's latest value) and which markers may go.
  *
- * <p>An aborted transaction becomes "current" for its producer once the walk reaches its first
- * offset; its batches are discarded until its ABORT marker. A marker may be removed only when
- * the walk saw none of its transaction's data batches (they were cleaned away by an earlier
- * clean); an ABORT marker kept because its data was seen keeps its index entry in the cleaned
- * segment ({@link #retainedAborts()}). Transactions undecided at the clean are never here: the
- * cleaner stops at the first unstable offset.
+ * <p>One walk covers every segment a clean rewrites, from the log start, so a transaction whose
+ * data and marker lie in different segment groups is seen whole. An aborted transaction becomes
+ * "current" for its producer once the walk reaches its first offset; its batches are discarded
+ * until its ABORT marker. A marker may be removed only when the walk saw none of its
+ * transaction's data batches (they were cleaned away by an earlier clean); an ABORT marker kept
+ * because its data was seen keeps its index entry in the cleaned segment
+ * ({@link #takeRetainedAborts()}). Transactions undecided at the clean are never aborted here:
+ * the cleaner stops at the first unstable offset.
  *
  * <p>Not thread-safe: one per walk.
  */
@@ -92,9 +94,14 @@ final class CleanedTransactions {
         return !currentCommitted.remove(producerId);
     }
 
-    /** Index entries of the ABORT markers kept because the walk discarded their data. */
-    List<TxnIndexEntry> retainedAborts() {
-        return retainedAborts;
+    /**
+     * Index entries of the ABORT markers kept since the last call because the walk discarded
+     * their data (the entries of the segment group just walked).
+     */
+    List<TxnIndexEntry> takeRetainedAborts() {
+        List<TxnIndexEntry> taken = new ArrayList<>(retainedAborts);
+        retainedAborts.clear();
+        return taken;
     }
 
     private void consumeAbortedUpTo(long offset) {

@@ -94,10 +94,10 @@ public final class Cleaner {
                 counters);
         Map<Long, Long> producerLastOffsets = log.producerLastDataOffsets();
         long earliestHorizonMs = Long.MAX_VALUE;
+        long walkStart = segments.isEmpty() ? endOffset : segments.get(0).baseOffset();
+        long walkEnd = segments.isEmpty() ? endOffset : segments.get(segments.size() - 1).nextOffset();
+        CleanedTransactions txns = new CleanedTransactions(log.abortedTxnEntries(walkStart, walkEnd));
         for (List<LogSegment> group : groups(segments, endOffset, config.segmentBytes())) {
-            LogSegment last = group.get(group.size() - 1);
-            CleanedTransactions txns = new CleanedTransactions(
-                    log.abortedTxnEntries(group.get(0).baseOffset(), last.nextOffset()));
             RetainLatestFilter filter = new RetainLatestFilter(map, endOffset, producerLastOffsets, txns, now,
                     config.deleteRetentionMs());
             cleanGroup(log, group, filter, txns, counters);
@@ -215,7 +215,7 @@ public final class Cleaner {
         Path swap = SegmentFiles.file(log.dir(), base, SegmentFiles.LOG + SegmentFiles.SWAP);
         Files.move(cleaned, swap, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         listener.reached(Step.SWAP_RENAMED, swap);
-        if (log.replaceSegments(group, swap, txns.retainedAborts())) {
+        if (log.replaceSegments(group, swap, txns.takeRetainedAborts())) {
             counters.segments += group.size();
         }
     }

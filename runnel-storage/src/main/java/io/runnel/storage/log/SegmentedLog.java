@@ -58,9 +58,10 @@ import java.util.function.BiPredicate;
  * {@code lock}; {@link GroupCommit} takes its own lock last.
  *
  * <p>Transactions: producer state tracks ongoing transactions; {@code firstUnstableOffset}
- * (volatile, recomputed under {@code lock} whenever producer state, the high watermark or the
- * log start offset changes) gives the last stable offset without a lock or a scan. An ABORT
- * marker adds an entry to the aborted-transaction index of the segment it lands in.
+ * (volatile, recomputed under {@code lock} whenever producer state or the high watermark
+ * changes) gives the last stable offset without a lock or a scan (a reader racing an update
+ * may combine it with the high watermark from just before). An ABORT marker adds an entry to the
+ * aborted-transaction index of the segment it lands in.
  */
 public final class SegmentedLog implements PartitionLog {
     private static final Logger LOG = LoggerFactory.getLogger(SegmentedLog.class);

@@ -11,9 +11,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -46,12 +50,10 @@ class TransactionalCleanerTest {
     }
 
     private Optional<String> latest(String key) {
-        return fx.readAll().stream().filter(e -> !isMarker(e) && key.equals(e.key())).reduce((a, b) -> b)
-                .map(Entry::value);
-    }
-
-    private boolean isMarker(Entry e) {
-        return fx.readBatches().stream().anyMatch(b -> b.isControlBatch() && b.baseOffset() == e.offset());
+        Set<Long> markerOffsets = fx.readBatches().stream().filter(MutableRecordBatch::isControlBatch)
+                .map(MutableRecordBatch::baseOffset).collect(Collectors.toSet());
+        return fx.readAll().stream().filter(e -> !markerOffsets.contains(e.offset()) && key.equals(e.key()))
+                .reduce((a, b) -> b).map(Entry::value);
     }
 
     @Test
@@ -88,6 +90,43 @@ class TransactionalCleanerTest {
         fx.reopen();
         assertThat(latest("k1")).contains("committed");
         assertThat(latest("k3")).contains("later");
+    }
+
+    private void uniqueKeys(String prefix, int count) {
+        for (int i = 0; i < count; i++) {
+            fx.append(List.of(new Put(prefix + i, "x".repeat(40))));
+        }
+    }
+
+    @Test
+    void aCommitMarkerStaysWhileItsDataLivesInAnEarlierSegmentGroup() throws IOException {
+        fx.appendTxn(List.of(new Put("txn-key", "txn-value")), PID, (short) 0, 0);
+        uniqueKeys("a", 20);
+        fx.marker(PID, (short) 0, true);
+        uniqueKeys("b", 20);
+        Cleaner cleaner = fx.cleaner(Cleaner.StepListener.NONE);
+        long markerOffset = fx.readBatches().stream().filter(MutableRecordBatch::isControlBatch).findFirst()
+                .orElseThrow().baseOffset();
+        assertThat(fx.log.segmentBaseOffsets().get(1)).as("data and marker in different segments")
+                .isLessThan(markerOffset);
+
+        fx.clean(cleaner, -1);
+        fx.time.advance(CleanerFixture.DELETE_RETENTION_MS + 1);
+        fx.clean(cleaner, -1);
+        fx.time.advance(CleanerFixture.DELETE_RETENTION_MS + 1);
+        fx.clean(cleaner, -1);
+
+        assertThat(markers()).containsExactly(ControlRecordType.COMMIT);
+        assertThat(latest("txn-key")).contains("txn-value");
+        try (var files = Files.list(fx.dir)) {
+            for (Path snapshot : files.filter(f -> f.toString().endsWith(".snapshot")).toList()) {
+                Files.delete(snapshot);
+            }
+        }
+        fx.crashAndReopen();
+        assertThat(fx.log.hasOngoingTransaction(PID)).as("replayed from the start, the marker still closes it")
+                .isFalse();
+        assertThat(fx.log.lastStableOffset()).isEqualTo(fx.log.highWatermark());
     }
 
     @Test
