@@ -1,8 +1,10 @@
 package io.runnel.it;
 
+import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.RawKafkaClient;
+import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
@@ -36,6 +38,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -170,6 +173,29 @@ class TransactionsIT {
     }
 
     @Test
+    void kafkaTransactionsCommandListsAndDescribesAnOpenTransaction() throws Exception {
+        createTopics(broker.bootstrap(), "txn-tool", 1);
+        Path workDir = TempDirs.create("runnel-txn-tool-");
+        try (KafkaProducer<String, String> producer = producer(broker.bootstrap(), "tool-txn", Map.of())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("txn-tool", 0, "k", "v")).get();
+            assertThat(transactionsCommand(workDir, "list").out()).contains("tool-txn");
+            ChildJvm.Result described = transactionsCommand(workDir, "describe", "--transactional-id", "tool-txn");
+            assertThat(described.code()).as(described.err()).isZero();
+            assertThat(described.out()).contains("Ongoing", "txn-tool-0");
+            ChildJvm.Result producers = transactionsCommand(workDir, "describe-producers", "--topic", "txn-tool",
+                    "--partition", "0");
+            assertThat(producers.code()).as(producers.err()).isZero();
+            assertThat(producers.lines()).as("the producer with its open transaction's start offset 0")
+                    .anyMatch(line -> line.trim().matches("\\d+\\s+\\d+\\s+.*\\s0\\s*$"));
+            producer.commitTransaction();
+        } finally {
+            TempDirs.delete(workDir);
+        }
+    }
+
+    @Test
     void badInputGetsKafkasErrorCodes() throws Exception {
         try (Admin admin = broker.admin()) {
             assertThatThrownBy(() -> admin.describeTransactions(List.of("no-such-id")).all().get())
@@ -230,6 +256,13 @@ class TransactionsIT {
                 state.partitions().forEach(p -> assertThat(p.replicas()).hasSize(3));
             }
         }
+    }
+
+    /** Kafka's {@code kafka-transactions.sh} in a child JVM. */
+    private static ChildJvm.Result transactionsCommand(Path workDir, String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrap()));
+        all.addAll(List.of(args));
+        return ChildJvm.run(workDir, Duration.ofSeconds(60), "", "org.apache.kafka.tools.TransactionsCommand", all);
     }
 
     private static void sendToAll(KafkaProducer<String, String> producer, String prefix) {
