@@ -54,6 +54,9 @@ public final class InterBrokerSender implements AutoCloseable {
             return CompletableFuture.failedFuture(new IOException("the inter-broker sender is closed"));
         }
         Destination destination = destinations.computeIfAbsent(brokerId, Destination::new);
+        if (closed) { // closed meanwhile: this destination may have been created after close() looked
+            destination.close();
+        }
         try {
             destination.executor.execute(() -> {
                 try {
