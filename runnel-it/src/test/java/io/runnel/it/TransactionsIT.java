@@ -196,6 +196,28 @@ class TransactionsIT {
     }
 
     @Test
+    void kafkaTransactionsCommandAbortsAnOpenTransactionOnItsPartition() throws Exception {
+        createTopics(broker.bootstrap(), "txn-abort", 1);
+        Path workDir = TempDirs.create("runnel-txn-abort-");
+        try (KafkaProducer<String, String> stuck = producer(broker.bootstrap(), "abort-me", Map.of());
+             KafkaProducer<String, String> healthy = producer(broker.bootstrap(), "after-abort", Map.of())) {
+            stuck.initTransactions();
+            stuck.beginTransaction();
+            stuck.send(new ProducerRecord<>("txn-abort", 0, "k", "hanging")).get();
+            healthy.initTransactions();
+            healthy.beginTransaction();
+            healthy.send(new ProducerRecord<>("txn-abort", 0, "k", "visible")).get();
+            healthy.commitTransaction();
+            ChildJvm.Result aborted = transactionsCommand(workDir, "abort", "--topic", "txn-abort", "--partition", "0",
+                    "--start-offset", "0");
+            assertThat(aborted.code()).as(aborted.out() + aborted.err()).isZero();
+            assertThat(consume(broker.bootstrap(), "read_committed", List.of("txn-abort"), 1)).containsExactly("visible");
+        } finally {
+            TempDirs.delete(workDir);
+        }
+    }
+
+    @Test
     void badInputGetsKafkasErrorCodes() throws Exception {
         try (Admin admin = broker.admin()) {
             assertThatThrownBy(() -> admin.describeTransactions(List.of("no-such-id")).all().get())
