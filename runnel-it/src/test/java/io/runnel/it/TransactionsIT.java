@@ -34,9 +34,13 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.runnel.it.harness.SharedCluster;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,8 +57,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka 4.4's transactional producer (transaction version 2, as the broker finalizes it) and
- * read_committed consumers against one in-process broker, plus a commit and an abort on a
- * three-node cluster whose {@code __transaction_state} has three replicas.
+ * read_committed consumers against one in-process broker (with {@code kafka-transactions.sh}),
+ * and on a three-node cluster whose {@code __transaction_state} has three replicas: a commit and
+ * an abort, and a transaction committed just before its coordinator is killed.
  */
 class TransactionsIT {
     private static final int MAX_TIMEOUT_MS = 60_000;
@@ -241,13 +246,27 @@ class TransactionsIT {
         }
     }
 
-    @Test
-    void threeNodeClusterCommitsAndAbortsWithAReplicatedTransactionLog() throws Exception {
-        try (ClusterProcess cluster = ClusterProcess.start(3, Map.of(
+    /** Three node processes; {@code __transaction_state} with three replicas, two in sync at least. */
+    @Nested
+    class ThreeNodes {
+        @RegisterExtension
+        static final SharedCluster CLUSTER = new SharedCluster(3, Map.of(
                 "transaction.state.log.replication.factor", "3",
                 "transaction.state.log.min.isr", "2",
                 "transaction.state.log.num.partitions", "3",
-                "offsets.topic.num.partitions", "3"))) {
+                "offsets.topic.num.partitions", "3"));
+        private int victim = -1;
+
+        @AfterEach
+        void restartTheVictim() {
+            if (victim >= 0) {
+                CLUSTER.get().node(victim).restart();
+            }
+        }
+
+        @Test
+        void commitsAndAbortsWithAReplicatedTransactionLog() throws Exception {
+            ClusterProcess cluster = CLUSTER.get();
             try (Admin admin = cluster.admin()) {
                 admin.createTopics(List.of(new NewTopic("cluster-txn", 3, (short) 3))).all().get();
             }
@@ -277,6 +296,37 @@ class TransactionsIT {
                         .allTopicNames().get().get(Topic.TRANSACTION_STATE_TOPIC_NAME);
                 state.partitions().forEach(p -> assertThat(p.replicas()).hasSize(3));
             }
+        }
+
+        @Test
+        void aTransactionCommittedJustBeforeItsCoordinatorIsKilledCompletesAndTheProducerCarriesOn() throws Exception {
+            ClusterProcess cluster = CLUSTER.get();
+            try (Admin admin = cluster.admin()) {
+                admin.createTopics(List.of(new NewTopic("coordinator-kill", 3, (short) 3))).all().get();
+            }
+            try (KafkaProducer<String, String> producer = producer(cluster.bootstrap(), "survivor",
+                    Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000"))) {
+                producer.initTransactions();
+                int coordinator;
+                try (Admin admin = cluster.admin()) {
+                    coordinator = admin.describeTransactions(List.of("survivor")).description("survivor").get()
+                            .coordinatorId();
+                }
+                producer.beginTransaction();
+                for (int p = 0; p < 3; p++) {
+                    producer.send(new ProducerRecord<>("coordinator-kill", p, "k", "first-" + p));
+                }
+                producer.commitTransaction();
+                cluster.node(coordinator).kill9(); // markers may still be on their way
+                victim = coordinator;
+                producer.beginTransaction();
+                for (int p = 0; p < 3; p++) {
+                    producer.send(new ProducerRecord<>("coordinator-kill", p, "k", "second-" + p));
+                }
+                producer.commitTransaction();
+            }
+            assertThat(consume(cluster.bootstrap(), "read_committed", List.of("coordinator-kill"), 6))
+                    .containsExactlyInAnyOrder("first-0", "first-1", "first-2", "second-0", "second-1", "second-2");
         }
     }
 
