@@ -223,6 +223,32 @@ class TransactionsIT {
     }
 
     @Test
+    void kafkasTransactionalMessageCopierCopiesATopicExactlyOnceDespiteRandomAborts() throws Exception {
+        createTopics(broker.bootstrap(), "copy-in", 1, "copy-out", 1);
+        List<String> input = new ArrayList<>();
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < 400; i++) {
+                input.add("m" + i);
+                producer.send(new ProducerRecord<>("copy-in", 0, "k" + i, "m" + i));
+            }
+        }
+        Path workDir = TempDirs.create("runnel-copier-");
+        try {
+            ChildJvm.Result copied = ChildJvm.run(workDir, Duration.ofSeconds(120), "",
+                    "org.apache.kafka.tools.TransactionalMessageCopier", List.of("--broker-list", broker.bootstrap(),
+                            "--input-topic", "copy-in", "--input-partition", "0", "--output-topic", "copy-out",
+                            "--max-messages", "400", "--transactional-id", "copier", "--consumer-group", "copier-group",
+                            "--transaction-size", "40", "--enable-random-aborts"));
+            assertThat(copied.code()).as(copied.err()).isZero();
+        } finally {
+            TempDirs.delete(workDir);
+        }
+        assertThat(consume(broker.bootstrap(), "read_committed", List.of("copy-out"), 400)).containsExactlyElementsOf(input);
+    }
+
+    @Test
     void badInputGetsKafkasErrorCodes() throws Exception {
         try (Admin admin = broker.admin()) {
             assertThatThrownBy(() -> admin.describeTransactions(List.of("no-such-id")).all().get())
