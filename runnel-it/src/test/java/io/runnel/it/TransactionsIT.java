@@ -6,7 +6,9 @@ import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.RawKafkaClient;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
@@ -223,29 +226,40 @@ class TransactionsIT {
     }
 
     @Test
-    void kafkasTransactionalMessageCopierCopiesATopicExactlyOnceDespiteRandomAborts() throws Exception {
+    void kafkasTransactionalMessageCopierCopiesExactlyOnceThroughRandomAbortsAndAKill() throws Exception {
+        int count = 3000;
         createTopics(broker.bootstrap(), "copy-in", 1, "copy-out", 1);
         List<String> input = new ArrayList<>();
         Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
                 new StringSerializer())) {
-            for (int i = 0; i < 400; i++) {
+            for (int i = 0; i < count; i++) {
                 input.add("m" + i);
                 producer.send(new ProducerRecord<>("copy-in", 0, "k" + i, "m" + i));
             }
         }
+        List<String> copier = List.of("--broker-list", broker.bootstrap(), "--input-topic", "copy-in",
+                "--input-partition", "0", "--output-topic", "copy-out", "--max-messages", String.valueOf(count),
+                "--transactional-id", "copier", "--consumer-group", "copier-group", "--transaction-size", "20",
+                "--enable-random-aborts");
+        TopicPartition out = new TopicPartition("copy-out", 0);
         Path workDir = TempDirs.create("runnel-copier-");
-        try {
-            ChildJvm.Result copied = ChildJvm.run(workDir, Duration.ofSeconds(120), "",
-                    "org.apache.kafka.tools.TransactionalMessageCopier", List.of("--broker-list", broker.bootstrap(),
-                            "--input-topic", "copy-in", "--input-partition", "0", "--output-topic", "copy-out",
-                            "--max-messages", "400", "--transactional-id", "copier", "--consumer-group", "copier-group",
-                            "--transaction-size", "40", "--enable-random-aborts"));
-            assertThat(copied.code()).as(copied.err()).isZero();
+        try (Admin admin = broker.admin()) {
+            Process first = ChildJvm.start(workDir, "org.apache.kafka.tools.TransactionalMessageCopier", copier);
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> admin.listOffsets(Map.of(out, OffsetSpec.latest()),
+                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(out).get().offset() > 0);
+            } finally {
+                first.destroyForcibly().waitFor(); // kill -9, most likely mid-transaction
+            }
+            ChildJvm.Result resumed = ChildJvm.run(workDir, Duration.ofSeconds(120), "",
+                    "org.apache.kafka.tools.TransactionalMessageCopier", copier);
+            assertThat(resumed.code()).as(resumed.err()).isZero();
         } finally {
             TempDirs.delete(workDir);
         }
-        assertThat(consume(broker.bootstrap(), "read_committed", List.of("copy-out"), 400)).containsExactlyElementsOf(input);
+        assertThat(consume(broker.bootstrap(), "read_committed", List.of("copy-out"), count))
+                .as("every input record once, in order").containsExactlyElementsOf(input);
     }
 
     @Test
