@@ -420,12 +420,18 @@ public final class BrokerConfig {
         return intValue("transaction.state.log.num.partitions");
     }
 
+    /** As configured; when not set, Kafka's 3 capped at the number of voters (as {@code offsets.topic.replication.factor}). */
     public short transactionStateLogReplicationFactor() {
-        return (Short) values.get("transaction.state.log.replication.factor");
+        short configured = (Short) values.get("transaction.state.log.replication.factor");
+        return explicitlySet.containsKey("transaction.state.log.replication.factor") ? configured
+                : (short) Math.min(configured, quorumVoters().size());
     }
 
+    /** As configured; when not set, Kafka's 2 capped at the replication factor. */
     public int transactionStateLogMinIsr() {
-        return intValue("transaction.state.log.min.isr");
+        int configured = intValue("transaction.state.log.min.isr");
+        return explicitlySet.containsKey("transaction.state.log.min.isr") ? configured
+                : Math.min(configured, transactionStateLogReplicationFactor());
     }
 
     public int transactionStateLogSegmentBytes() {

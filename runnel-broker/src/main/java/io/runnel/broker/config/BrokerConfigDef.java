@@ -258,10 +258,11 @@ final class BrokerConfigDef {
                 "How often, in milliseconds, the group coordinator looks for expired committed offsets.");
         key("offset.metadata.max.bytes", Type.INT, 4096, null, Importance.HIGH,
                 "Largest metadata string, in bytes, an offset commit may carry.");
-        key("transaction.state.log.replication.factor", Type.SHORT, (short) 1, atLeast(1), Importance.HIGH,
-                "Replication factor of __transaction_state. Runnel default: 1.");
-        key("transaction.state.log.min.isr", Type.INT, 1, atLeast(1), Importance.HIGH,
-                "min.insync.replicas of __transaction_state. Runnel default: 1.");
+        key("transaction.state.log.replication.factor", Type.SHORT, (short) 3, atLeast(1), Importance.HIGH,
+                "Replication factor of __transaction_state. When not set: 3, or the number of "
+                        + "controller.quorum.voters if smaller (so a single node works without settings).");
+        key("transaction.state.log.min.isr", Type.INT, 2, atLeast(1), Importance.HIGH,
+                "min.insync.replicas of __transaction_state. When not set: 2, or its replication factor if smaller.");
         key("transaction.state.log.num.partitions", Type.INT, 50, atLeast(1), Importance.HIGH,
                 "Partitions of __transaction_state.");
         key("transaction.state.log.segment.bytes", Type.INT, 104857600, atLeast(1), Importance.HIGH,

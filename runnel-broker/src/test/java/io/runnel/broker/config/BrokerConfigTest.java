@@ -43,8 +43,8 @@ class BrokerConfigTest {
         assertThat(config.defaultReplicationFactor()).isEqualTo((short) 1);
         assertThat(config.offsetsTopicReplicationFactor()).isEqualTo((short) 1);
         assertThat(config.offsetsTopicNumPartitions()).isEqualTo(50);
-        assertThat(config.values()).containsEntry("transaction.state.log.replication.factor", (short) 1)
-                .containsEntry("transaction.state.log.min.isr", 1);
+        assertThat(config.transactionStateLogReplicationFactor()).isEqualTo((short) 1);
+        assertThat(config.transactionStateLogMinIsr()).isEqualTo(1);
         assertThat(config.groupInitialRebalanceDelayMs()).isEqualTo(3000);
         assertThat(config.messageMaxBytes()).isEqualTo(1048588);
         assertThat(config.socketRequestMaxBytes()).isEqualTo(104857600);
@@ -248,6 +248,21 @@ class BrokerConfigTest {
                 .isEqualTo((short) 3);
         assertThat(BrokerConfig.parse(Map.of("controller.quorum.voters", threeVoters,
                 "offsets.topic.replication.factor", "2")).offsetsTopicReplicationFactor()).isEqualTo((short) 2);
+    }
+
+    @Test
+    void transactionStateLogDefaultsToKafkasCappedByTheVoters() {
+        String threeVoters = "1@localhost:9093,2@localhost:9095,3@localhost:9097";
+        BrokerConfig single = BrokerConfig.parse(Map.of());
+        assertThat(List.of((int) single.transactionStateLogReplicationFactor(), single.transactionStateLogMinIsr()))
+                .containsExactly(1, 1);
+        BrokerConfig cluster = BrokerConfig.parse(Map.of("controller.quorum.voters", threeVoters));
+        assertThat(List.of((int) cluster.transactionStateLogReplicationFactor(), cluster.transactionStateLogMinIsr()))
+                .containsExactly(3, 2);
+        BrokerConfig explicit = BrokerConfig.parse(Map.of("controller.quorum.voters", threeVoters,
+                "transaction.state.log.replication.factor", "1", "transaction.state.log.min.isr", "1"));
+        assertThat(List.of((int) explicit.transactionStateLogReplicationFactor(), explicit.transactionStateLogMinIsr()))
+                .containsExactly(1, 1);
     }
 
     @Test
