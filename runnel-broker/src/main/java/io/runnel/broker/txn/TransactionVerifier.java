@@ -128,9 +128,14 @@ public final class TransactionVerifier {
         transactions.add(new AddPartitionsToTxnTransaction().setTransactionalId(transactionalId)
                 .setProducerId(producerId).setProducerEpoch(producerEpoch).setVerifyOnly(!mode.adds()).setTopics(topics));
         AddPartitionsToTxnRequest request = AddPartitionsToTxnRequest.Builder.forBroker(transactions).build();
-        CompletableFuture<AddPartitionsToTxnResponseData> response = coordinatorId == localBrokerId
-                ? coordinator.addPartitionsToTxn(request.data(), request.version())
-                : sender.send(coordinatorId, request).thenApply(r -> ((AddPartitionsToTxnResponse) r).data());
+        CompletableFuture<AddPartitionsToTxnResponseData> response;
+        try {
+            response = coordinatorId == localBrokerId
+                    ? coordinator.addPartitionsToTxn(request.data(), request.version())
+                    : sender.send(coordinatorId, request).thenApply(r -> ((AddPartitionsToTxnResponse) r).data());
+        } catch (RuntimeException e) {
+            response = CompletableFuture.failedFuture(e); // answered as a coordinator that cannot be reached
+        }
         return response.handle((data, e) -> {
             if (e != null) {
                 return all(partitions, Errors.NETWORK_EXCEPTION);
