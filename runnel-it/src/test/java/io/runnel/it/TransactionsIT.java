@@ -44,6 +44,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -129,6 +131,47 @@ class TransactionsIT {
                     assertThat(admin.listConsumerGroupOffsets("txn-group").partitionsToOffsetAndMetadata().get().get(tp))
                             .isEqualTo(new OffsetAndMetadata(42)));
         }
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"classic", "consumer"})
+    void aGroupMemberCommitsItsOffsetsInTheTransaction(String groupProtocol) throws Exception {
+        String input = "rpw-in-" + groupProtocol;
+        String group = "rpw-" + groupProtocol;
+        createTopics(broker.bootstrap(), input, 1, "rpw-out-" + groupProtocol, 1);
+        try (KafkaProducer<String, String> plain = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                broker.bootstrap()), new StringSerializer(), new StringSerializer())) {
+            for (int i = 0; i < 10; i++) {
+                plain.send(new ProducerRecord<>(input, 0, "k", "in-" + i));
+            }
+        }
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, group);
+        config.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, groupProtocol);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        TopicPartition tp = new TopicPartition(input, 0);
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
+                new StringDeserializer());
+             KafkaProducer<String, String> producer = producer(broker.bootstrap(), "rpw-" + groupProtocol, Map.of());
+             Admin admin = broker.admin()) {
+            consumer.subscribe(List.of(input));
+            producer.initTransactions();
+            List<ConsumerRecord<String, String>> read = new ArrayList<>();
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                consumer.poll(Duration.ofMillis(200)).forEach(read::add);
+                return read.size() >= 10;
+            });
+            producer.beginTransaction();
+            read.forEach(r -> producer.send(new ProducerRecord<>("rpw-out-" + groupProtocol, 0, r.key(), r.value())));
+            producer.sendOffsetsToTransaction(Map.of(tp, new OffsetAndMetadata(10)), consumer.groupMetadata());
+            producer.commitTransaction();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(group)
+                    .partitionsToOffsetAndMetadata().get().get(tp)).isEqualTo(new OffsetAndMetadata(10)));
+        }
+        assertThat(consume(broker.bootstrap(), "read_committed", List.of("rpw-out-" + groupProtocol), 10)).hasSize(10);
     }
 
     @Test
