@@ -4,6 +4,7 @@ import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.RawKafkaClient;
+import io.runnel.it.harness.SharedCluster;
 import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
@@ -21,6 +22,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
@@ -28,7 +30,14 @@ import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
+import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.message.ProduceResponseData;
+import org.apache.kafka.common.protocol.ApiKeys;
 import org.apache.kafka.common.protocol.Errors;
+import org.apache.kafka.common.record.internal.MemoryRecords;
+import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AddPartitionsToTxnRequest;
+import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.EndTxnRequest;
 import org.apache.kafka.common.requests.EndTxnResponse;
 import org.apache.kafka.common.requests.FindCoordinatorRequest;
@@ -37,7 +46,6 @@ import org.apache.kafka.common.requests.InitProducerIdRequest;
 import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import io.runnel.it.harness.SharedCluster;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -47,6 +55,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -303,6 +312,41 @@ class TransactionsIT {
         }
         assertThat(consume(broker.bootstrap(), "read_committed", List.of("copy-out"), count))
                 .as("every input record once, in order").containsExactlyElementsOf(input);
+    }
+
+    @Test
+    void aTransactionVersionOneClientMustAddItsPartitionsBeforeWritingToThem() throws Exception {
+        createTopics(broker.bootstrap(), "txn-v1", 1);
+        String id = "version-one";
+        try (RawKafkaClient client = coordinatorClient(id)) {
+            InitProducerIdResponse init = (InitProducerIdResponse) client.send(new InitProducerIdRequest.Builder(
+                    new InitProducerIdRequestData().setTransactionalId(id).setTransactionTimeoutMs(30_000)), (short) 4);
+            long producerId = init.data().producerId();
+            short epoch = init.data().producerEpoch();
+            assertThat(produceV11(client, id, producerId, epoch)).as("not added to the transaction")
+                    .isIn(Errors.INVALID_TXN_STATE, Errors.TRANSACTION_ABORTABLE);
+            AddPartitionsToTxnResponse added = (AddPartitionsToTxnResponse) client.send(AddPartitionsToTxnRequest.Builder
+                    .forClient(id, producerId, epoch, List.of(new TopicPartition("txn-v1", 0))), (short) 3);
+            assertThat(added.errors().get(AddPartitionsToTxnResponse.V3_AND_BELOW_TXN_ID).values()).containsOnly(Errors.NONE);
+            assertThat(produceV11(client, id, producerId, epoch)).isEqualTo(Errors.NONE);
+            EndTxnResponse end = (EndTxnResponse) client.send(new EndTxnRequest.Builder(new EndTxnRequestData()
+                    .setTransactionalId(id).setProducerId(producerId).setProducerEpoch(epoch).setCommitted(true), false),
+                    (short) 3);
+            assertThat(end.error()).isEqualTo(Errors.NONE);
+        }
+        assertThat(consume(broker.bootstrap(), "read_committed", List.of("txn-v1"), 1)).containsExactly("v1-record");
+    }
+
+    /** A transactional Produce v11 (transaction version 1) of one record with sequence 0. */
+    private static Errors produceV11(RawKafkaClient client, String transactionalId, long producerId, short epoch) {
+        MemoryRecords records = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, epoch, 0,
+                new SimpleRecord("v1-record".getBytes(StandardCharsets.UTF_8)));
+        ProduceRequestData data = new ProduceRequestData().setAcks((short) -1).setTimeoutMs(5000)
+                .setTransactionalId(transactionalId);
+        data.topicData().add(new ProduceRequestData.TopicProduceData().setName("txn-v1").setPartitionData(List.of(
+                new ProduceRequestData.PartitionProduceData().setIndex(0).setRecords(records))));
+        ProduceResponseData response = (ProduceResponseData) client.send(ApiKeys.PRODUCE, (short) 11, data);
+        return Errors.forCode(response.responses().iterator().next().partitionResponses().get(0).errorCode());
     }
 
     @Test
