@@ -1,16 +1,8 @@
 package io.runnel.it;
 
-import io.runnel.it.harness.ChildJvm;
-import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.RawKafkaClient;
-import io.runnel.it.harness.SharedCluster;
-import io.runnel.it.harness.TempDirs;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsOptions;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -19,14 +11,12 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.compress.Compression;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
 import org.apache.kafka.common.errors.TransactionalIdNotFoundException;
-import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.EndTxnRequestData;
 import org.apache.kafka.common.message.FindCoordinatorRequestData;
 import org.apache.kafka.common.message.InitProducerIdRequestData;
@@ -47,16 +37,12 @@ import org.apache.kafka.common.requests.InitProducerIdResponse;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -64,6 +50,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 
+import static io.runnel.it.TransactionClients.consume;
+import static io.runnel.it.TransactionClients.createTopics;
+import static io.runnel.it.TransactionClients.producer;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowable;
@@ -71,9 +60,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Kafka 4.4's transactional producer (transaction version 2, as the broker finalizes it) and
- * read_committed consumers against one in-process broker (with {@code kafka-transactions.sh}),
- * and on a three-node cluster whose {@code __transaction_state} has three replicas: a commit and
- * an abort, and a transaction committed just before its coordinator is killed.
+ * read_committed consumers against one in-process broker: commits and aborts, offsets in
+ * transactions, fencing, timeouts, a transaction version 1 client and bad input. Kafka's tools are
+ * TransactionToolsIT's subject, three nodes TransactionsClusterIT's.
  */
 class TransactionsIT {
     private static final int MAX_TIMEOUT_MS = 60_000;
@@ -233,88 +222,6 @@ class TransactionsIT {
     }
 
     @Test
-    void kafkaTransactionsCommandListsAndDescribesAnOpenTransaction() throws Exception {
-        createTopics(broker.bootstrap(), "txn-tool", 1);
-        Path workDir = TempDirs.create("runnel-txn-tool-");
-        try (KafkaProducer<String, String> producer = producer(broker.bootstrap(), "tool-txn", Map.of())) {
-            producer.initTransactions();
-            producer.beginTransaction();
-            producer.send(new ProducerRecord<>("txn-tool", 0, "k", "v")).get();
-            assertThat(transactionsCommand(workDir, "list").out()).contains("tool-txn");
-            ChildJvm.Result described = transactionsCommand(workDir, "describe", "--transactional-id", "tool-txn");
-            assertThat(described.code()).as(described.err()).isZero();
-            assertThat(described.out()).contains("Ongoing", "txn-tool-0");
-            ChildJvm.Result producers = transactionsCommand(workDir, "describe-producers", "--topic", "txn-tool",
-                    "--partition", "0");
-            assertThat(producers.code()).as(producers.err()).isZero();
-            assertThat(producers.lines()).as("the producer with its open transaction's start offset 0")
-                    .anyMatch(line -> line.trim().matches("\\d+\\s+\\d+\\s+.*\\s0\\s*$"));
-            producer.commitTransaction();
-        } finally {
-            TempDirs.delete(workDir);
-        }
-    }
-
-    @Test
-    void kafkaTransactionsCommandAbortsAnOpenTransactionOnItsPartition() throws Exception {
-        createTopics(broker.bootstrap(), "txn-abort", 1);
-        Path workDir = TempDirs.create("runnel-txn-abort-");
-        try (KafkaProducer<String, String> stuck = producer(broker.bootstrap(), "abort-me", Map.of());
-             KafkaProducer<String, String> healthy = producer(broker.bootstrap(), "after-abort", Map.of())) {
-            stuck.initTransactions();
-            stuck.beginTransaction();
-            stuck.send(new ProducerRecord<>("txn-abort", 0, "k", "hanging")).get();
-            healthy.initTransactions();
-            healthy.beginTransaction();
-            healthy.send(new ProducerRecord<>("txn-abort", 0, "k", "visible")).get();
-            healthy.commitTransaction();
-            ChildJvm.Result aborted = transactionsCommand(workDir, "abort", "--topic", "txn-abort", "--partition", "0",
-                    "--start-offset", "0");
-            assertThat(aborted.code()).as(aborted.out() + aborted.err()).isZero();
-            assertThat(consume(broker.bootstrap(), "read_committed", List.of("txn-abort"), 1)).containsExactly("visible");
-        } finally {
-            TempDirs.delete(workDir);
-        }
-    }
-
-    @Test
-    void kafkasTransactionalMessageCopierCopiesExactlyOnceThroughRandomAbortsAndAKill() throws Exception {
-        int count = 3000;
-        createTopics(broker.bootstrap(), "copy-in", 1, "copy-out", 1);
-        List<String> input = new ArrayList<>();
-        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
-                new StringSerializer())) {
-            for (int i = 0; i < count; i++) {
-                input.add("m" + i);
-                producer.send(new ProducerRecord<>("copy-in", 0, "k" + i, "m" + i));
-            }
-        }
-        List<String> copier = List.of("--broker-list", broker.bootstrap(), "--input-topic", "copy-in",
-                "--input-partition", "0", "--output-topic", "copy-out", "--max-messages", String.valueOf(count),
-                "--transactional-id", "copier", "--consumer-group", "copier-group", "--transaction-size", "20",
-                "--enable-random-aborts");
-        TopicPartition out = new TopicPartition("copy-out", 0);
-        Path workDir = TempDirs.create("runnel-copier-");
-        try (Admin admin = broker.admin()) {
-            Process first = ChildJvm.start(workDir, "org.apache.kafka.tools.TransactionalMessageCopier", copier);
-            try {
-                await().atMost(Duration.ofSeconds(60)).until(() -> admin.listOffsets(Map.of(out, OffsetSpec.latest()),
-                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(out).get().offset() > 0);
-            } finally {
-                first.destroyForcibly().waitFor(); // kill -9, most likely mid-transaction
-            }
-            ChildJvm.Result resumed = ChildJvm.run(workDir, Duration.ofSeconds(120), "",
-                    "org.apache.kafka.tools.TransactionalMessageCopier", copier);
-            assertThat(resumed.code()).as(resumed.err()).isZero();
-        } finally {
-            TempDirs.delete(workDir);
-        }
-        assertThat(consume(broker.bootstrap(), "read_committed", List.of("copy-out"), count))
-                .as("every input record once, in order").containsExactlyElementsOf(input);
-    }
-
-    @Test
     void aTransactionVersionOneClientMustAddItsPartitionsBeforeWritingToThem() throws Exception {
         createTopics(broker.bootstrap(), "txn-v1", 1);
         String id = "version-one";
@@ -373,97 +280,6 @@ class TransactionsIT {
         }
     }
 
-    /** Three node processes; {@code __transaction_state} with three replicas, two in sync at least. */
-    @Nested
-    class ThreeNodes {
-        @RegisterExtension
-        static final SharedCluster CLUSTER = new SharedCluster(3, Map.of(
-                "transaction.state.log.replication.factor", "3",
-                "transaction.state.log.min.isr", "2",
-                "transaction.state.log.num.partitions", "3",
-                "offsets.topic.num.partitions", "3"));
-        private int victim = -1;
-
-        @AfterEach
-        void restartTheVictim() {
-            if (victim >= 0) {
-                CLUSTER.get().node(victim).restart();
-            }
-        }
-
-        @Test
-        void commitsAndAbortsWithAReplicatedTransactionLog() throws Exception {
-            ClusterProcess cluster = CLUSTER.get();
-            try (Admin admin = cluster.admin()) {
-                admin.createTopics(List.of(new NewTopic("cluster-txn", 3, (short) 3))).all().get();
-            }
-            TopicPartition consumed = new TopicPartition("cluster-txn", 0);
-            try (KafkaProducer<String, String> producer = producer(cluster.bootstrap(), "cluster", Map.of())) {
-                producer.initTransactions();
-                producer.beginTransaction();
-                for (int p = 0; p < 3; p++) {
-                    producer.send(new ProducerRecord<>("cluster-txn", p, "k", "committed-" + p));
-                }
-                producer.sendOffsetsToTransaction(Map.of(consumed, new OffsetAndMetadata(7)),
-                        new ConsumerGroupMetadata("cluster-group"));
-                producer.commitTransaction();
-                producer.beginTransaction();
-                for (int p = 0; p < 3; p++) {
-                    producer.send(new ProducerRecord<>("cluster-txn", p, "k", "aborted-" + p));
-                }
-                producer.flush();
-                producer.abortTransaction();
-            }
-            assertThat(consume(cluster.bootstrap(), "read_committed", List.of("cluster-txn"), 3))
-                    .containsExactlyInAnyOrder("committed-0", "committed-1", "committed-2");
-            try (Admin admin = cluster.admin()) {
-                await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(admin.listConsumerGroupOffsets(
-                        "cluster-group").partitionsToOffsetAndMetadata().get().get(consumed)).isEqualTo(new OffsetAndMetadata(7)));
-                TopicDescription state = admin.describeTopics(List.of(Topic.TRANSACTION_STATE_TOPIC_NAME))
-                        .allTopicNames().get().get(Topic.TRANSACTION_STATE_TOPIC_NAME);
-                state.partitions().forEach(p -> assertThat(p.replicas()).hasSize(3));
-            }
-        }
-
-        @Test
-        void aTransactionCommittedJustBeforeItsCoordinatorIsKilledCompletesAndTheProducerCarriesOn() throws Exception {
-            ClusterProcess cluster = CLUSTER.get();
-            try (Admin admin = cluster.admin()) {
-                admin.createTopics(List.of(new NewTopic("coordinator-kill", 3, (short) 3))).all().get();
-            }
-            try (KafkaProducer<String, String> producer = producer(cluster.bootstrap(), "survivor",
-                    Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "60000"))) {
-                producer.initTransactions();
-                int coordinator;
-                try (Admin admin = cluster.admin()) {
-                    coordinator = admin.describeTransactions(List.of("survivor")).description("survivor").get()
-                            .coordinatorId();
-                }
-                producer.beginTransaction();
-                for (int p = 0; p < 3; p++) {
-                    producer.send(new ProducerRecord<>("coordinator-kill", p, "k", "first-" + p));
-                }
-                producer.commitTransaction();
-                cluster.node(coordinator).kill9(); // markers may still be on their way
-                victim = coordinator;
-                producer.beginTransaction();
-                for (int p = 0; p < 3; p++) {
-                    producer.send(new ProducerRecord<>("coordinator-kill", p, "k", "second-" + p));
-                }
-                producer.commitTransaction();
-            }
-            assertThat(consume(cluster.bootstrap(), "read_committed", List.of("coordinator-kill"), 6))
-                    .containsExactlyInAnyOrder("first-0", "first-1", "first-2", "second-0", "second-1", "second-2");
-        }
-    }
-
-    /** Kafka's {@code kafka-transactions.sh} in a child JVM. */
-    private static ChildJvm.Result transactionsCommand(Path workDir, String... args) {
-        List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrap()));
-        all.addAll(List.of(args));
-        return ChildJvm.run(workDir, Duration.ofSeconds(60), "", "org.apache.kafka.tools.TransactionsCommand", all);
-    }
-
     private static void sendToAll(KafkaProducer<String, String> producer, String prefix) {
         producer.send(new ProducerRecord<>("txn-a", 0, "k", prefix + "-txn-a-0"));
         producer.send(new ProducerRecord<>("txn-a", 1, "k", prefix + "-txn-a-1"));
@@ -487,52 +303,5 @@ class TransactionsIT {
                         .setCoordinatorKeys(List.of(transactionalId))))).data().coordinators().get(0).errorCode()
                 == Errors.NONE.code());
         return client;
-    }
-
-    private static void createTopics(String bootstrap, Object... namesAndPartitions) throws Exception {
-        List<NewTopic> topics = new ArrayList<>();
-        for (int i = 0; i < namesAndPartitions.length; i += 2) {
-            topics.add(new NewTopic((String) namesAndPartitions[i], (Integer) namesAndPartitions[i + 1], (short) 1));
-        }
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(topics).all().get();
-        }
-    }
-
-    private static KafkaProducer<String, String> producer(String bootstrap, String transactionalId,
-                                                          Map<String, String> overrides) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
-        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
-        config.putAll(overrides);
-        return new KafkaProducer<>(config, new StringSerializer(), new StringSerializer());
-    }
-
-    /** Values of the first {@code expected} records the consumer sees, failing if more arrive soon after. */
-    private static List<String> consume(String bootstrap, String isolation, List<String> topics, int expected) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(config, new StringDeserializer(),
-                new StringDeserializer())) {
-            List<TopicPartition> partitions = new ArrayList<>();
-            for (String topic : topics) {
-                consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            consumer.assign(partitions);
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                    values.add(r.value());
-                }
-                return values.size() >= expected;
-            });
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(500))) {
-                values.add(r.value());
-            }
-        }
-        return values;
     }
 }

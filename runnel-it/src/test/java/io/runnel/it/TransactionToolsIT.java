@@ -1,0 +1,137 @@
+package io.runnel.it;
+
+import io.runnel.it.harness.ChildJvm;
+import io.runnel.it.harness.InProcessBroker;
+import io.runnel.it.harness.TempDirs;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static io.runnel.it.TransactionClients.consume;
+import static io.runnel.it.TransactionClients.createTopics;
+import static io.runnel.it.TransactionClients.producer;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Kafka's own tools against transactions on one in-process broker: {@code kafka-transactions.sh}
+ * (list, describe, describe-producers, abort) and the {@code TransactionalMessageCopier}.
+ */
+class TransactionToolsIT {
+    private static InProcessBroker broker;
+
+    @BeforeAll
+    static void startBroker() {
+        broker = InProcessBroker.start(Map.of("transaction.state.log.num.partitions", "5",
+                "offsets.topic.num.partitions", "5"));
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        broker.close();
+    }
+
+    @Test
+    void kafkaTransactionsCommandListsAndDescribesAnOpenTransaction() throws Exception {
+        createTopics(broker.bootstrap(), "txn-tool", 1);
+        Path workDir = TempDirs.create("runnel-txn-tool-");
+        try (KafkaProducer<String, String> producer = producer(broker.bootstrap(), "tool-txn", Map.of())) {
+            producer.initTransactions();
+            producer.beginTransaction();
+            producer.send(new ProducerRecord<>("txn-tool", 0, "k", "v")).get();
+            assertThat(transactionsCommand(workDir, "list").out()).contains("tool-txn");
+            ChildJvm.Result described = transactionsCommand(workDir, "describe", "--transactional-id", "tool-txn");
+            assertThat(described.code()).as(described.err()).isZero();
+            assertThat(described.out()).contains("Ongoing", "txn-tool-0");
+            ChildJvm.Result producers = transactionsCommand(workDir, "describe-producers", "--topic", "txn-tool",
+                    "--partition", "0");
+            assertThat(producers.code()).as(producers.err()).isZero();
+            assertThat(producers.lines()).as("the producer with its open transaction's start offset 0")
+                    .anyMatch(line -> line.trim().matches("\\d+\\s+\\d+\\s+.*\\s0\\s*$"));
+            producer.commitTransaction();
+        } finally {
+            TempDirs.delete(workDir);
+        }
+    }
+
+    @Test
+    void kafkaTransactionsCommandAbortsAnOpenTransactionOnItsPartition() throws Exception {
+        createTopics(broker.bootstrap(), "txn-abort", 1);
+        Path workDir = TempDirs.create("runnel-txn-abort-");
+        try (KafkaProducer<String, String> stuck = producer(broker.bootstrap(), "abort-me", Map.of());
+             KafkaProducer<String, String> healthy = producer(broker.bootstrap(), "after-abort", Map.of())) {
+            stuck.initTransactions();
+            stuck.beginTransaction();
+            stuck.send(new ProducerRecord<>("txn-abort", 0, "k", "hanging")).get();
+            healthy.initTransactions();
+            healthy.beginTransaction();
+            healthy.send(new ProducerRecord<>("txn-abort", 0, "k", "visible")).get();
+            healthy.commitTransaction();
+            ChildJvm.Result aborted = transactionsCommand(workDir, "abort", "--topic", "txn-abort", "--partition", "0",
+                    "--start-offset", "0");
+            assertThat(aborted.code()).as(aborted.out() + aborted.err()).isZero();
+            assertThat(consume(broker.bootstrap(), "read_committed", List.of("txn-abort"), 1)).containsExactly("visible");
+        } finally {
+            TempDirs.delete(workDir);
+        }
+    }
+
+    @Test
+    void kafkasTransactionalMessageCopierCopiesExactlyOnceThroughRandomAbortsAndAKill() throws Exception {
+        int count = 3000;
+        createTopics(broker.bootstrap(), "copy-in", 1, "copy-out", 1);
+        List<String> input = new ArrayList<>();
+        Map<String, Object> config = Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(config, new StringSerializer(),
+                new StringSerializer())) {
+            for (int i = 0; i < count; i++) {
+                input.add("m" + i);
+                producer.send(new ProducerRecord<>("copy-in", 0, "k" + i, "m" + i));
+            }
+        }
+        List<String> copier = List.of("--broker-list", broker.bootstrap(), "--input-topic", "copy-in",
+                "--input-partition", "0", "--output-topic", "copy-out", "--max-messages", String.valueOf(count),
+                "--transactional-id", "copier", "--consumer-group", "copier-group", "--transaction-size", "20",
+                "--enable-random-aborts");
+        TopicPartition out = new TopicPartition("copy-out", 0);
+        Path workDir = TempDirs.create("runnel-copier-");
+        try (Admin admin = broker.admin()) {
+            Process first = ChildJvm.start(workDir, "org.apache.kafka.tools.TransactionalMessageCopier", copier);
+            try {
+                await().atMost(Duration.ofSeconds(60)).until(() -> admin.listOffsets(Map.of(out, OffsetSpec.latest()),
+                        new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).partitionResult(out).get().offset() > 0);
+            } finally {
+                first.destroyForcibly().waitFor(); // kill -9, most likely mid-transaction
+            }
+            ChildJvm.Result resumed = ChildJvm.run(workDir, Duration.ofSeconds(120), "",
+                    "org.apache.kafka.tools.TransactionalMessageCopier", copier);
+            assertThat(resumed.code()).as(resumed.err()).isZero();
+        } finally {
+            TempDirs.delete(workDir);
+        }
+        assertThat(consume(broker.bootstrap(), "read_committed", List.of("copy-out"), count))
+                .as("every input record once, in order").containsExactlyElementsOf(input);
+    }
+
+    /** Kafka's {@code kafka-transactions.sh} in a child JVM. */
+    private static ChildJvm.Result transactionsCommand(Path workDir, String... args) {
+        List<String> all = new ArrayList<>(List.of("--bootstrap-server", broker.bootstrap()));
+        all.addAll(List.of(args));
+        return ChildJvm.run(workDir, Duration.ofSeconds(60), "", "org.apache.kafka.tools.TransactionsCommand", all);
+    }
+}
