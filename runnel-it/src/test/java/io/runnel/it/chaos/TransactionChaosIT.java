@@ -105,6 +105,7 @@ class TransactionChaosIT {
                 for (TransactionalWriter writer : writers) {
                     writer.close();
                 }
+                NodeLogs.keep(cluster, "txn-chaos-logs", seed);
             }
         }
     }
