@@ -5,14 +5,18 @@ import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.TopicReader;
 import io.runnel.it.harness.Topics;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -74,6 +78,10 @@ class TransactionChaosIT {
                     writer.close();
                 }
 
+                // An outcome-unknown transaction of a closed producer stays open until its timeout
+                // aborts it; then no partition may be left with its LSO behind its high watermark.
+                await("every LSO caught up with its high watermark, seed " + seed).atMost(RECOVERY)
+                        .ignoreExceptions().until(() -> stableEqualsEnd(admin));
                 List<String> finalRead = TopicReader.readAll(cluster.bootstrap(), TOPIC, IsolationLevel.READ_COMMITTED,
                         new StringDeserializer(), new StringDeserializer()).stream().map(ConsumerRecord::value).toList();
                 await("consumers caught up, seed " + seed).atMost(RECOVERY).until(() -> consumers.stream()
@@ -108,6 +116,16 @@ class TransactionChaosIT {
                 NodeLogs.keep(cluster, "txn-chaos-logs", seed);
             }
         }
+    }
+
+    private static boolean stableEqualsEnd(Admin admin) throws Exception {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        for (int p = 0; p < PARTITIONS; p++) {
+            latest.put(new TopicPartition(TOPIC, p), OffsetSpec.latest());
+        }
+        var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
+        var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
+        return latest.keySet().stream().allMatch(tp -> stable.get(tp).offset() == end.get(tp).offset());
     }
 
     private static void awaitHealthy(ClusterProcess cluster, Admin admin, long seed) {
