@@ -179,6 +179,10 @@ def broker_result(name, phases, meta, env):
         "g_consume_100B_group": repeated(p, "g", consumer_perf, ns, reps, records_requested=ns,
                                          tool="org.apache.kafka.tools.ConsumerPerformance",
                                          reads="the topic (a) wrote in the same repetition, one consumer in a new group"),
+        "t_produce_100B_transactional": repeated(p, "t", producer, ns, reps, records_requested=ns,
+                                                 record_bytes=100, acks="all", transactional=True,
+                                                 transaction_duration_ms=100, batch_size=65536, linger_ms=5,
+                                                 throughput_limit=-1),
         "e_end_to_end_latency_kafka_tool": dict(tool="org.apache.kafka.tools.EndToEndLatency", records=ne2e,
                                                 record_bytes=100, acks="1", **phase_or_skip(p, "e", kafka_e2e)),
         "e2_end_to_end_latency_assign": dict(tool="bench/src/AssignEndToEndLatency.java", record_bytes=100,
@@ -196,7 +200,7 @@ def broker_result(name, phases, meta, env):
     res["phase_wall_s"] = {k: v["wall_s"] for k, v in p.items()}
     res["all_ok"] = res["started"] and res["topics_ok"] and res["warmup_ok"] and all(
         v.get("ok", False) for k, v in res.items() if isinstance(v, dict) and k[:2] in
-        ("a_", "b_", "c_", "d_", "g_", "e_", "e2", "f_", "f0"))
+        ("a_", "b_", "c_", "d_", "g_", "t_", "e_", "e2", "f_", "f0"))
     return res
 
 
@@ -229,11 +233,13 @@ ROWS = [
     ("d consume 100 B (assign), MB/s", "d_consume_100B_assign.mb_per_s", "MB/s", "higher", None),
     ("g consume 100 B (group, ConsumerPerformance), records/s", "g_consume_100B_group.records_per_s", "rec/s", "higher", ">=1.0x"),
     ("g group join (rebalance) ms", "g_consume_100B_group.rebalance_ms", "ms", "lower", None),
+    ("t produce 100 B in transactions of 100 ms, records/s", "t_produce_100B_transactional.records_per_s", "rec/s", "higher", None),
     ("broker CPU per record, a-d together, µs", "cpu_us_per_record_a_to_d", "µs", "lower", "<=0.7x"),
     ("broker CPU per record, a, µs", "a_produce_100B_acks1.cpu_us_per_record", "µs", "lower", None),
     ("broker CPU per record, b, µs", "b_produce_100B_acksall.cpu_us_per_record", "µs", "lower", None),
     ("broker CPU per record, c, µs", "c_produce_1KiB_acks1.cpu_us_per_record", "µs", "lower", None),
     ("broker CPU per record, d, µs", "d_consume_100B_assign.cpu_us_per_record", "µs", "lower", None),
+    ("broker CPU per record, t, µs", "t_produce_100B_transactional.cpu_us_per_record", "µs", "lower", None),
     ("e2 end-to-end latency (assign tool), avg ms", "e2_end_to_end_latency_assign.avg_ms", "ms", "lower", None),
     ("e2 end-to-end latency, p50 ms", "e2_end_to_end_latency_assign.p50_ms", "ms", "lower", None),
     ("e2 end-to-end latency, p99 ms", "e2_end_to_end_latency_assign.p99_ms", "ms", "lower", None),

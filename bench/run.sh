@@ -202,6 +202,12 @@ produce() {  # produce BROKER TOPIC N SIZE RATE ACKS LINGER
     --topic "$(topic "$2")" --num-records "$3" --record-size "$4" --throughput "$5" \
     --command-property acks="$6" batch.size=65536 linger.ms="$7"
 }
+produce_txn() {  # produce_txn BROKER TOPIC N: ProducerPerformance committing a transaction every 100 ms
+  kjava org.apache.kafka.tools.ProducerPerformance --bootstrap-server "127.0.0.1:${PORT[$1]}" \
+    --topic "$(topic "$2")" --num-records "$3" --record-size 100 --throughput -1 \
+    --transactional-id "bench-$RUNID-$2-$1" --transaction-duration-ms 100 \
+    --command-property acks=all batch.size=65536 linger.ms=5
+}
 consume() {  # consume BROKER TOPIC N
   kjava "$HERE/src/AssignConsumerPerf.java" "127.0.0.1:${PORT[$1]}" "$(topic "$2")" "$3"
 }
@@ -246,13 +252,14 @@ done
 for b in $UP; do meta "$b" cpu_ticks_start "$(broker_ticks "$b")"; done
 
 TOPICS=(w e e2 f f0)
-for r in $(seq 1 "$REPS"); do TOPICS+=("a$r" "b$r" "c$r"); done
+for r in $(seq 1 "$REPS"); do TOPICS+=("a$r" "b$r" "c$r" "t$r"); done
 each "$BROKERS" topics_create topics create "${TOPICS[@]}"
 
 if [ "$N_WARMUP" -gt 0 ]; then
   each "$BROKERS" warmup_a produce w "$N_WARMUP" 100 -1 1 5
   each "$BROKERS" warmup_b produce w $((N_WARMUP / 4)) 100 -1 all 5
   each "$BROKERS" warmup_c produce w $((N_WARMUP / 10)) 1024 -1 1 5
+  each "$BROKERS" warmup_t produce_txn w $((N_WARMUP / 4))
   each "$BROKERS" warmup_d consume w "$N_WARMUP"
   each "$BROKERS" warmup_e e2e_assign w 2000
 fi
@@ -264,6 +271,7 @@ for r in $(seq 1 "$REPS"); do
   each "$order" "c$r" produce "c$r" "$N_1K" 1024 -1 1 5
   each "$order" "d$r" consume "a$r" "$N_SMALL"
   each "$order" "g$r" consume_group "a$r" "$N_SMALL"
+  each "$order" "t$r" produce_txn "t$r" "$N_SMALL"
 done
 each "$(order_for 1)" e e2e_kafka_tool e "$N_E2E"
 each "$(order_for 2)" e2 e2e_assign e2 "$N_E2E"

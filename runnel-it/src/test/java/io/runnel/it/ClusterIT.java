@@ -5,6 +5,7 @@ import io.runnel.it.harness.ClusterNode;
 import io.runnel.it.harness.Kcat;
 import io.runnel.it.harness.SharedCluster;
 import io.runnel.it.harness.TempDirs;
+import io.runnel.it.harness.Topics;
 import io.runnel.metadata.raft.MetaProperties;
 import io.runnel.metadata.raft.RaftNode;
 import org.apache.kafka.clients.admin.Admin;
@@ -13,7 +14,6 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.Uuid;
-import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,7 +24,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.regex.Matcher;
@@ -105,8 +104,7 @@ class ClusterIT {
         try {
             await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> CLUSTER.get().activeControllerId() != killed);
             try (Admin admin = CLUSTER.get().admin()) {
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                        createUnlessExists(admin, new NewTopic("after-kill", 2, (short) 2)));
+                Topics.create(admin, new NewTopic("after-kill", 2, (short) 2));
                 await().atMost(Duration.ofSeconds(10)).ignoreExceptions().untilAsserted(() -> {
                     Map<String, TopicDescription> topics = admin.describeTopics(List.of("after-kill")).allTopicNames().get();
                     assertThat(topics.get("after-kill").partitions()).hasSize(2)
@@ -183,7 +181,7 @@ class ClusterIT {
     void killingEveryNodeAtOnceKeepsMetadataAndProxies() throws Exception {
         Uuid topicId;
         try (Admin admin = CLUSTER.get().admin()) {
-            createUnlessExists(admin, new NewTopic("survivor", 1, (short) 3));
+            Topics.create(admin, new NewTopic("survivor", 1, (short) 3));
             topicId = await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() ->
                     admin.describeTopics(List.of("survivor")).allTopicNames().get().get("survivor").topicId(), id -> id != null);
         }
@@ -196,17 +194,6 @@ class ClusterIT {
         }
 
         cuttingTheActiveControllerOffElectsAnotherAndHealingRejoinsIt();
-    }
-
-    /** Creates the topic; a retry after an answer that got lost finds it created. */
-    private static void createUnlessExists(Admin admin, NewTopic topic) throws Exception {
-        try {
-            admin.createTopics(List.of(topic)).all().get();
-        } catch (ExecutionException e) {
-            if (!(e.getCause() instanceof TopicExistsException)) {
-                throw e;
-            }
-        }
     }
 
     /**

@@ -3,6 +3,7 @@ package io.runnel.it;
 import io.runnel.it.harness.ClusterNode;
 import io.runnel.it.harness.ClusterProcess;
 import io.runnel.it.harness.NodeRole;
+import io.runnel.it.harness.Topics;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -68,7 +69,7 @@ class ProcessRolesIT {
             try (Admin admin = cluster.admin()) {
                 assertThat(admin.describeCluster().nodes().get()).extracting(Node::id)
                         .containsExactlyInAnyOrderElementsOf(brokers);
-                admin.createTopics(List.of(new NewTopic("spread", 4, (short) 2))).all().get();
+                Topics.create(admin, new NewTopic("spread", 4, (short) 2));
                 assertPlacedOn(admin, "spread", brokers);
                 assertThat(admin.describeTopics(List.of("spread")).allTopicNames().get().get("spread").partitions())
                         .flatExtracting(TopicPartitionInfo::replicas).extracting(Node::id).contains(4);
@@ -81,15 +82,14 @@ class ProcessRolesIT {
                 // Fenced once its session expires; only then is it left out of placement.
                 await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() ->
                         viaNode1.describeCluster().nodes().get().stream().noneMatch(n -> n.id() == 4));
-                await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                        viaNode1.createTopics(List.of(new NewTopic("while-4-away", 3, (short) 3))).all().get());
+                Topics.create(viaNode1, new NewTopic("while-4-away", 3, (short) 3));
                 assertPlacedOn(viaNode1, "while-4-away", Set.of(1, 2, 3));
             }
             broker4.restart();
             cluster.waitForClusterReady();
             try (Admin viaBroker4 = admin(broker4)) {
                 assertThat(viaBroker4.listTopics().names().get()).contains("spread", "while-4-away");
-                viaBroker4.createTopics(List.of(new NewTopic("after-4-returned", 4, (short) 4))).all().get();
+                Topics.create(viaBroker4, new NewTopic("after-4-returned", 4, (short) 4));
                 assertPlacedOn(viaBroker4, "after-4-returned", brokers);
             }
             produceAndConsume(broker4.bootstrap(), "after-4-returned", 4, "returned");
@@ -102,7 +102,7 @@ class ProcessRolesIT {
             assertThat(admin.describeCluster().nodes().get()).extracting(Node::id).containsExactlyInAnyOrderElementsOf(brokers);
             assertThat(cluster.activeControllerId()).isIn(controllers);
 
-            admin.createTopics(List.of(new NewTopic("roles", 4, (short) 2))).all().get();
+            Topics.create(admin, new NewTopic("roles", 4, (short) 2));
             assertPlacedOn(admin, "roles", brokers);
         }
         produceAndConsume(cluster.bootstrap(), "roles", 4, "before");
@@ -113,8 +113,7 @@ class ProcessRolesIT {
                 .until(() -> cluster.activeControllerId() != killed);
         assertThat(cluster.activeControllerId()).isIn(controllers);
         try (Admin viaBroker4 = admin(cluster.node(4))) {
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    viaBroker4.createTopics(List.of(new NewTopic("after-failover", 2, (short) 2))).all().get());
+            Topics.create(viaBroker4, new NewTopic("after-failover", 2, (short) 2));
             assertPlacedOn(viaBroker4, "after-failover", brokers);
         }
         produceAndConsume(cluster.bootstrap(), "after-failover", 2, "failover");
@@ -122,14 +121,14 @@ class ProcessRolesIT {
         ClusterNode broker5 = cluster.node(5);
         broker5.stop();
         try (Admin viaBroker4 = admin(cluster.node(4))) {
-            viaBroker4.createTopics(List.of(new NewTopic("while-away", 1, (short) 1))).all().get();
+            Topics.create(viaBroker4, new NewTopic("while-away", 1, (short) 1));
         }
         broker5.restart();
         cluster.node(killed).restart();
         cluster.waitForClusterReady();
         try (Admin viaBroker5 = admin(broker5)) {
             assertThat(viaBroker5.listTopics().names().get()).contains("roles", "after-failover", "while-away");
-            viaBroker5.createTopics(List.of(new NewTopic("after-restart", 2, (short) 2))).all().get();
+            Topics.create(viaBroker5, new NewTopic("after-restart", 2, (short) 2));
             assertPlacedOn(viaBroker5, "after-restart", brokers);
         }
         produceAndConsume(broker5.bootstrap(), "after-restart", 2, "restart");

@@ -1,6 +1,5 @@
 package io.runnel.it.chaos;
 
-import io.runnel.it.harness.ClusterNode;
 import io.runnel.it.harness.ClusterProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -12,10 +11,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
@@ -52,25 +47,6 @@ class ChaosIT {
         System.out.println("ChaosIT seed " + seed + " (replay with -Dchaos.seed=" + seed + "), faults for " + faultTime);
         ChaosReport report = run(seed, faultTime);
         System.out.println(report);
-    }
-
-    /**
-     * Copies every node's log to {@code target/chaos-logs/<seed>/} (the cluster deletes its own
-     * on close), so a failure, or a long unavailability, can be diagnosed after the run.
-     */
-    private static void keepNodeLogs(ClusterProcess cluster, long seed) {
-        Path dir = Path.of("target", "chaos-logs", Long.toString(seed));
-        try {
-            Files.createDirectories(dir);
-            for (ClusterNode node : cluster.nodes()) {
-                if (Files.exists(node.logFile())) {
-                    Files.copy(node.logFile(), dir.resolve("node-" + node.id() + ".log"), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            System.out.println("ChaosIT: node logs kept in " + dir.toAbsolutePath());
-        } catch (IOException e) {
-            System.out.println("ChaosIT: could not keep the node logs: " + e);
-        }
     }
 
     private static ChaosReport run(long seed, Duration faultTime) throws Exception {
@@ -135,7 +111,7 @@ class ChaosIT {
                     consumer.close();
                 }
                 producers.forEach(AckingProducer::close);
-                keepNodeLogs(cluster, seed);
+                NodeLogs.keep(cluster, "chaos-logs", seed);
             }
         }
     }

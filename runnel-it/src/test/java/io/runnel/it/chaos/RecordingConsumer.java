@@ -3,12 +3,14 @@ package io.runnel.it.chaos;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -32,7 +34,12 @@ final class RecordingConsumer implements AutoCloseable {
     private volatile Throwable failure;
 
     RecordingConsumer(String name, String bootstrap, String group, String topic) {
+        this(name, bootstrap, group, topic, IsolationLevel.READ_UNCOMMITTED);
+    }
+
+    RecordingConsumer(String name, String bootstrap, String group, String topic, IsolationLevel isolation) {
         this.consumer = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation.toString().toLowerCase(Locale.ROOT),
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.CLIENT_ID_CONFIG, name,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
