@@ -177,8 +177,9 @@ public final class Broker implements AutoCloseable {
             InterBrokerSender interBroker = new InterBrokerSender(config.nodeId(),
                     id -> replicas.endpoint(id, replication.interBrokerListenerName()), replication.socketTimeoutMs());
             started.add(interBroker);
-            BrokerMarkerWriter markers = new BrokerMarkerWriter(config.nodeId(), replicas, new LocalMarkers(replicas,
-                    groups, fetchPurgatory, producePurgatory, MARKER_REPLICATION_TIMEOUT_MS), interBroker);
+            LocalMarkers localMarkers = new LocalMarkers(replicas, groups, fetchPurgatory, producePurgatory,
+                    MARKER_REPLICATION_TIMEOUT_MS);
+            BrokerMarkerWriter markers = new BrokerMarkerWriter(config.nodeId(), replicas::image, localMarkers, interBroker);
             started.add(markers);
             TransactionCoordinator transactions = new TransactionCoordinator(transactionConfig(config),
                     config.transactionStateLogNumPartitions(), config.groupCoordinatorThreads(),
@@ -193,8 +194,8 @@ public final class Broker implements AutoCloseable {
             started.add(LateTransactionsMonitor.start(new LateTransactions(
                     () -> LateTransactions.producersOf(replicas.leaderPartitions()), config.transactionMaxTimeoutMs(), time),
                     config.nodeId()));
-            TransactionVerifier verifier = new TransactionVerifier(config.nodeId(), replication.interBrokerListenerName(),
-                    replicas, transactions, interBroker, time);
+            TransactionVerifier verifier = new TransactionVerifier(config.nodeId(), replicas::image,
+                    transactions::partitionFor, transactions::addPartitionsToTxn, interBroker, time);
 
             ReadReplicaSelector readReplicaSelector = ReadReplicaSelector.fromConfig(config.replicaSelectorClass(),
                     config.values());
@@ -228,7 +229,7 @@ public final class Broker implements AutoCloseable {
                     new AddOffsetsToTxnHandler(transactions),
                     new EndTxnHandler(transactions),
                     new TxnOffsetCommitHandler(replicas, groups, verifier, config.transactionPartitionVerificationEnable()),
-                    new WriteTxnMarkersHandler(markers.local()),
+                    new WriteTxnMarkersHandler(localMarkers),
                     new DescribeTransactionsHandler(transactions),
                     new ListTransactionsHandler(transactions),
                     new OffsetCommitHandler(replicas, groups),

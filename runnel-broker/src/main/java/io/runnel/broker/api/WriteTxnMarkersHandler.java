@@ -2,6 +2,7 @@ package io.runnel.broker.api;
 
 import io.runnel.broker.network.RequestContext;
 import io.runnel.broker.txn.LocalMarkers;
+import io.runnel.broker.txn.MarkerAppender;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData;
 import org.apache.kafka.common.message.WriteTxnMarkersRequestData.WritableTxnMarker;
@@ -27,9 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * says it all here.
  */
 public final class WriteTxnMarkersHandler implements ApiHandler<WriteTxnMarkersRequestData> {
-    private final LocalMarkers markers;
+    private final MarkerAppender markers;
 
-    public WriteTxnMarkersHandler(LocalMarkers markers) {
+    public WriteTxnMarkersHandler(MarkerAppender markers) {
         this.markers = markers;
     }
 

@@ -1,6 +1,5 @@
 package io.runnel.broker.txn;
 
-import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.coordinator.txn.TransactionMarkerWriter;
 import io.runnel.metadata.MetadataImage;
 import io.runnel.metadata.PartitionRegistration;
@@ -30,11 +29,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * The broker's {@link TransactionMarkerWriter} (Kafka's {@code TransactionMarkerChannelManager}):
  * groups a transaction's partitions by their current leader in the metadata image; partitions
- * this broker leads get their marker directly ({@link LocalMarkers}), the others through one
+ * this broker leads get their marker directly ({@link MarkerAppender}), the others through one
  * WriteTxnMarkers request per leader ({@link InterBrokerSender}).
  *
  * <p>Retries: a partition answered NOT_LEADER_OR_FOLLOWER, UNKNOWN_TOPIC_OR_PARTITION,
@@ -54,15 +54,20 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
     private static final long MAX_BACKOFF_MS = 1_000;
 
     private final int localBrokerId;
-    private final ReplicaManager replicas;
-    private final LocalMarkers local;
+    private final Supplier<MetadataImage> image;
+    private final MarkerAppender local;
     private final InterBrokerSender sender;
     private final ScheduledExecutorService retries;
     private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
 
-    public BrokerMarkerWriter(int localBrokerId, ReplicaManager replicas, LocalMarkers local, InterBrokerSender sender) {
+    /**
+     * @param image the metadata image the broker answers from now (leaders, deleted topics)
+     * @param local writes markers to partitions this broker leads
+     */
+    public BrokerMarkerWriter(int localBrokerId, Supplier<MetadataImage> image, MarkerAppender local,
+                              InterBrokerSender sender) {
         this.localBrokerId = localBrokerId;
-        this.replicas = replicas;
+        this.image = image;
         this.local = local;
         this.sender = sender;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -70,11 +75,6 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
             t.setDaemon(true);
             return t;
         });
-    }
-
-    /** The direct writer of markers to partitions this broker leads (also serves WriteTxnMarkers). */
-    public LocalMarkers local() {
-        return local;
     }
 
     @Override
@@ -114,11 +114,11 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
             if (done.isDone()) {
                 return;
             }
-            MetadataImage image = replicas.image();
+            MetadataImage current = image.get();
             Map<Integer, List<TopicPartition>> byLeader = new HashMap<>();
             List<TopicPartition> gone = new ArrayList<>();
             for (TopicPartition tp : pending) {
-                TopicImage topic = image.topicsByName().get(tp.topic());
+                TopicImage topic = current.topicsByName().get(tp.topic());
                 PartitionRegistration registration = topic == null ? null : topic.partitions().get(tp.partition());
                 if (registration == null) {
                     gone.add(tp);

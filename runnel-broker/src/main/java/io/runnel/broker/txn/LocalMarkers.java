@@ -35,7 +35,7 @@ import java.util.concurrent.ExecutionException;
  * </ul>
  * Thread-safety: safe for concurrent use; the partition log serializes appends.
  */
-public final class LocalMarkers {
+public final class LocalMarkers implements MarkerAppender {
     private static final Logger log = LoggerFactory.getLogger(LocalMarkers.class);
 
     private final ReplicaManager replicas;
@@ -54,7 +54,7 @@ public final class LocalMarkers {
         this.replicationTimeoutMs = replicationTimeoutMs;
     }
 
-    /** Completes with the partition's answer: NONE once the marker is on the ISR, else the error (never exceptionally). */
+    @Override
     public CompletableFuture<Errors> write(TopicPartition tp, long producerId, short producerEpoch, boolean commit,
                                           int coordinatorEpoch) {
         if (Topic.GROUP_METADATA_TOPIC_NAME.equals(tp.topic())) {

@@ -1,6 +1,5 @@
 package io.runnel.broker.txn;
 
-import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.coordinator.txn.TransactionCoordinator;
 import io.runnel.metadata.BrokerRegistration;
 import io.runnel.metadata.MetadataImage;
@@ -26,6 +25,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.function.ToIntFunction;
 
 /**
  * Asks a transactional id's coordinator whether partitions are in the producer's ongoing
@@ -51,17 +52,29 @@ public final class TransactionVerifier {
     private static final long RETRY_MAX_MS = 100;
 
     private final int localBrokerId;
-    private final String interBrokerListenerName;
-    private final ReplicaManager replicas;
-    private final TransactionCoordinator coordinator;
+    private final Supplier<MetadataImage> image;
+    private final ToIntFunction<String> partitionFor;
+    private final LocalCoordinator coordinator;
     private final InterBrokerSender sender;
     private final Time time;
 
-    public TransactionVerifier(int localBrokerId, String interBrokerListenerName, ReplicaManager replicas,
-                               TransactionCoordinator coordinator, InterBrokerSender sender, Time time) {
+    /** This broker's transaction coordinator, as the verifier calls it: {@link TransactionCoordinator#addPartitionsToTxn}. */
+    @FunctionalInterface
+    public interface LocalCoordinator {
+        CompletableFuture<AddPartitionsToTxnResponseData> addPartitionsToTxn(AddPartitionsToTxnRequestData request,
+                                                                             short version);
+    }
+
+    /**
+     * @param image the metadata image the broker answers from now
+     * @param partitionFor the {@code __transaction_state} partition of a transactional id
+     * @param sender reaches other brokers on the inter-broker listener
+     */
+    public TransactionVerifier(int localBrokerId, Supplier<MetadataImage> image, ToIntFunction<String> partitionFor,
+                               LocalCoordinator coordinator, InterBrokerSender sender, Time time) {
         this.localBrokerId = localBrokerId;
-        this.interBrokerListenerName = interBrokerListenerName;
-        this.replicas = replicas;
+        this.image = image;
+        this.partitionFor = partitionFor;
         this.coordinator = coordinator;
         this.sender = sender;
         this.time = time;
@@ -140,19 +153,15 @@ public final class TransactionVerifier {
 
     /** The broker leading the id's {@code __transaction_state} partition, if it is registered and unfenced; else -1. */
     private int coordinatorOf(String transactionalId) {
-        MetadataImage image = replicas.image();
-        TopicImage topic = image.topicsByName().get(Topic.TRANSACTION_STATE_TOPIC_NAME);
+        MetadataImage current = image.get();
+        TopicImage topic = current.topicsByName().get(Topic.TRANSACTION_STATE_TOPIC_NAME);
         PartitionRegistration partition = topic == null ? null
-                : topic.partitions().get(coordinator.partitionFor(transactionalId));
+                : topic.partitions().get(partitionFor.applyAsInt(transactionalId));
         if (partition == null || partition.leader() < 0) {
             return -1;
         }
-        BrokerRegistration leader = image.brokers().get(partition.leader());
-        if (leader == null || leader.fenced()
-                || partition.leader() != localBrokerId && replicas.endpoint(partition.leader(), interBrokerListenerName).isEmpty()) {
-            return -1;
-        }
-        return partition.leader();
+        BrokerRegistration leader = current.brokers().get(partition.leader());
+        return leader == null || leader.fenced() ? -1 : partition.leader();
     }
 
     private static Errors forClient(Errors error, VerificationMode mode) {
