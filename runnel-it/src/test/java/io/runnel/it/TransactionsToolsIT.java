@@ -168,20 +168,28 @@ class TransactionsToolsIT {
                 .containsExactly("runnel: producer 4242 has no open transaction in no-txn-t-0");
     }
 
+    /**
+     * One producer's ghost transaction in each of three partitions; partition 0 is aborted with
+     * kafka-transactions.sh and the ids find-hanging printed, 1 with its --start-offset, 2 with
+     * {@code runnel transactions abort}.
+     */
     @Test
-    void aHangingTransactionIsFoundReportedAndAbortedWithKafkasTool() throws Exception {
-        createTopic(hangingBroker, "hang-t");
+    void hangingTransactionsAreFoundReportedAndAborted() throws Exception {
+        createTopic(hangingBroker, "hang-t", 3);
         TopicPartition tp = new TopicPartition("hang-t", 0);
         long producerId;
         try (RawKafkaClient raw = new RawKafkaClient("127.0.0.1", hangingBroker.spec().port())) {
             InitProducerIdResponseData init = ((InitProducerIdResponse) raw.send(new InitProducerIdRequest.Builder(
-                    new InitProducerIdRequestData().setTransactionalId(null).setTransactionTimeoutMs(HANGING_MAX_TIMEOUT_MS)))).data();
+                    new InitProducerIdRequestData().setTransactionalId(null)
+                            .setTransactionTimeoutMs(HANGING_MAX_TIMEOUT_MS)))).data();
             assertThat(Errors.forCode(init.errorCode())).isEqualTo(Errors.NONE);
             producerId = init.producerId();
-            MemoryRecords ghost = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId, init.producerEpoch(),
-                    0, new SimpleRecord(System.currentTimeMillis(), "k".getBytes(StandardCharsets.UTF_8),
-                            "ghost".getBytes(StandardCharsets.UTF_8)));
-            assertThat(raw.produce("hang-t", 0, ghost)).isEqualTo(Errors.NONE);
+            for (int partition = 0; partition < 3; partition++) {
+                MemoryRecords ghost = MemoryRecords.withTransactionalRecords(Compression.NONE, producerId,
+                        init.producerEpoch(), 0, new SimpleRecord(System.currentTimeMillis(),
+                                "k".getBytes(StandardCharsets.UTF_8), "ghost".getBytes(StandardCharsets.UTF_8)));
+                assertThat(raw.produce("hang-t", partition, ghost)).isEqualTo(Errors.NONE);
+            }
         }
         try (KafkaProducer<String, String> plain = new KafkaProducer<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, hangingBroker.bootstrap()), new StringSerializer(), new StringSerializer())) {
@@ -191,25 +199,29 @@ class TransactionsToolsIT {
         assertThat(endOffset(tp, IsolationLevel.READ_UNCOMMITTED)).isEqualTo(3);
         assertThat(endOffset(tp, IsolationLevel.READ_COMMITTED)).as("LSO stuck at the hanging transaction").isZero();
 
-        await().atMost(Duration.ofSeconds(20)).until(() -> lateTransactionPartitions() == 1);
+        await().atMost(Duration.ofSeconds(20)).until(() -> lateTransactionPartitions() == 3);
         Result runnelHanging = runnel(hangingBroker, "transactions", "list", "--hanging");
         assertThat(runnelHanging.code()).as(runnelHanging.err()).isZero();
-        assertThat(runnelHanging.lines()).hasSize(2);
-        String[] reported = runnelHanging.lines().get(1).split("\\s+");
-        assertThat(List.of(reported[0], reported[1], reported[2], reported[3], reported[4], reported[5], reported[8]))
-                .containsExactly("hang-t", "0", String.valueOf(producerId), "0", "-1", "0", "unknown-producer");
-        assertThat(Long.parseLong(reported[7])).isGreaterThan(HANGING_MAX_TIMEOUT_MS);
+        assertThat(runnelHanging.lines()).hasSize(4);
+        for (int partition = 0; partition < 3; partition++) {
+            String[] reported = runnelHanging.lines().get(partition + 1).split("\\s+");
+            assertThat(List.of(reported[0], reported[1], reported[2], reported[3], reported[4], reported[5], reported[8]))
+                    .containsExactly("hang-t", String.valueOf(partition), String.valueOf(producerId), "0", "-1", "0",
+                            "unknown-producer");
+            assertThat(Long.parseLong(reported[7])).isGreaterThan(HANGING_MAX_TIMEOUT_MS);
+        }
 
-        ChildJvm.Result found = tool(hangingBroker, "find-hanging", "--topic", "hang-t", "--max-transaction-timeout", "0");
+        ChildJvm.Result found = tool(hangingBroker, "find-hanging", "--broker-id", "1", "--max-transaction-timeout", "0");
         assertThat(found.code()).as(found.err()).isZero();
-        assertThat(found.lines()).hasSize(2);
-        String[] hanging = found.lines().get(1).split("\\s+");
-        assertThat(List.of(hanging[0], hanging[1], hanging[2], hanging[3], hanging[4], hanging[5]))
-                .containsExactly("hang-t", "0", String.valueOf(producerId), "0", "-1", "0");
+        assertThat(found.lines()).hasSize(4);
+        String[] hanging = found.lines().stream().map(l -> l.split("\\s+"))
+                .filter(cells -> cells[0].equals("hang-t") && cells[1].equals("0")).findFirst().orElseThrow();
+        assertThat(List.of(hanging[2], hanging[3], hanging[4], hanging[5]))
+                .containsExactly(String.valueOf(producerId), "0", "-1", "0");
 
         ChildJvm.Result producers = tool(hangingBroker, "describe-producers", "--topic", "hang-t", "--partition", "0");
         assertThat(producers.lines()).anySatisfy(l -> assertThat(l.split("\\s+"))
-                .startsWith(String.valueOf(producerId), "0", "-1", "0").endsWith("0"));
+                .containsExactly(String.valueOf(producerId), "0", "-1", "0", l.split("\\s+")[4], "0"));
 
         try (KafkaConsumer<String, String> consumer = readCommittedConsumer()) {
             consumer.assign(List.of(tp));
@@ -231,6 +243,21 @@ class TransactionsToolsIT {
             });
             assertThat(values).containsExactly("after-1", "after-2");
         }
+        assertThat(lateTransactionPartitions()).isEqualTo(2);
+
+        ChildJvm.Result byStartOffset = tool(hangingBroker, "abort", "--topic", "hang-t", "--partition", "1",
+                "--start-offset", "0");
+        assertThat(byStartOffset.code()).as(byStartOffset.err()).isZero();
+        Result runnelAbort = runnel(hangingBroker, "transactions", "abort", "--topic", "hang-t", "--partition", "2",
+                "--producer-id", String.valueOf(producerId));
+        assertThat(runnelAbort.code()).as(runnelAbort.err()).isZero();
+        assertThat(runnelAbort.lines()).containsExactly("Aborted the transaction of producer " + producerId
+                + " (epoch 0) in hang-t-2 that started at offset 0.");
+        for (int partition = 1; partition < 3; partition++) {
+            assertThat(endOffset(new TopicPartition("hang-t", partition), IsolationLevel.READ_COMMITTED))
+                    .as("partition %d: past the ghost and its abort marker", partition).isEqualTo(2);
+        }
+
         assertThat(lateTransactionPartitions()).isZero();
         assertThat(runnel(hangingBroker, "transactions", "list", "--hanging").lines()).hasSize(1);
         assertThat(tool(hangingBroker, "find-hanging", "--topic", "hang-t", "--max-transaction-timeout", "0").lines())
@@ -267,8 +294,12 @@ class TransactionsToolsIT {
     }
 
     private static void createTopic(InProcessBroker on, String name) throws Exception {
+        createTopic(on, name, 1);
+    }
+
+    private static void createTopic(InProcessBroker on, String name, int partitions) throws Exception {
         try (Admin admin = on.admin()) {
-            admin.createTopics(List.of(new NewTopic(name, 1, (short) 1))).all().get();
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
         }
     }
 
