@@ -147,6 +147,12 @@ class TransactionsIT {
             stuck.initTransactions();
             stuck.beginTransaction();
             stuck.send(new ProducerRecord<>("txn-timeout", 0, "k", "never-committed")).get();
+            try (Admin admin = broker.admin()) {
+                assertThat(admin.describeProducers(List.of(new TopicPartition("txn-timeout", 0))).all().get()
+                        .get(new TopicPartition("txn-timeout", 0)).activeProducers())
+                        .as("DescribeProducers reports the open transaction")
+                        .anyMatch(p -> p.currentTransactionStartOffset().isPresent());
+            }
             healthy.initTransactions();
             healthy.beginTransaction();
             healthy.send(new ProducerRecord<>("txn-timeout", 0, "k", "committed-after")).get();

@@ -45,8 +45,9 @@ import java.util.function.Supplier;
  * whole write: a newer producer or coordinator owns the transaction. The write stops, failing,
  * when this writer closes.
  *
- * <p>Thread-safety: safe for concurrent use; never blocks its caller. Retries run on one daemon
- * thread, {@code txn-marker-retry}.
+ * <p>Thread-safety: safe for concurrent use; never blocks its caller. Attempts run on one daemon
+ * thread, {@code txn-marker-writer} (local appends included); answers arrive on the threads that
+ * complete them (purgatory, sender) and only record results there.
  */
 public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(BrokerMarkerWriter.class);
@@ -71,7 +72,7 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
         this.local = local;
         this.sender = sender;
         this.retries = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "txn-marker-retry");
+            Thread t = new Thread(r, "txn-marker-writer");
             t.setDaemon(true);
             return t;
         });
@@ -83,7 +84,7 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
         Write write = new Write(producerId, producerEpoch, commit, coordinatorEpoch, new HashSet<>(partitions));
         inFlight.add(write.done);
         write.done.whenComplete((ok, e) -> inFlight.remove(write.done));
-        write.attempt(INITIAL_BACKOFF_MS);
+        write.retry(0); // off the caller's thread: local appends touch the disk
         return write.done;
     }
 
@@ -135,7 +136,8 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
             byLeader.forEach((leader, tps) -> answers.add(leader == localBrokerId ? writeLocally(tps) : send(leader, tps)));
             CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).whenComplete((ok, e) -> {
                 for (CompletableFuture<Map<TopicPartition, Errors>> answer : answers) {
-                    answer.join().forEach(this::onAnswer);
+                    // A failed answer leaves its partitions pending (retried); none is expected.
+                    answer.exceptionally(failure -> Map.of()).join().forEach(this::onAnswer);
                 }
                 if (done.isDone()) {
                     return;
@@ -159,9 +161,11 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
             }
         }
 
-        private void retry(long backoffMs) {
+        /** Attempts again after {@code backoffMs} (0: at once), on the writer's thread. */
+        void retry(long backoffMs) {
+            long next = Math.min(MAX_BACKOFF_MS, Math.max(INITIAL_BACKOFF_MS, backoffMs * 2));
             try {
-                retries.schedule(() -> attempt(Math.min(MAX_BACKOFF_MS, backoffMs * 2)), backoffMs, TimeUnit.MILLISECONDS);
+                retries.schedule(() -> attempt(next), backoffMs, TimeUnit.MILLISECONDS);
             } catch (java.util.concurrent.RejectedExecutionException e) {
                 done.completeExceptionally(new IllegalStateException("the broker is shutting down"));
             }
@@ -172,8 +176,13 @@ public final class BrokerMarkerWriter implements TransactionMarkerWriter, AutoCl
             CompletableFuture<?>[] each = new CompletableFuture<?>[tps.size()];
             for (int i = 0; i < each.length; i++) {
                 TopicPartition tp = tps.get(i);
-                each[i] = local.write(tp, producerId, producerEpoch, commit, coordinatorEpoch)
-                        .thenAccept(error -> result.put(tp, error));
+                try {
+                    each[i] = local.write(tp, producerId, producerEpoch, commit, coordinatorEpoch)
+                            .thenAccept(error -> result.put(tp, error));
+                } catch (RuntimeException e) {
+                    log.error("Writing the marker of producer {} to {} failed; retrying", producerId, tp, e);
+                    each[i] = CompletableFuture.completedFuture(null);
+                }
             }
             return CompletableFuture.allOf(each).thenApply(ok -> result);
         }

@@ -58,8 +58,12 @@ public final class LocalMarkers implements MarkerAppender {
     public CompletableFuture<Errors> write(TopicPartition tp, long producerId, short producerEpoch, boolean commit,
                                           int coordinatorEpoch) {
         if (Topic.GROUP_METADATA_TOPIC_NAME.equals(tp.topic())) {
-            return groups.completeTransaction(tp.partition(), producerId, producerEpoch, commit, coordinatorEpoch)
-                    .handle((ok, e) -> e == null ? Errors.NONE : groupError(e));
+            try {
+                return groups.completeTransaction(tp.partition(), producerId, producerEpoch, commit, coordinatorEpoch)
+                        .handle((ok, e) -> e == null ? Errors.NONE : groupError(e));
+            } catch (RuntimeException e) {
+                return CompletableFuture.completedFuture(groupError(e));
+            }
         }
         Partition partition = replicas.partition(tp).orElse(null);
         if (partition == null) {

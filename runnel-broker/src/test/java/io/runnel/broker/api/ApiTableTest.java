@@ -48,6 +48,18 @@ class ApiTableTest {
     }
 
     @Test
+    void apiVersionsFinalizesTransactionVersionTwoAsKafkaFourDoes() throws Exception {
+        table[0] = new ApiTable(List.of(new ApiVersionsHandler(() -> table[0], () -> 42L)));
+        ApiVersionsResponseData response = (ApiVersionsResponseData) table[0].dispatch(context(ApiKeys.API_VERSIONS, 4),
+                new ApiVersionsRequestData().setClientSoftwareName("apache-kafka-java").setClientSoftwareVersion("4.4.0")).get();
+        ApiVersionsResponseData.SupportedFeatureKey supported = response.supportedFeatures().find("transaction.version");
+        ApiVersionsResponseData.FinalizedFeatureKey finalized = response.finalizedFeatures().find("transaction.version");
+        assertThat(List.of(supported.minVersion(), supported.maxVersion())).containsExactly((short) 0, (short) 2);
+        assertThat(List.of(finalized.minVersionLevel(), finalized.maxVersionLevel())).containsExactly((short) 2, (short) 2);
+        assertThat(response.finalizedFeaturesEpoch()).isEqualTo(42L);
+    }
+
+    @Test
     void aHandlerThatThrowsFailsItsFutureInsteadOfTheCaller() {
         table[0] = new ApiTable(List.of(new FixedMetadata((short) 0, (short) 13) {
             @Override

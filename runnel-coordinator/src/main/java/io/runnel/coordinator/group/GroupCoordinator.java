@@ -212,14 +212,18 @@ public final class GroupCoordinator implements AutoCloseable {
 
     /**
      * OffsetFetch of one group. {@code requireStable} is the request's {@code require_stable}
-     * (v7+): partitions with an offset pending in an open transaction answer UNSTABLE_OFFSET_COMMIT;
-     * without it, the last committed offset is returned.
+     * (v7+): partitions with an offset pending in an open transaction answer UNSTABLE_OFFSET_COMMIT,
+     * and, as Kafka does, the answer waits until the shard's earlier writes are committed (a write
+     * without records), so it never shows an offset that could still be lost. Without it, the last
+     * committed offset is returned at once.
      */
     public CompletableFuture<OffsetFetchResponseGroup> fetchOffsets(OffsetFetchRequestGroup request,
                                                                     boolean requireStable) {
-        return read(request.groupId(), s -> s.fetchOffsets(request, requireStable)).exceptionally(e ->
-                new OffsetFetchResponseGroup().setGroupId(request.groupId())
-                        .setErrorCode(CoordinatorErrors.toError(e).code()));
+        CompletableFuture<OffsetFetchResponseGroup> fetched = requireStable
+                ? write(request.groupId(), s -> CoordinatorResult.of(s.fetchOffsets(request, true)))
+                : read(request.groupId(), s -> s.fetchOffsets(request, false));
+        return fetched.exceptionally(e -> new OffsetFetchResponseGroup().setGroupId(request.groupId())
+                .setErrorCode(CoordinatorErrors.toError(e).code()));
     }
 
     /**

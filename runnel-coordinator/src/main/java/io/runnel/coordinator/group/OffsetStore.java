@@ -78,7 +78,7 @@ public final class OffsetStore {
     /** Applies a type 1 record of {@code producerId}'s open transaction: pending until its marker. */
     public void replayTransactional(long producerId, CoordinatorRecord record) {
         if (record.isTombstone()) {
-            replay(record); // never written in a transaction here; a tombstone deletes whatever its batch
+            replay(record); // not written in transactions here; one would delete like any tombstone
             return;
         }
         OffsetRecords.Key key = OffsetRecords.readKey(record.key());

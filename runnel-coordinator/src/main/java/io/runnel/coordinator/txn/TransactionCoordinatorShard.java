@@ -120,13 +120,11 @@ public final class TransactionCoordinatorShard implements CoordinatorShard {
             String transactionalId, int timeoutMs, long expectedProducerId, short expectedEpoch, long newProducerId) {
         long now = time.milliseconds();
         TransactionMetadata current = transactions.get(transactionalId);
-        boolean usedNewProducerId = false;
         if (current == null) {
             if (newProducerId < 0) {
                 return CoordinatorResult.of(ShardOutcome.producerIdNeeded());
             }
             current = TransactionMetadata.fresh(transactionalId, newProducerId, timeoutMs, now);
-            usedNewProducerId = true;
         }
         boolean expected = expectedProducerId != RecordBatch.NO_PRODUCER_ID;
         if (expected && !isValidExpectedProducerId(current, expectedProducerId, expectedEpoch)) {
@@ -147,7 +145,7 @@ public final class TransactionCoordinatorShard implements CoordinatorShard {
             }
             case EMPTY, COMPLETE_COMMIT, COMPLETE_ABORT -> {
                 if (current.isProducerEpochExhausted() && (!expected || expectedEpoch == current.producerEpoch())) {
-                    if (newProducerId < 0 || usedNewProducerId) {
+                    if (newProducerId < 0) {
                         return CoordinatorResult.of(ShardOutcome.producerIdNeeded());
                     }
                     next = current.rotateProducerId(newProducerId, timeoutMs, now, expected);

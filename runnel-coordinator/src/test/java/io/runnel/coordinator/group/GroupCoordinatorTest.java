@@ -89,6 +89,18 @@ class GroupCoordinatorTest {
         assertThat(fetched(true).committedOffset()).isEqualTo(7);
     }
 
+    @Test
+    void aStableOffsetFetchWaitsForEarlierCommitsToBeCommitted() throws Exception {
+        elect(coordinator.partitionFor("g"), 0);
+        log.holdCommits(true);
+        coordinator.commitOffsets(OffsetStoreTest.commit("g", -1, "", 9, ""));
+        CompletableFuture<OffsetFetchResponseGroup> stable = coordinator.fetchOffsets(OffsetStoreTest.fetch("g", 0), true);
+        assertThat(fetched(false).committedOffset()).isEqualTo(9); // a plain fetch answers at once
+        assertThat(stable).isNotDone();
+        log.releaseCommits();
+        assertThat(stable.get(5, TimeUnit.SECONDS).topics().get(0).partitions().get(0).committedOffset()).isEqualTo(9);
+    }
+
     private OffsetFetchResponsePartitions fetched(boolean requireStable) throws Exception {
         return coordinator.fetchOffsets(OffsetStoreTest.fetch("g", 0), requireStable).get(5, TimeUnit.SECONDS)
                 .topics().get(0).partitions().get(0);

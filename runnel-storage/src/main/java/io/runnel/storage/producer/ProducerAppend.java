@@ -39,7 +39,8 @@ public final class ProducerAppend {
      * @throws OutOfOrderSequenceException sequence gap, or a known producer's new epoch not starting at 0
      * @throws InvalidProducerEpochException epoch lower than the producer's current one
      * @throws InvalidTxnStateException a transactional batch begins a transaction without the
-     *     producer's current verification guard (the append is verified)
+     *     producer's current verification guard (the append is verified), or a non-transactional
+     *     batch comes while the producer's transaction is ongoing
      */
     public void add(long producerId, short epoch, int firstSeq, int lastSeq, long firstOffset, long lastOffset,
                     long maxTimestamp, boolean transactional) {
@@ -79,6 +80,11 @@ public final class ProducerAppend {
                         + " at offset " + firstOffset + ": " + firstSeq + " (incoming seq. number), "
                         + lastSeqSoFar + " (current end sequence number)");
             }
+        }
+        if (!transactional && entry.currentTxnFirstOffset >= 0) {
+            throw new InvalidTxnStateException("Expected a transactional write from producer " + producerId
+                    + " at offset " + firstOffset + ": its transaction from offset " + entry.currentTxnFirstOffset
+                    + " is ongoing");
         }
         entry.add(epoch, new BatchMetadata(firstSeq, lastSeq, firstOffset, lastOffset, maxTimestamp), transactional);
     }

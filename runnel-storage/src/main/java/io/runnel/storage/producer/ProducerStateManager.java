@@ -225,12 +225,12 @@ public final class ProducerStateManager {
         for (ProducerEntry e : producers.values()) {
             copies.add(e.copy());
         }
-        return new Snapshot(offset, copies);
+        return new Snapshot(offset, copies, new ArrayList<>(unreplicatedTxns.values()));
     }
 
     /** Writes a captured snapshot and keeps the two newest snapshot files. Safe without the log's lock. */
     public void writeSnapshot(Snapshot snapshot) throws IOException {
-        ProducerSnapshotFile.write(snapshotFile(snapshot.offset), snapshot.entries);
+        ProducerSnapshotFile.write(snapshotFile(snapshot.offset), snapshot.entries, snapshot.unreplicatedTxns);
         List<Long> offsets = snapshotOffsets();
         for (int i = 0; i < offsets.size() - SNAPSHOTS_KEPT; i++) {
             Files.deleteIfExists(snapshotFile(offsets.get(i)));
@@ -254,9 +254,13 @@ public final class ProducerStateManager {
                 continue;
             }
             try {
-                for (ProducerEntry e : ProducerSnapshotFile.read(file)) {
+                ProducerSnapshotFile.Content content = ProducerSnapshotFile.read(file);
+                for (ProducerEntry e : content.entries()) {
                     producers.put(e.producerId, e);
                     noteTxnStart(null, e);
+                }
+                for (CompletedTxn txn : content.unreplicatedTxns()) {
+                    unreplicatedTxns.put(txn.firstOffset(), txn);
                 }
                 return offset;
             } catch (IOException e) {
@@ -281,10 +285,12 @@ public final class ProducerStateManager {
     public static final class Snapshot {
         private final long offset;
         private final List<ProducerEntry> entries;
+        private final List<CompletedTxn> unreplicatedTxns;
 
-        private Snapshot(long offset, List<ProducerEntry> entries) {
+        private Snapshot(long offset, List<ProducerEntry> entries, List<CompletedTxn> unreplicatedTxns) {
             this.offset = offset;
             this.entries = entries;
+            this.unreplicatedTxns = unreplicatedTxns;
         }
     }
 

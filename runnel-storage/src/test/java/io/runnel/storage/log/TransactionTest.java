@@ -23,6 +23,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
@@ -203,6 +204,28 @@ class TransactionTest {
     }
 
     @Test
+    void recoveryRebuildsTheEntriesAfterTheRecoveryPointThatTheCrashLost() throws IOException {
+        txn(PID, (short) 0, 0, 2);
+        log.appendMarker(PID, (short) 0, false, 0, 0);
+        log.flush();
+        long recoveryPoint = log.recoveryPoint();
+        txn(OTHER, (short) 0, 0, 1);
+        log.appendMarker(OTHER, (short) 0, false, 0, 0);
+        toEnd();
+        List<AbortedTxn> expected = log.abortedTransactions(0, 100);
+        assertThat(expected).hasSize(2);
+        log.abandon();
+        Path index = SegmentFiles.file(env.dir, 0, SegmentFiles.TXN_INDEX);
+        byte[] flushed = Arrays.copyOf(Files.readAllBytes(index), TransactionIndex.ENTRY_SIZE);
+        Files.write(index, flushed);
+
+        log = env.reopen(config, false, new LogLoader.Checkpoints(recoveryPoint, 0, 3));
+
+        assertThat(log.abortedTransactions(0, 100)).isEqualTo(expected);
+        assertThat(Files.size(index)).isEqualTo(2L * TransactionIndex.ENTRY_SIZE);
+    }
+
+    @Test
     void aCorruptIndexIsRebuiltOnLoad() throws IOException {
         txn(PID, (short) 0, 0, 2);
         log.appendMarker(PID, (short) 0, false, 0, 0);
@@ -321,6 +344,16 @@ class TransactionTest {
         assertThat(next).isNotSameAs(guard);
         log.appendAsLeader(Batches.transactional(env.time.milliseconds(), 1, PID, (short) 0, 2), 0, next);
         assertThat(log.hasOngoingTransaction(PID)).isTrue();
+    }
+
+    @Test
+    void aNonTransactionalBatchIsRefusedWhileTheProducersTransactionIsOngoing() {
+        txn(PID, (short) 0, 0, 1);
+        MemoryRecords idempotent = Batches.idempotent(env.time.milliseconds(), 1, PID, (short) 0, 1);
+        assertThatThrownBy(() -> log.appendAsLeader(idempotent, 0)).isInstanceOf(InvalidTxnStateException.class);
+        log.appendMarker(PID, (short) 0, true, 0, 0);
+        log.appendAsLeader(Batches.idempotent(env.time.milliseconds(), 1, PID, (short) 0, 1), 0);
+        assertThat(log.hasOngoingTransaction(PID)).isFalse();
     }
 
     @Test
