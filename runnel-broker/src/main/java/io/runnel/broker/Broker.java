@@ -58,6 +58,8 @@ import io.runnel.broker.replica.ReplicaManager;
 import io.runnel.broker.replica.ReplicationSettings;
 import io.runnel.broker.txn.BrokerMarkerWriter;
 import io.runnel.broker.txn.InterBrokerSender;
+import io.runnel.broker.txn.LateTransactions;
+import io.runnel.broker.txn.LateTransactionsMonitor;
 import io.runnel.broker.txn.LocalMarkers;
 import io.runnel.broker.txn.TransactionVerifier;
 import io.runnel.coordinator.group.GroupConfig;
@@ -192,6 +194,9 @@ public final class Broker implements AutoCloseable {
             InternalTopic transactionStateTopic = InternalTopic.transactionState(controller,
                     config.transactionStateLogNumPartitions(), config.transactionStateLogReplicationFactor(),
                     config.transactionStateLogMinIsr(), config.transactionStateLogSegmentBytes());
+            started.add(LateTransactionsMonitor.start(new LateTransactions(
+                    () -> LateTransactions.producersOf(replicas.leaderPartitions()), config.transactionMaxTimeoutMs(), time),
+                    config.nodeId()));
             TransactionVerifier verifier = new TransactionVerifier(config.nodeId(), replicas::image,
                     transactions::partitionFor, transactions::addPartitionsToTxn, verificationSender, time);
 

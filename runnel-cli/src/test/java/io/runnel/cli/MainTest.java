@@ -77,7 +77,7 @@ class MainTest {
 
     @Test
     void noCommandIsAUsageError() {
-        assertOneLineUsageError(CliRun.run(), "missing command: one of server, dev-cluster, topics, groups, produce, consume");
+        assertOneLineUsageError(CliRun.run(), "missing command: one of server, dev-cluster, topics, groups, transactions, produce, consume");
         assertOneLineUsageError(CliRun.run("topics"), "missing command: one of create, list, describe, alter, delete");
     }
 
@@ -100,6 +100,16 @@ class MainTest {
         assertOneLineUsageError(CliRun.run("topics", "create", "--topic", "t", "--config", "novalue"), "--config");
         assertOneLineUsageError(CliRun.run("topics", "alter", "--topic", "t"), "nothing to alter");
         assertOneLineUsageError(CliRun.run("topics", "create", "--topic", "t", "--partitions", "many"), "many");
+    }
+
+    @Test
+    void transactionsArgumentsAreCheckedBeforeConnecting() {
+        assertOneLineUsageError(CliRun.run("transactions"), "missing command: one of list, describe, abort");
+        assertOneLineUsageError(CliRun.run("transactions", "list", "--topic", "t"), "go with --hanging");
+        assertOneLineUsageError(CliRun.run("transactions", "list", "--hanging", "--max-transaction-timeout-ms", "-1"),
+                "must not be negative");
+        assertOneLineUsageError(CliRun.run("transactions", "describe"), "--transactional-id");
+        assertOneLineUsageError(CliRun.run("transactions", "abort", "--topic", "t", "--partition", "0"), "--producer-id");
     }
 
     @Test

@@ -17,7 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -208,6 +210,17 @@ public final class ReplicaManager implements MetadataListener, AutoCloseable {
         } else {
             fetchers.stopFollowing(partition.topicPartition());
         }
+    }
+
+    /** The partitions this broker leads now: a snapshot; any of them may lose leadership at any time. */
+    public List<Partition> leaderPartitions() {
+        List<Partition> leaders = new ArrayList<>();
+        for (Partition partition : partitions.values()) {
+            if (partition.isLeader()) {
+                leaders.add(partition);
+            }
+        }
+        return leaders;
     }
 
     /** Checks every led partition for followers out of sync longer than replica.lag.time.max.ms. */

@@ -1,5 +1,7 @@
 package io.runnel.cli.groups;
 
+import io.runnel.cli.TextTable;
+
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,6 +2,7 @@ package io.runnel.cli.groups;
 
 import io.runnel.cli.ClientOptions;
 import io.runnel.cli.CommandContext;
+import io.runnel.cli.TextTable;
 import io.runnel.cli.UsageError;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.GroupListing;

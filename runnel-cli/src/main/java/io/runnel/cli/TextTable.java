@@ -1,4 +1,4 @@
-package io.runnel.cli.groups;
+package io.runnel.cli;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -7,14 +7,14 @@ import java.util.List;
  * Left-aligned columns separated by at least two spaces, each as wide as its widest cell, as
  * Kafka's kafka-consumer-groups.sh prints them (scripts split on whitespace).
  */
-final class TextTable {
+public final class TextTable {
     private final List<String[]> rows = new ArrayList<>();
 
-    TextTable(String... header) {
+    public TextTable(String... header) {
         rows.add(header);
     }
 
-    void add(Object... cells) {
+    public void add(Object... cells) {
         String[] row = new String[cells.length];
         for (int i = 0; i < cells.length; i++) {
             row[i] = String.valueOf(cells[i]);
@@ -22,7 +22,7 @@ final class TextTable {
         rows.add(row);
     }
 
-    List<String> lines() {
+    public List<String> lines() {
         int columns = rows.get(0).length;
         int[] widths = new int[columns];
         for (String[] row : rows) {
