@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Produce v3-v13.
@@ -62,12 +63,15 @@ import java.util.concurrent.CompletableFuture;
  * Batches are appended as received: validated by header and CRC, never decompressed.
  */
 public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
+    private static final CompletableFuture<Void> APPENDED = CompletableFuture.completedFuture(null);
     private final int localBrokerId;
     private final ReplicaManager replicas;
     private final Purgatory<TopicPartition> fetchPurgatory;
     private final Purgatory<TopicPartition> producePurgatory;
     private final TransactionVerifier verifier;
     private final boolean verificationEnabled;
+    /** Per transactional producer: completes once its request waiting for verification has appended. */
+    private final ConcurrentHashMap<Long, CompletableFuture<Void>> appending = new ConcurrentHashMap<>();
 
     /**
      * @param fetchPurgatory told of every append (parked follower and consumer fetches)
@@ -90,8 +94,60 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
         return ApiKeys.PRODUCE;
     }
 
+    /**
+     * Keeps a transactional producer's requests in order while one of them waits for its
+     * coordinator: the network layer dispatches a connection's requests without waiting for
+     * earlier ones (Kafka handles one at a time), so a later request of the same transaction,
+     * verified or appended first, would hit the log before the batches it follows (an
+     * OutOfOrderSequenceException). Later requests of that producer wait until the waiting one
+     * has appended; producers with nothing waiting go straight through.
+     */
     @Override
     public CompletableFuture<ApiMessage> handle(RequestContext context, ProduceRequestData request) {
+        long producerId = request.transactionalId() == null ? -1 : producerIdOf(request);
+        if (producerId < 0) {
+            return process(context, request).response();
+        }
+        CompletableFuture<Void> ahead = appending.get(producerId);
+        if (ahead == null) {
+            Handled handled = process(context, request);
+            if (!handled.appended().isDone()) {
+                waitBehind(producerId, handled.appended());
+            }
+            return handled.response();
+        }
+        CompletableFuture<Void> appended = new CompletableFuture<>();
+        waitBehind(producerId, appended);
+        return ahead.handle((ok, e) -> null).thenCompose(ignored -> {
+            Handled handled = process(context, request);
+            handled.appended().whenComplete((ok, e) -> appended.complete(null));
+            return handled.response();
+        });
+    }
+
+    private void waitBehind(long producerId, CompletableFuture<Void> appended) {
+        appending.put(producerId, appended);
+        appended.whenComplete((ok, e) -> appending.remove(producerId, appended));
+    }
+
+    /** The producer id of the request's first batch, or -1. */
+    private static long producerIdOf(ProduceRequestData request) {
+        for (TopicProduceData topicData : request.topicData()) {
+            for (PartitionProduceData data : topicData.partitionData()) {
+                Iterator<? extends RecordBatch> batches = ((MemoryRecords) data.records()).batches().iterator();
+                if (batches.hasNext()) {
+                    return batches.next().producerId();
+                }
+            }
+        }
+        return -1;
+    }
+
+    /** A request being handled: its appends happened when {@code appended} completes; its answer is {@code response}. */
+    private record Handled(CompletableFuture<Void> appended, CompletableFuture<ApiMessage> response) {
+    }
+
+    private Handled process(RequestContext context, ProduceRequestData request) {
         short version = context.header().apiVersion();
         short acks = request.acks();
         MetadataImage image = replicas.image();
@@ -125,13 +181,13 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
             }
         }
         if (unverified.isEmpty()) {
-            return finish(request, context, response, appends);
+            return new Handled(APPENDED, finish(request, context, response, appends));
         }
         RecordBatch batch = unverified.get(0).first();
         List<TopicPartition> partitions = new ArrayList<>(unverified.size());
         unverified.forEach(u -> partitions.add(u.partition().topicPartition()));
-        return verifier.verify(request.transactionalId(), batch.producerId(), batch.producerEpoch(), partitions, mode)
-                .thenCompose(errors -> {
+        CompletableFuture<Void> verifiedAppends = verifier.verify(request.transactionalId(), batch.producerId(),
+                batch.producerEpoch(), partitions, mode).thenAccept(errors -> {
                     for (Unverified u : unverified) {
                         Errors error = errors.get(u.partition().topicPartition());
                         if (error == null) {
@@ -141,8 +197,8 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                                     ? "Partition was not added to the transaction" : null);
                         }
                     }
-                    return finish(request, context, response, appends);
                 });
+        return new Handled(verifiedAppends, verifiedAppends.thenCompose(ignored -> finish(request, context, response, appends)));
     }
 
     /**

@@ -16,9 +16,12 @@ import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData;
 import org.apache.kafka.common.message.AddPartitionsToTxnResponseData.AddPartitionsToTxnResultCollection;
 import org.apache.kafka.common.message.ProduceRequestData;
+import org.apache.kafka.common.protocol.ApiKeys;
+import org.apache.kafka.common.protocol.ApiMessage;
 import org.apache.kafka.common.protocol.Errors;
 import org.apache.kafka.common.record.internal.MemoryRecords;
 import org.apache.kafka.common.record.internal.SimpleRecord;
+import org.apache.kafka.common.requests.AbstractResponse;
 import org.apache.kafka.common.requests.AddPartitionsToTxnResponse;
 import org.apache.kafka.common.requests.ProduceResponse;
 import org.apache.kafka.common.utils.Time;
@@ -53,6 +56,7 @@ class TransactionalProduceTest {
     private ProduceHandler produce;
     private final Queue<Errors> answers = new ConcurrentLinkedQueue<>();
     private final Queue<AddPartitionsToTxnRequestData> asked = new ConcurrentLinkedQueue<>();
+    private volatile CompletableFuture<Void> coordinatorReply = CompletableFuture.completedFuture(null);
     private final Purgatory<TopicPartition> fetches = new Purgatory<>("fetch");
     private final Purgatory<TopicPartition> produces = new Purgatory<>("produce");
     private final InterBrokerSender sender = new InterBrokerSender("test", 1, id -> Optional.empty(), 1_000);
@@ -67,7 +71,7 @@ class TransactionalProduceTest {
                     AddPartitionsToTxnResultCollection results = new AddPartitionsToTxnResultCollection();
                     results.add(AddPartitionsToTxnResponse.resultForTransaction("tx",
                             error == Errors.NONE ? Map.of() : Map.of(LED, error)));
-                    return CompletableFuture.completedFuture(new AddPartitionsToTxnResponseData().setResultsByTransaction(results));
+                    return coordinatorReply.thenApply(ignored -> new AddPartitionsToTxnResponseData().setResultsByTransaction(results));
                 }, sender, Time.SYSTEM);
         produce = new ProduceHandler(1, broker.replicas, fetches, produces, verifier, true);
     }
@@ -100,6 +104,19 @@ class TransactionalProduceTest {
     }
 
     @Test
+    void requestsPipelinedBehindAVerificationAppendInRequestOrder() {
+        coordinatorReply = new CompletableFuture<>();
+        CompletableFuture<ApiMessage> first = produce.handle(BrokerOneFixture.context(ApiKeys.PRODUCE, 12), request(12, (short) 0, 0));
+        CompletableFuture<ApiMessage> second = produce.handle(BrokerOneFixture.context(ApiKeys.PRODUCE, 12), request(12, (short) 0, 1));
+        assertThat(broker.partition(LED).log().logEndOffset()).as("the second waits behind the first").isZero();
+        coordinatorReply.complete(null);
+        assertThat(errorOf(BrokerOneFixture.overTheWire(ApiKeys.PRODUCE, first, 12))).isEqualTo(Errors.NONE);
+        assertThat(errorOf(BrokerOneFixture.overTheWire(ApiKeys.PRODUCE, second, 12))).isEqualTo(Errors.NONE);
+        assertThat(broker.partition(LED).log().logEndOffset()).isEqualTo(2);
+        assertThat(asked).as("only the first asked the coordinator").hasSize(1);
+    }
+
+    @Test
     void aPartitionOutsideTheTransactionIsRefusedWithTheErrorOfTheRequestVersion() {
         answers.add(Errors.TRANSACTION_ABORTABLE);
         assertThat(send(10, (short) 0, 0)).isEqualTo(Errors.INVALID_TXN_STATE);
@@ -109,6 +126,15 @@ class TransactionalProduceTest {
     }
 
     private Errors send(int version, short epoch, int baseSequence) {
+        return errorOf(BrokerOneFixture.call(produce, request(version, epoch, baseSequence), version));
+    }
+
+    private static Errors errorOf(AbstractResponse answer) {
+        ProduceResponse response = (ProduceResponse) answer;
+        return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode());
+    }
+
+    private static ProduceRequestData request(int version, short epoch, int baseSequence) {
         MemoryRecords records = MemoryRecords.withTransactionalRecords(Compression.NONE, PID, epoch, baseSequence,
                 new SimpleRecord(1_000L, null, "v".getBytes(StandardCharsets.UTF_8)));
         ProduceRequestData request = new ProduceRequestData().setAcks((short) 1).setTimeoutMs(5_000).setTransactionalId("tx");
@@ -118,8 +144,7 @@ class TransactionalProduceTest {
         }
         topic.partitionData().add(new ProduceRequestData.PartitionProduceData().setIndex(LED.partition()).setRecords(records));
         request.topicData().add(topic);
-        ProduceResponse response = (ProduceResponse) BrokerOneFixture.call(produce, request, version);
-        return Errors.forCode(response.data().responses().iterator().next().partitionResponses().get(0).errorCode());
+        return request;
     }
 
     /** {@code __transaction_state} partition 0 led by this broker, so the verifier calls the coordinator in-process. */
