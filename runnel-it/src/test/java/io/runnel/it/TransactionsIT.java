@@ -62,7 +62,7 @@ import static org.awaitility.Awaitility.await;
  * Kafka 4.4's transactional producer (transaction version 2, as the broker finalizes it) and
  * read_committed consumers against one in-process broker: commits and aborts, offsets in
  * transactions, fencing, timeouts, a transaction version 1 client and bad input. Kafka's tools are
- * TransactionToolsIT's subject, three nodes TransactionsClusterIT's.
+ * the subject of TransactionsToolsIT and TransactionalCopierIT, three nodes TransactionsClusterIT's.
  */
 class TransactionsIT {
     private static final int MAX_TIMEOUT_MS = 60_000;
