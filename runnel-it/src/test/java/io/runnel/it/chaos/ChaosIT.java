@@ -3,7 +3,6 @@ package io.runnel.it.chaos;
 import io.runnel.it.harness.ClusterProcess;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -38,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 class ChaosIT {
     private static final String TOPIC = "chaos";
     private static final int PARTITIONS = 6;
-    private static final Duration RECOVERY = Duration.ofSeconds(90);
+    private static final Duration RECOVERY = ClusterHealth.RECOVERY;
 
     @Test
     void randomFaultsLoseNoAcknowledgedRecordAndKeepOrder() throws Exception {
@@ -53,7 +52,7 @@ class ChaosIT {
         try (ClusterProcess cluster = ClusterProcess.start(); Admin admin = cluster.admin()) {
             admin.createTopics(List.of(new NewTopic(TOPIC, PARTITIONS, (short) 3)
                     .configs(Map.of("min.insync.replicas", "2")))).all().get();
-            awaitIsrsFull(admin, seed);
+            ClusterHealth.awaitIsrsFull(admin, TOPIC, PARTITIONS, seed);
             List<AckingProducer> producers = List.of(new AckingProducer(1, cluster.bootstrap(), TOPIC, PARTITIONS),
                     new AckingProducer(2, cluster.bootstrap(), TOPIC, PARTITIONS));
             List<RecordingConsumer> consumers = List.of(new RecordingConsumer("c1", cluster.bootstrap(), "chaos-group", TOPIC),
@@ -65,7 +64,7 @@ class ChaosIT {
                         .until(() -> producers.stream().allMatch(p -> !p.acks().isEmpty()));
 
                 FaultInjector injector = new FaultInjector(cluster, new Random(seed), faultTime,
-                        () -> awaitHealthy(cluster, admin, seed));
+                        () -> ClusterHealth.awaitHealthy(cluster, admin, TOPIC, PARTITIONS, seed));
                 faults = new Thread(injector, "chaos-faults");
                 faults.start();
                 faults.join(faultTime.plus(RECOVERY).plus(RECOVERY).toMillis());
@@ -76,7 +75,7 @@ class ChaosIT {
                     throw new AssertionError("fault schedule failed, seed " + seed, injector.failure());
                 }
                 cluster.healAll();
-                awaitHealthy(cluster, admin, seed);
+                ClusterHealth.awaitHealthy(cluster, admin, TOPIC, PARTITIONS, seed);
                 await("acknowledgements after the last fault, seed " + seed).atMost(RECOVERY)
                         .until(() -> producers.stream().flatMap(p -> p.acks().stream())
                                 .anyMatch(a -> a.ackedAtNanos() > injector.lastFaultEndNanos()));
@@ -120,21 +119,6 @@ class ChaosIT {
     private static LocalTime wallClock(long nanos) {
         long ageMs = (System.nanoTime() - nanos) / 1_000_000;
         return LocalTime.now().minus(ageMs, ChronoUnit.MILLIS).truncatedTo(ChronoUnit.MILLIS);
-    }
-
-    /** Every node up and agreeing on the cluster, and every partition's ISR full again. */
-    private static void awaitHealthy(ClusterProcess cluster, Admin admin, long seed) {
-        cluster.waitForClusterReady(RECOVERY);
-        awaitIsrsFull(admin, seed);
-    }
-
-    private static void awaitIsrsFull(Admin admin, long seed) {
-        await("every ISR full, seed " + seed).atMost(RECOVERY).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> {
-                    TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
-                    return topic.partitions().size() == PARTITIONS
-                            && topic.partitions().stream().allMatch(p -> p.isr().size() == 3);
-                });
     }
 
     private static void awaitConsumersCaughtUp(List<RecordingConsumer> consumers,

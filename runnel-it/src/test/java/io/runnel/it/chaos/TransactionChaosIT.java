@@ -8,7 +8,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsOptions;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.IsolationLevel;
 import org.apache.kafka.common.TopicPartition;
@@ -38,7 +37,7 @@ import static org.awaitility.Awaitility.await;
 class TransactionChaosIT {
     private static final String TOPIC = "txn-chaos";
     private static final int PARTITIONS = 4;
-    private static final Duration RECOVERY = Duration.ofSeconds(90);
+    private static final Duration RECOVERY = ClusterHealth.RECOVERY;
 
     @Test
     void randomFaultsNeitherLoseNorTearNorLeakTransactions() throws Exception {
@@ -49,7 +48,7 @@ class TransactionChaosIT {
                 "transaction.state.log.min.isr", "2", "transaction.state.log.num.partitions", "3",
                 "offsets.topic.num.partitions", "3")); Admin admin = cluster.admin()) {
             Topics.create(admin, new NewTopic(TOPIC, PARTITIONS, (short) 3).configs(Map.of("min.insync.replicas", "2")));
-            awaitIsrsFull(admin, seed);
+            ClusterHealth.awaitIsrsFull(admin, TOPIC, PARTITIONS, seed);
             List<TransactionalWriter> writers = List.of(
                     new TransactionalWriter("w1", cluster.bootstrap(), TOPIC, PARTITIONS, seed),
                     new TransactionalWriter("w2", cluster.bootstrap(), TOPIC, PARTITIONS, seed + 1));
@@ -63,14 +62,14 @@ class TransactionChaosIT {
                         .until(() -> writers.stream().allMatch(w -> w.committed() > 0));
 
                 FaultInjector injector = new FaultInjector(cluster, new Random(seed), faultTime,
-                        () -> awaitHealthy(cluster, admin, seed));
+                        () -> ClusterHealth.awaitHealthy(cluster, admin, TOPIC, PARTITIONS, seed));
                 faults = new Thread(injector, "txn-chaos-faults");
                 faults.start();
                 faults.join(faultTime.plus(RECOVERY).plus(RECOVERY).toMillis());
                 assertThat(faults.isAlive()).as("fault schedule overran its time, seed %d", seed).isFalse();
                 assertThat(injector.failure()).as("fault schedule failure, seed %d", seed).isNull();
                 cluster.healAll();
-                awaitHealthy(cluster, admin, seed);
+                ClusterHealth.awaitHealthy(cluster, admin, TOPIC, PARTITIONS, seed);
                 long committedBefore = writers.stream().mapToLong(TransactionalWriter::committed).sum();
                 await("commits after the last fault, seed " + seed).atMost(RECOVERY).until(() ->
                         writers.stream().mapToLong(TransactionalWriter::committed).sum() > committedBefore);
@@ -126,19 +125,5 @@ class TransactionChaosIT {
         var stable = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_COMMITTED)).all().get();
         var end = admin.listOffsets(latest, new ListOffsetsOptions(IsolationLevel.READ_UNCOMMITTED)).all().get();
         return latest.keySet().stream().allMatch(tp -> stable.get(tp).offset() == end.get(tp).offset());
-    }
-
-    private static void awaitHealthy(ClusterProcess cluster, Admin admin, long seed) {
-        cluster.waitForClusterReady(RECOVERY);
-        awaitIsrsFull(admin, seed);
-    }
-
-    private static void awaitIsrsFull(Admin admin, long seed) {
-        await("every ISR full, seed " + seed).atMost(RECOVERY).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
-                .until(() -> {
-                    TopicDescription topic = admin.describeTopics(List.of(TOPIC)).allTopicNames().get().get(TOPIC);
-                    return topic.partitions().size() == PARTITIONS
-                            && topic.partitions().stream().allMatch(p -> p.isr().size() == 3);
-                });
     }
 }
