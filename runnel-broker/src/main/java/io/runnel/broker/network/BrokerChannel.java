@@ -13,6 +13,7 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.util.Optional;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -48,8 +49,20 @@ public final class BrokerChannel implements AutoCloseable {
      *     connection is closed
      */
     public AbstractResponse send(AbstractRequest request) throws IOException {
+        return send(request, () -> false);
+    }
+
+    /**
+     * As {@link #send(AbstractRequest)}, but gives up (IOException, connection closed) when
+     * {@code cancelled} holds once connected, before the request is written: a {@link #close}
+     * from another thread cannot cut short a request whose connection it did not see yet.
+     */
+    public AbstractResponse send(AbstractRequest request, BooleanSupplier cancelled) throws IOException {
         try {
             connectIfNeeded();
+            if (cancelled.getAsBoolean()) {
+                throw new IOException("cancelled before it was sent");
+            }
             RequestHeader header = new RequestHeader(request.apiKey(), request.version(), clientId, ++correlationId);
             ByteBuffer frame = request.serializeWithHeader(header);
             out.writeInt(frame.remaining());

@@ -96,8 +96,8 @@ final class ReplicaFetcher implements AutoCloseable {
         synchronized (lock) {
             partitions.put(partition.topicPartition(), new FollowedPartition(partition, leaderEpoch));
             lock.notifyAll();
+            cutShort = true; // a fetch built before this one is not sent, or cut short in flight
             if (fetchInFlight) {
-                cutShort = true;
                 channel.close();
             }
         }
@@ -211,6 +211,7 @@ final class ReplicaFetcher implements AutoCloseable {
         Map<PartitionKey, FollowedPartition> asked = new HashMap<>();
         Map<Uuid, FetchRequestData.FetchTopic> topics = new LinkedHashMap<>();
         synchronized (lock) {
+            cutShort = false; // this request asks for every partition followed so far
             long now = time.milliseconds();
             for (FollowedPartition p : partitions.values()) {
                 if (p.truncating || !p.ready(now)) {
@@ -249,10 +250,9 @@ final class ReplicaFetcher implements AutoCloseable {
         FetchResponse response;
         synchronized (lock) {
             fetchInFlight = true;
-            cutShort = false; // a cut that came after the previous answer was read cut nothing
         }
         try {
-            response = (FetchResponse) channel.send(new FetchRequest(request, FETCH_VERSION));
+            response = (FetchResponse) channel.send(new FetchRequest(request, FETCH_VERSION), () -> cutShort);
         } finally {
             synchronized (lock) {
                 fetchInFlight = false;
