@@ -35,6 +35,7 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.function.Function;
 
 /**
  * The group coordinator state of one {@code __consumer_offsets} partition: the registry of its
@@ -186,18 +187,9 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
 
     /** OffsetCommit for topics and partitions that exist (the broker answered the others). */
     public CoordinatorResult<OffsetCommitResponseData> commitOffsets(OffsetCommitRequestData request) {
-        Errors groupError;
-        Group group = registry.get(request.groupId());
-        if (!Group.isValidGroupId(request.groupId())) {
-            groupError = Errors.INVALID_GROUP_ID;
-        } else if (group == null) {
-            // An unknown group accepts commits from outside a group only; it is created by the commit's replay.
-            groupError = request.generationIdOrMemberEpoch() < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
-        } else {
-            groupError = group.validateOffsetCommit(request.memberId(), request.groupInstanceId(),
-                    request.generationIdOrMemberEpoch());
-        }
-        return offsets.commit(request, groupError);
+        return offsets.commit(request, commitError(request.groupId(), request.generationIdOrMemberEpoch(),
+                group -> group.validateOffsetCommit(request.memberId(), request.groupInstanceId(),
+                        request.generationIdOrMemberEpoch())));
     }
 
     /**
@@ -208,17 +200,25 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
      * ({@link io.runnel.coordinator.runtime.CoordinatorRuntime#transactionalWrite}).
      */
     public CoordinatorResult<TxnOffsetCommitResponseData> txnOffsetCommit(TxnOffsetCommitRequestData request) {
-        Errors groupError;
-        Group group = registry.get(request.groupId());
-        if (!Group.isValidGroupId(request.groupId())) {
-            groupError = Errors.INVALID_GROUP_ID;
-        } else if (group == null) {
-            groupError = request.generationIdOrMemberEpoch() < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
-        } else {
-            groupError = group.validateTxnOffsetCommit(request.memberId(), request.groupInstanceId(),
-                    request.generationIdOrMemberEpoch());
+        return offsets.commitTransactional(request, commitError(request.groupId(), request.generationIdOrMemberEpoch(),
+                group -> group.validateTxnOffsetCommit(request.memberId(), request.groupInstanceId(),
+                        request.generationIdOrMemberEpoch())));
+    }
+
+    /**
+     * The group-level error of an offset commit: an unknown group accepts commits from outside a
+     * group only (generation below 0), and is created by the commit's replay; a known group's
+     * member is checked by {@code memberCheck}.
+     */
+    private Errors commitError(String groupId, int generation, Function<Group, Errors> memberCheck) {
+        Group group = registry.get(groupId);
+        if (!Group.isValidGroupId(groupId)) {
+            return Errors.INVALID_GROUP_ID;
         }
-        return offsets.commitTransactional(request, groupError);
+        if (group == null) {
+            return generation < 0 ? Errors.NONE : Errors.ILLEGAL_GENERATION;
+        }
+        return memberCheck.apply(group);
     }
 
     /** OffsetFetch of one group; {@code requireStable} as the request's {@code require_stable} (v7+). */

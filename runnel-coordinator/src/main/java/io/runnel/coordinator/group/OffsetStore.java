@@ -121,11 +121,8 @@ public final class OffsetStore {
             OffsetCommitResponseTopic out = new OffsetCommitResponseTopic().setName(topic.name()).setTopicId(topic.topicId());
             response.topics().add(out);
             for (var p : topic.partitions()) {
-                Errors error = partitionError(groupError, p.committedMetadata());
-                if (error == Errors.NONE) {
-                    records.add(commitRecord(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
-                            p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now));
-                }
+                Errors error = commitPartition(request.groupId(), groupError, new TopicPartition(topic.name(),
+                        p.partitionIndex()), p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now, records);
                 out.partitions().add(new OffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
                         .setErrorCode(error.code()));
             }
@@ -146,11 +143,8 @@ public final class OffsetStore {
             TxnOffsetCommitResponseTopic out = new TxnOffsetCommitResponseTopic().setName(topic.name());
             response.topics().add(out);
             for (var p : topic.partitions()) {
-                Errors error = partitionError(groupError, p.committedMetadata());
-                if (error == Errors.NONE) {
-                    records.add(commitRecord(request.groupId(), new TopicPartition(topic.name(), p.partitionIndex()),
-                            p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now));
-                }
+                Errors error = commitPartition(request.groupId(), groupError, new TopicPartition(topic.name(),
+                        p.partitionIndex()), p.committedOffset(), p.committedLeaderEpoch(), p.committedMetadata(), now, records);
                 out.partitions().add(new TxnOffsetCommitResponsePartition().setPartitionIndex(p.partitionIndex())
                         .setErrorCode(error.code()));
             }
@@ -166,10 +160,15 @@ public final class OffsetStore {
         return groupError;
     }
 
-    private static CoordinatorRecord commitRecord(String groupId, TopicPartition tp, long offset, int leaderEpoch,
-                                                  String metadata, long now) {
-        return OffsetRecords.commit(groupId, tp,
-                new OffsetAndMetadata(offset, leaderEpoch, metadata == null ? "" : metadata, now));
+    /** One partition of a commit: its record goes to {@code records} unless it fails; returns its error. */
+    private Errors commitPartition(String groupId, Errors groupError, TopicPartition tp, long offset, int leaderEpoch,
+                                   String metadata, long now, List<CoordinatorRecord> records) {
+        Errors error = partitionError(groupError, metadata);
+        if (error == Errors.NONE) {
+            records.add(OffsetRecords.commit(groupId, tp,
+                    new OffsetAndMetadata(offset, leaderEpoch, metadata == null ? "" : metadata, now)));
+        }
+        return error;
     }
 
     /**
