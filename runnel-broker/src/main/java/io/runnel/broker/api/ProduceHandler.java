@@ -170,8 +170,10 @@ public final class ProduceHandler implements ApiHandler<ProduceRequestData> {
                     fail(out, version >= 13 ? Errors.UNKNOWN_TOPIC_ID : Errors.UNKNOWN_TOPIC_OR_PARTITION, null);
                 } else {
                     Partition partition = leader(new TopicPartition(topic, data.index()), data, out);
-                    RecordBatch first = partition == null ? null : firstTransactionalBatch((MemoryRecords) data.records());
-                    if (partition != null && verify && first != null && beginsTransaction(partition, first, mode)) {
+                    // Only transactional requests are looked into: a plain produce never iterates its batches here.
+                    RecordBatch first = partition == null || !verify ? null
+                            : firstTransactionalBatch((MemoryRecords) data.records());
+                    if (first != null && beginsTransaction(partition, first, mode)) {
                         unverified.add(new Unverified(partition, (MemoryRecords) data.records(), out, first,
                                 partition.log().verificationGuard(first.producerId())));
                     } else if (partition != null) {
