@@ -43,7 +43,7 @@ import java.util.concurrent.CompletableFuture;
  *       up to the log end offset, and its fetch offset is recorded as its log end offset when the
  *       request arrives (high watermark, ISR expansion: see {@code Partition}).</li>
  *   <li>Record bytes are sent straight from segment files (zero copy) up to the high watermark;
- *       read_committed stops at the last stable offset (equal to it until transactions exist).
+ *       read_committed stops at the last stable offset and lists the aborted transactions in range.
  *       What each partition reads and answers: {@link FetchReader}.</li>
  *   <li>v7+: fetch sessions (KIP-227); v13+: topics by id (UNKNOWN_TOPIC_ID when unknown).</li>
  *   <li>v9+: current leader epoch checks (FENCED_LEADER_EPOCH, UNKNOWN_LEADER_EPOCH);

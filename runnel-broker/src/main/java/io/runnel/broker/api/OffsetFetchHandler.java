@@ -28,8 +28,9 @@ import java.util.concurrent.CompletableFuture;
  * <ul>
  *   <li>v1-7: one group, answered in the top-level fields (v2+: a top-level error; null topics
  *       = all committed offsets); v8+: a batch of groups, each answered by its coordinator.</li>
- *   <li>v5+: the committed leader epoch; v7+: require_stable, ignored until transactions exist
- *       (no offset is ever pending); v9+: member id and epoch (KIP-848), checked by the group;
+ *   <li>v5+: the committed leader epoch; v7+: require_stable (UNSTABLE_OFFSET_COMMIT for a
+ *       partition with an offset pending in an open transaction); v9+: member id and epoch
+ *       (KIP-848), checked by the group;
  *       v10: topics by id.</li>
  *   <li>A partition without a committed offset answers offset -1 and no error.</li>
  * </ul>
