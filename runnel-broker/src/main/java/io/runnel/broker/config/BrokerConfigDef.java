@@ -292,9 +292,11 @@ final class BrokerConfigDef {
         key("group.consumer.assignors", Type.LIST, "uniform,range", null, Importance.MEDIUM,
                 "Server-side assignors of consumer groups (uniform, range, or Kafka's class names of them); "
                         + "the first is the default.");
-        key("group.consumer.migration.policy", Type.STRING, "bidirectional", null, Importance.MEDIUM,
-                "Kafka's online conversion between classic and consumer groups. Runnel converts empty groups only, "
-                        + "whatever the value.");
+        key("group.consumer.migration.policy", Type.STRING, "bidirectional",
+                ConfigDef.CaseInsensitiveValidString.in("bidirectional", "upgrade", "downgrade", "disabled"),
+                Importance.MEDIUM, "Online conversion of classic groups with members to consumer groups (upgrade: "
+                        + "a member with group.protocol=consumer joins) and back (downgrade: the last such member "
+                        + "leaves): bidirectional, upgrade, downgrade or disabled.");
         key("group.coordinator.threads", Type.INT, null, null, Importance.MEDIUM,
                 "Threads of the group coordinator. Runnel default: min(4, available processors).");
         key("transaction.max.timeout.ms", Type.INT, 900000, atLeast(1), Importance.HIGH,

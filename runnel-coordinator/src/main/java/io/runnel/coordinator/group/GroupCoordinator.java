@@ -118,7 +118,7 @@ public final class GroupCoordinator implements AutoCloseable {
 
     public CompletableFuture<SyncGroupResponseData> syncGroup(SyncGroupRequestData request, short version) {
         CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
-        write(request.groupId(), s -> s.classic().sync(request, version, response))
+        write(request.groupId(), s -> s.syncGroup(request, version, response))
                 .whenComplete((completion, e) -> {
                     if (e != null) {
                         response.complete(ClassicResponses.syncError(CoordinatorErrors.toError(e)));
@@ -130,12 +130,12 @@ public final class GroupCoordinator implements AutoCloseable {
     }
 
     public CompletableFuture<HeartbeatResponseData> heartbeat(HeartbeatRequestData request) {
-        return write(request.groupId(), s -> s.classic().heartbeat(request))
+        return write(request.groupId(), s -> s.heartbeat(request))
                 .exceptionally(e -> new HeartbeatResponseData().setErrorCode(CoordinatorErrors.toError(e).code()));
     }
 
     public CompletableFuture<LeaveGroupResponseData> leaveGroup(LeaveGroupRequestData request, short version) {
-        return write(request.groupId(), s -> s.classic().leave(request, version))
+        return write(request.groupId(), s -> s.leaveGroup(request, version))
                 .exceptionally(e -> new LeaveGroupResponseData().setErrorCode(CoordinatorErrors.toError(e).code()));
     }
 

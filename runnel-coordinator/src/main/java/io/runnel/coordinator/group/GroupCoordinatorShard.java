@@ -3,6 +3,9 @@ package io.runnel.coordinator.group;
 import io.runnel.coordinator.group.classic.ClassicGroup;
 import io.runnel.coordinator.group.classic.ClassicGroupRecords;
 import io.runnel.coordinator.group.classic.ClassicGroups;
+import io.runnel.coordinator.group.classic.ClassicResponses;
+import io.runnel.coordinator.group.consumer.ClassicMemberRequests;
+import io.runnel.coordinator.group.consumer.ConsumerGroup;
 import io.runnel.coordinator.group.consumer.ConsumerGroupRecords;
 import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
 import io.runnel.coordinator.group.consumer.ConsumerGroups;
@@ -13,8 +16,12 @@ import io.runnel.coordinator.runtime.CoordinatorTimer;
 import io.runnel.metadata.MetadataImage;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.message.DeleteGroupsResponseData.DeletableGroupResult;
+import org.apache.kafka.common.message.HeartbeatRequestData;
+import org.apache.kafka.common.message.HeartbeatResponseData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupResponseData;
+import org.apache.kafka.common.message.LeaveGroupRequestData;
+import org.apache.kafka.common.message.LeaveGroupResponseData;
 import org.apache.kafka.common.message.ListGroupsResponseData.ListedGroup;
 import org.apache.kafka.common.message.OffsetCommitRequestData;
 import org.apache.kafka.common.message.OffsetCommitResponseData;
@@ -22,6 +29,8 @@ import org.apache.kafka.common.message.OffsetDeleteRequestData;
 import org.apache.kafka.common.message.OffsetDeleteResponseData;
 import org.apache.kafka.common.message.OffsetFetchRequestData.OffsetFetchRequestGroup;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
+import org.apache.kafka.common.message.SyncGroupRequestData;
+import org.apache.kafka.common.message.SyncGroupResponseData;
 import org.apache.kafka.common.message.TxnOffsetCommitRequestData;
 import org.apache.kafka.common.message.TxnOffsetCommitResponseData;
 import org.apache.kafka.common.protocol.Errors;
@@ -44,10 +53,11 @@ import java.util.function.Function;
  * groups ({@link ClassicGroupRecords}); types 3-15 consumer groups (KIP-848, {@link
  * ConsumerGroupRecords}); a type this version does not know is skipped.
  *
- * <p>A group id is classic or consumer. Runnel converts only empty groups between the two: a
- * ConsumerGroupHeartbeat join replaces an empty classic group (see {@link ConsumerGroups#heartbeat})
- * and a JoinGroup replaces an empty consumer group ({@link #joinGroup}); with members, the other
- * protocol is refused.
+ * <p>A group id is classic or consumer. Empty groups change type with the first join of the other
+ * protocol. Groups with members convert online as in Kafka (KIP-848's upgrade and downgrade): a
+ * ConsumerGroupHeartbeat join converts a classic group ({@link ConsumerGroups#heartbeat}); classic
+ * members then live in the consumer group ({@link ClassicMemberRequests}) until the last
+ * consumer-protocol member leaves and the group becomes classic again.
  *
  * <p>Thread-safety: confined to the shard's thread (see {@link io.runnel.coordinator.runtime.CoordinatorRuntime}).
  */
@@ -74,7 +84,7 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         this.timer = timer;
         this.offsets = new OffsetStore(config, time);
         this.classic = new ClassicGroups(registry, config, time, timer);
-        this.consumer = new ConsumerGroups(registry, timer, consumerSettings, metadata);
+        this.consumer = new ConsumerGroups(registry, classic, timer, consumerSettings, metadata);
     }
 
     /** A shard with default consumer group settings and no topics (tests of classic groups and offsets). */
@@ -174,7 +184,15 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
     public CoordinatorResult<Runnable> joinGroup(JoinGroupRequestData request, short version, String clientId,
                                                  String clientHost, CompletableFuture<JoinGroupResponseData> response) {
         Group existing = registry.get(request.groupId());
-        if (existing == null || existing.type() == GroupType.CLASSIC || !existing.isEmpty()) {
+        if (existing instanceof ConsumerGroup consumerGroup && !existing.isEmpty()) {
+            Errors invalid = classic.validateJoin(request);
+            if (invalid != Errors.NONE) {
+                JoinGroupResponseData error = ClassicResponses.joinError(request.memberId(), invalid);
+                return new CoordinatorResult<>(List.of(), () -> response.complete(error));
+            }
+            return consumer.classicMembers().join(consumerGroup, request, version, clientId, clientHost, response);
+        }
+        if (existing == null || existing.type() == GroupType.CLASSIC) {
             return classic.join(request, version, clientId, clientHost, response);
         }
         log.info("[GroupId {}] Empty consumer group becomes a classic group.", request.groupId());
@@ -183,6 +201,31 @@ public final class GroupCoordinatorShard implements CoordinatorShard {
         CoordinatorResult<Runnable> joined = classic.join(request, version, clientId, clientHost, response);
         records.addAll(joined.records());
         return new CoordinatorResult<>(records, joined.response());
+    }
+
+    /** SyncGroup, of a classic group or of a classic member of a consumer group. */
+    public CoordinatorResult<Runnable> syncGroup(SyncGroupRequestData request, short version,
+                                                 CompletableFuture<SyncGroupResponseData> response) {
+        ConsumerGroup group = registry.get(request.groupId(), ConsumerGroup.class);
+        if (group == null) {
+            return classic.sync(request, version, response);
+        }
+        SyncGroupResponseData answer = consumer.classicMembers().sync(group, request);
+        return new CoordinatorResult<>(List.of(), () -> response.complete(answer));
+    }
+
+    /** Heartbeat (classic protocol), of a classic group or of a classic member of a consumer group. */
+    public CoordinatorResult<HeartbeatResponseData> heartbeat(HeartbeatRequestData request) {
+        ConsumerGroup group = registry.get(request.groupId(), ConsumerGroup.class);
+        return group == null ? classic.heartbeat(request)
+                : CoordinatorResult.of(consumer.classicMembers().heartbeat(group, request));
+    }
+
+    /** LeaveGroup, of a classic group or of classic members of a consumer group. */
+    public CoordinatorResult<LeaveGroupResponseData> leaveGroup(LeaveGroupRequestData request, short version) {
+        ConsumerGroup group = registry.get(request.groupId(), ConsumerGroup.class);
+        return group == null ? classic.leave(request, version)
+                : consumer.classicMembers().leave(group, request, version);
     }
 
     /** OffsetCommit for topics and partitions that exist (the broker answered the others). */

@@ -10,7 +10,6 @@ import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProt
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocolCollection;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.OffsetFetchResponseData.OffsetFetchResponseGroup;
-import org.apache.kafka.common.protocol.Errors;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -19,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** A group id is classic or consumer; only empty groups change protocol, and their offsets stay. */
+/** A group id is classic or consumer; an empty group changes protocol with the first join of the other, and its offsets stay. */
 class GroupProtocolConversionTest {
     private static final HeartbeatContext CONTEXT = new HeartbeatContext((short) 1, "client", "/127.0.0.1");
 
@@ -38,26 +37,6 @@ class GroupProtocolConversionTest {
         h.reload();
         assertThat(h.shard.registry().get("g")).isInstanceOf(ConsumerGroup.class);
         assertThat(committed()).isEqualTo(42);
-    }
-
-    @Test
-    void consumerJoinToAClassicGroupWithMembersIsGroupIdNotFound() {
-        joinClassic(joinClassic("").memberId());
-        int logged = h.records().size();
-
-        ConsumerGroupHeartbeatResponseData refused = h.write(s -> s.consumer().heartbeat(consumerJoin("m"), CONTEXT));
-
-        assertThat(refused.errorCode()).isEqualTo(Errors.GROUP_ID_NOT_FOUND.code());
-        assertThat(h.records()).hasSize(logged);
-        assertThat(h.shard.registry().get("g")).isInstanceOf(ClassicGroup.class);
-    }
-
-    @Test
-    void classicJoinToAConsumerGroupWithMembersIsInconsistentProtocol() {
-        h.write(s -> s.consumer().heartbeat(consumerJoin("m"), CONTEXT));
-
-        assertThat(joinClassic("").errorCode()).isEqualTo(Errors.INCONSISTENT_GROUP_PROTOCOL.code());
-        assertThat(h.shard.registry().get("g")).isInstanceOf(ConsumerGroup.class);
     }
 
     @Test

@@ -1,10 +1,12 @@
 package io.runnel.coordinator.group;
 
+import io.runnel.coordinator.group.consumer.ConsumerGroupSettings;
 import io.runnel.coordinator.runtime.CoordinatorLog;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.InMemoryCoordinatorLog;
 import io.runnel.coordinator.runtime.ManualTime;
+import io.runnel.metadata.MetadataImage;
 
 import java.util.List;
 import java.util.function.Function;
@@ -21,11 +23,19 @@ final class ShardHarness {
     final FakeTimer timer = new FakeTimer(time);
     final InMemoryCoordinatorLog log = new InMemoryCoordinatorLog();
     final GroupConfig config;
+    private final ConsumerGroupSettings consumerSettings;
+    private final Supplier<MetadataImage> metadata;
     GroupCoordinatorShard shard;
 
     ShardHarness(GroupConfig config) {
+        this(config, ConsumerGroupSettings.defaults(), () -> MetadataImage.empty(""));
+    }
+
+    ShardHarness(GroupConfig config, ConsumerGroupSettings consumerSettings, Supplier<MetadataImage> metadata) {
         this.config = config;
-        this.shard = new GroupCoordinatorShard(config, time, timer);
+        this.consumerSettings = consumerSettings;
+        this.metadata = metadata;
+        this.shard = new GroupCoordinatorShard(config, consumerSettings, metadata, time, timer);
         shard.onLoaded();
     }
 
@@ -71,7 +81,7 @@ final class ShardHarness {
 
     /** A new shard loaded from the log, as after a restart. */
     void reload() {
-        shard = new GroupCoordinatorShard(config, time, new FakeTimer(time));
+        shard = new GroupCoordinatorShard(config, consumerSettings, metadata, time, new FakeTimer(time));
         GroupCoordinatorShard loading = shard;
         log.readAll(0, new CoordinatorLog.LoadSink() {
             @Override

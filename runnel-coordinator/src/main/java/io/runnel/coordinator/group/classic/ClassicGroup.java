@@ -1,6 +1,8 @@
 package io.runnel.coordinator.group.classic;
 
+import io.runnel.coordinator.group.ClassicProtocol;
 import io.runnel.coordinator.group.Group;
+import io.runnel.coordinator.group.MigratingMember;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import org.apache.kafka.clients.consumer.ConsumerPartitionAssignor;
 import org.apache.kafka.clients.consumer.internals.ConsumerProtocol;
@@ -191,7 +193,7 @@ public final class ClassicGroup implements Group {
     }
 
     /** Whether a member with these protocols may join: same protocol type, and one protocol every member supports. */
-    boolean supportsProtocols(String protocolType, List<ClassicMember.Protocol> protocols) {
+    boolean supportsProtocols(String protocolType, List<ClassicProtocol> protocols) {
         if (protocolType == null || protocolType.isEmpty() || protocols.isEmpty()) {
             return false;
         }
@@ -201,7 +203,7 @@ public final class ClassicGroup implements Group {
         if (!protocolType.equals(protocolType)) {
             return false;
         }
-        for (ClassicMember.Protocol p : protocols) {
+        for (ClassicProtocol p : protocols) {
             boolean allSupport = members.values().stream().allMatch(m -> m.metadata(p.name()) != null);
             if (allSupport) {
                 return true;
@@ -214,14 +216,14 @@ public final class ClassicGroup implements Group {
     String selectProtocol() {
         List<String> candidates = new ArrayList<>();
         ClassicMember first = members.values().iterator().next();
-        for (ClassicMember.Protocol p : first.protocols) {
+        for (ClassicProtocol p : first.protocols) {
             if (members.values().stream().allMatch(m -> m.metadata(p.name()) != null)) {
                 candidates.add(p.name());
             }
         }
         Map<String, Integer> votes = new HashMap<>();
         for (ClassicMember m : members.values()) {
-            m.protocols.stream().map(ClassicMember.Protocol::name).filter(candidates::contains).findFirst()
+            m.protocols.stream().map(ClassicProtocol::name).filter(candidates::contains).findFirst()
                     .ifPresent(name -> votes.merge(name, 1, Integer::sum));
         }
         String best = candidates.get(0);
@@ -240,6 +242,26 @@ public final class ClassicGroup implements Group {
             max = Math.max(max, m.rebalanceTimeoutMs);
         }
         return max;
+    }
+
+    /** Whether its members are Kafka consumers (protocol type "consumer"), so a consumer group can take it over. */
+    public boolean usesConsumerProtocol() {
+        return CONSUMER_PROTOCOL_TYPE.equals(protocolType);
+    }
+
+    /** The protocol selected for the current generation, or null before the first one. */
+    public String protocolName() {
+        return protocolName;
+    }
+
+    /** The members as they move to a consumer group, with their last assignment. */
+    public List<MigratingMember> migratingMembers() {
+        List<MigratingMember> migrating = new ArrayList<>();
+        for (ClassicMember m : members.values()) {
+            migrating.add(new MigratingMember(m.memberId, m.groupInstanceId, m.clientId, m.clientHost,
+                    m.rebalanceTimeoutMs, m.sessionTimeoutMs, m.protocols, m.assignment));
+        }
+        return migrating;
     }
 
     /** DescribeGroups' answer: members with metadata and assignment only once the group is Stable. */

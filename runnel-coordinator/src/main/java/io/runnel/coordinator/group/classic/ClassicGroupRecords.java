@@ -1,5 +1,6 @@
 package io.runnel.coordinator.group.classic;
 
+import io.runnel.coordinator.group.ClassicProtocol;
 import io.runnel.coordinator.group.RecordReader;
 import io.runnel.coordinator.group.RecordWriter;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
@@ -70,7 +71,7 @@ public final class ClassicGroupRecords {
             byte[] subscription = in.bytes();
             byte[] assignment = in.bytes();
             ClassicMember member = new ClassicMember(memberId, instanceId, clientId, clientHost, rebalanceTimeout,
-                    sessionTimeout, List.of(new ClassicMember.Protocol(group.protocolName,
+                    sessionTimeout, List.of(new ClassicProtocol(group.protocolName,
                     subscription == null ? new byte[0] : subscription)));
             member.assignment = assignment == null ? new byte[0] : assignment;
             group.members.put(memberId, member);

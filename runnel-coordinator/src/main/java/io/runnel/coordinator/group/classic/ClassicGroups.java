@@ -1,8 +1,10 @@
 package io.runnel.coordinator.group.classic;
 
+import io.runnel.coordinator.group.ClassicProtocol;
 import io.runnel.coordinator.group.Group;
 import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupRegistry;
+import io.runnel.coordinator.group.MigratingMember;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.CoordinatorTimer;
@@ -66,12 +68,9 @@ public final class ClassicGroups {
                                             CompletableFuture<JoinGroupResponseData> response) {
         String groupId = request.groupId();
         String memberId = request.memberId();
-        if (!Group.isValidGroupId(groupId)) {
-            return answer(response, ClassicResponses.joinError(memberId, Errors.INVALID_GROUP_ID));
-        }
-        if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
-                || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
-            return answer(response, ClassicResponses.joinError(memberId, Errors.INVALID_SESSION_TIMEOUT));
+        Errors invalid = validateJoin(request);
+        if (invalid != Errors.NONE) {
+            return answer(response, ClassicResponses.joinError(memberId, invalid));
         }
         Group existing = registry.get(groupId);
         if (existing != null && !(existing instanceof ClassicGroup)) {
@@ -89,8 +88,8 @@ public final class ClassicGroups {
         if (group.state == ClassicGroupState.DEAD) {
             return answer(response, ClassicResponses.joinError(memberId, Errors.COORDINATOR_NOT_AVAILABLE));
         }
-        List<ClassicMember.Protocol> protocols = new ArrayList<>();
-        request.protocols().forEach(p -> protocols.add(new ClassicMember.Protocol(p.name(), p.metadata())));
+        List<ClassicProtocol> protocols = new ArrayList<>();
+        request.protocols().forEach(p -> protocols.add(new ClassicProtocol(p.name(), p.metadata())));
         if (!group.supportsProtocols(request.protocolType(), protocols)) {
             if (created) {
                 registry.remove(groupId);
@@ -109,8 +108,20 @@ public final class ClassicGroups {
         return new CoordinatorResult<>(records, NOTHING);
     }
 
+    /** The checks of a JoinGroup before any group is looked at: INVALID_GROUP_ID, INVALID_SESSION_TIMEOUT or NONE. */
+    public Errors validateJoin(JoinGroupRequestData request) {
+        if (!Group.isValidGroupId(request.groupId())) {
+            return Errors.INVALID_GROUP_ID;
+        }
+        if (request.sessionTimeoutMs() < config.minSessionTimeoutMs()
+                || request.sessionTimeoutMs() > config.maxSessionTimeoutMs()) {
+            return Errors.INVALID_SESSION_TIMEOUT;
+        }
+        return Errors.NONE;
+    }
+
     private void joinNewMember(ClassicGroup group, JoinGroupRequestData request, short version, String clientId,
-                               String clientHost, List<ClassicMember.Protocol> protocols,
+                               String clientHost, List<ClassicProtocol> protocols,
                                CompletableFuture<JoinGroupResponseData> response, List<CoordinatorRecord> records) {
         String instanceId = request.groupInstanceId();
         String newMemberId = (instanceId != null ? instanceId : clientId) + "-" + Uuid.randomUuid();
@@ -137,7 +148,7 @@ public final class ClassicGroups {
     }
 
     private void joinKnownMember(ClassicGroup group, JoinGroupRequestData request, String clientId, String clientHost,
-                                 List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response,
+                                 List<ClassicProtocol> protocols, CompletableFuture<JoinGroupResponseData> response,
                                  List<CoordinatorRecord> records) {
         String memberId = request.memberId();
         if (group.pendingMembers.remove(memberId)) {
@@ -177,7 +188,7 @@ public final class ClassicGroups {
     }
 
     private void addMemberAndRebalance(ClassicGroup group, String memberId, JoinGroupRequestData request, String clientId,
-                                       String clientHost, List<ClassicMember.Protocol> protocols,
+                                       String clientHost, List<ClassicProtocol> protocols,
                                        CompletableFuture<JoinGroupResponseData> response, List<CoordinatorRecord> records) {
         ClassicMember member = new ClassicMember(memberId, request.groupInstanceId(), clientId, clientHost,
                 request.rebalanceTimeoutMs(), request.sessionTimeoutMs(), protocols);
@@ -199,7 +210,7 @@ public final class ClassicGroups {
     }
 
     private void updateMember(ClassicGroup group, ClassicMember member, JoinGroupRequestData request,
-                              List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response) {
+                              List<ClassicProtocol> protocols, CompletableFuture<JoinGroupResponseData> response) {
         member.protocols = protocols;
         member.rebalanceTimeoutMs = request.rebalanceTimeoutMs();
         member.sessionTimeoutMs = request.sessionTimeoutMs();
@@ -212,7 +223,7 @@ public final class ClassicGroups {
 
     /** KIP-345: a static member rejoined without its member id; the new id replaces (and fences) the old one. */
     private void replaceStaticMember(ClassicGroup group, String oldMemberId, String newMemberId, JoinGroupRequestData request,
-                                     short version, List<ClassicMember.Protocol> protocols, CompletableFuture<JoinGroupResponseData> response,
+                                     short version, List<ClassicProtocol> protocols, CompletableFuture<JoinGroupResponseData> response,
                                      List<CoordinatorRecord> records) {
         ClassicMember old = group.members.remove(oldMemberId);
         timer.cancel(ClassicRebalances.heartbeatKey(group.groupId(), oldMemberId));
@@ -379,6 +390,69 @@ public final class ClassicGroups {
         }
         records.addAll(rebalances.removeMember(group, memberId, Errors.UNKNOWN_MEMBER_ID));
         return Errors.NONE;
+    }
+
+    /**
+     * Hands a classic group over to a consumer group (online upgrade): members waiting in
+     * JoinGroup or SyncGroup are told to rejoin (REBALANCE_IN_PROGRESS), which they will do as
+     * classic members of the consumer group, and the group's timers stop.
+     *
+     * @return the group's tombstone, to lead the consumer group's records
+     */
+    public List<CoordinatorRecord> handOver(ClassicGroup group) {
+        for (ClassicMember m : group.members.values()) {
+            if (m.joinFuture != null) {
+                m.joinFuture.complete(ClassicResponses.joinError(m.memberId, Errors.REBALANCE_IN_PROGRESS));
+                m.joinFuture = null;
+            }
+            if (m.syncFuture != null) {
+                m.syncFuture.complete(ClassicResponses.syncError(Errors.REBALANCE_IN_PROGRESS));
+                m.syncFuture = null;
+            }
+            timer.cancel(ClassicRebalances.heartbeatKey(group.groupId(), m.memberId));
+        }
+        group.pendingMembers.forEach(id -> timer.cancel(ClassicRebalances.pendingKey(group.groupId(), id)));
+        timer.cancel(ClassicRebalances.joinKey(group.groupId()));
+        timer.cancel(ClassicRebalances.syncKey(group.groupId()));
+        return group.deletionRecords();
+    }
+
+    /** Whether a classic group may have {@code members} members ({@code group.max.size}). */
+    public boolean admits(int members) {
+        return members <= config.maxGroupSize();
+    }
+
+    /**
+     * Takes over the members of a consumer group whose last consumer-protocol member has left
+     * (online downgrade): the classic group starts Stable in generation {@code generationId} with
+     * the members' assignments, and at once prepares a rebalance, so that the members rejoin and
+     * their leader assigns. The group is registered here; the consumer group must be gone from
+     * the registry already, and its tombstones must precede the returned records.
+     *
+     * @return the records of the new group (its snapshot, and the rebalance's)
+     */
+    public List<CoordinatorRecord> takeOver(String groupId, int generationId, List<MigratingMember> migrating) {
+        ClassicGroup group = new ClassicGroup(groupId, time.milliseconds());
+        group.protocolType = ClassicGroup.CONSUMER_PROTOCOL_TYPE;
+        group.generationId = generationId;
+        for (MigratingMember m : migrating) {
+            ClassicMember member = new ClassicMember(m.memberId(), m.instanceId(), m.clientId(), m.clientHost(),
+                    m.rebalanceTimeoutMs(), m.sessionTimeoutMs(), m.protocols());
+            member.assignment = m.assignment();
+            group.members.put(member.memberId, member);
+            if (member.isStatic()) {
+                group.staticMembers.put(member.groupInstanceId, member.memberId);
+            }
+        }
+        group.protocolName = group.selectProtocol();
+        group.leaderId = group.members.keySet().iterator().next();
+        group.transitionTo(ClassicGroupState.STABLE, time.milliseconds());
+        registry.put(group);
+        group.members.values().forEach(m -> rebalances.scheduleHeartbeat(group, m));
+        List<CoordinatorRecord> records = new ArrayList<>();
+        records.add(ClassicGroupRecords.snapshot(group));
+        records.addAll(rebalances.prepareRebalance(group));
+        return records;
     }
 
     /** Restarts session timers after a load: loaded members get a full session to heartbeat. */

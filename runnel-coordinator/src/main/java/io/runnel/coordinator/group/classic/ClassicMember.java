@@ -1,5 +1,6 @@
 package io.runnel.coordinator.group.classic;
 
+import io.runnel.coordinator.group.ClassicProtocol;
 import org.apache.kafka.common.message.JoinGroupResponseData;
 import org.apache.kafka.common.message.SyncGroupResponseData;
 
@@ -21,13 +22,13 @@ final class ClassicMember {
     String clientHost;
     int rebalanceTimeoutMs;
     int sessionTimeoutMs;
-    List<Protocol> protocols;
+    List<ClassicProtocol> protocols;
     byte[] assignment = new byte[0];
     CompletableFuture<JoinGroupResponseData> joinFuture;
     CompletableFuture<SyncGroupResponseData> syncFuture;
 
     ClassicMember(String memberId, String groupInstanceId, String clientId, String clientHost, int rebalanceTimeoutMs,
-                  int sessionTimeoutMs, List<Protocol> protocols) {
+                  int sessionTimeoutMs, List<ClassicProtocol> protocols) {
         this.memberId = memberId;
         this.groupInstanceId = groupInstanceId;
         this.clientId = clientId;
@@ -47,7 +48,7 @@ final class ClassicMember {
 
     /** The metadata this member sent for {@code protocolName}, or null if it does not support it. */
     byte[] metadata(String protocolName) {
-        for (Protocol p : protocols) {
+        for (ClassicProtocol p : protocols) {
             if (p.name().equals(protocolName)) {
                 return p.metadata();
             }
@@ -55,7 +56,7 @@ final class ClassicMember {
         return null;
     }
 
-    boolean sameProtocols(List<Protocol> other) {
+    boolean sameProtocols(List<ClassicProtocol> other) {
         if (other.size() != protocols.size()) {
             return false;
         }
@@ -66,9 +67,5 @@ final class ClassicMember {
             }
         }
         return true;
-    }
-
-    /** One protocol a member supports: its name (e.g. "range") and opaque metadata. */
-    record Protocol(String name, byte[] metadata) {
     }
 }

@@ -19,7 +19,8 @@ import java.util.TreeSet;
 
 /**
  * The field encodings of consumer group records, all big-endian: a string is an int16 byte length
- * ({@code -1} for null) and its UTF-8 bytes; a string list is an int32 count and the strings; an
+ * ({@code -1} for null) and its UTF-8 bytes; bytes are an int32 length ({@code -1} for null) and
+ * the bytes; a string list is an int32 count and the strings; an
  * assignment is an int32 topic count and, per topic in ascending id order, the topic id (two
  * int64), an int32 partition count and the partitions ascending (int32 each).
  */
@@ -65,6 +66,15 @@ final class BinaryFields {
             int32(values.size());
             values.forEach(this::string);
             return this;
+        }
+
+        /** An int32 length ({@code -1} for null) and the bytes. */
+        Writer bytes(byte[] v) {
+            if (v == null) {
+                return int32(-1);
+            }
+            int32(v.length);
+            return io(() -> out.write(v));
         }
 
         Writer assignment(Map<Uuid, Set<Integer>> assignment) {
@@ -137,6 +147,16 @@ final class BinaryFields {
                 values.add(string());
             }
             return values;
+        }
+
+        byte[] bytes() {
+            int length = buffer.getInt();
+            if (length < 0) {
+                return null;
+            }
+            byte[] value = new byte[length];
+            buffer.get(value);
+            return value;
         }
 
         Map<Uuid, Set<Integer>> assignment() {

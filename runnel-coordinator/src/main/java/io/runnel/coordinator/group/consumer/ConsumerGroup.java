@@ -1,5 +1,6 @@
 package io.runnel.coordinator.group.consumer;
 
+import io.runnel.coordinator.group.ClassicProtocol;
 import io.runnel.coordinator.group.Group;
 import io.runnel.coordinator.group.assignor.Assignments;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
@@ -91,12 +92,63 @@ public final class ConsumerGroup implements Group {
         return validateMember(memberId, memberEpoch);
     }
 
+    /** A classic member's commit names its generation, which is its epoch: ILLEGAL_GENERATION when stale. */
     private Errors validateMember(String memberId, int memberEpoch) {
         ConsumerGroupMember member = memberId == null ? null : members.get(memberId);
         if (member == null) {
             return Errors.UNKNOWN_MEMBER_ID;
         }
-        return member.memberEpoch() == memberEpoch ? Errors.NONE : Errors.STALE_MEMBER_EPOCH;
+        if (member.memberEpoch() == memberEpoch) {
+            return Errors.NONE;
+        }
+        return member.usesClassicProtocol() ? Errors.ILLEGAL_GENERATION : Errors.STALE_MEMBER_EPOCH;
+    }
+
+    /**
+     * Whether a classic member offering {@code protocols} may join: one of them must be offered by
+     * every classic member already in the group (any will do when there is none).
+     */
+    boolean supportsClassic(List<ClassicProtocol> protocols) {
+        for (ClassicProtocol protocol : protocols) {
+            boolean everyone = true;
+            for (ConsumerGroupMember member : members.values()) {
+                if (member.usesClassicProtocol() && !member.classic().supports(protocol.name())) {
+                    everyone = false;
+                    break;
+                }
+            }
+            if (everyone) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether every member but {@code except} uses the classic protocol (and there is such a member). */
+    boolean onlyClassicMembersBesides(Collection<String> except) {
+        int others = 0;
+        for (ConsumerGroupMember member : members.values()) {
+            if (!except.contains(member.memberId())) {
+                if (!member.usesClassicProtocol()) {
+                    return false;
+                }
+                others++;
+            }
+        }
+        return others > 0;
+    }
+
+    /** Whether a member waiting for partitions of its target still waits for another member to release one. */
+    boolean waitsForUnreleased(ConsumerGroupMember member) {
+        for (Map.Entry<Uuid, Set<Integer>> topic : target(member.memberId()).entrySet()) {
+            Set<Integer> assigned = member.assignedPartitions().getOrDefault(topic.getKey(), Set.of());
+            for (int partition : topic.getValue()) {
+                if (!assigned.contains(partition) && currentPartitionEpoch(topic.getKey(), partition) != -1) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     /** Whether a member subscribes to {@code topic} by name or by regex. */
@@ -224,7 +276,7 @@ public final class ConsumerGroup implements Group {
                 : existing.withSubscription(subscription.instanceId(), subscription.rackId(),
                 subscription.clientId(), subscription.clientHost(), subscription.subscribedTopicNames(),
                 subscription.subscribedTopicRegex(), subscription.serverAssignor(),
-                subscription.rebalanceTimeoutMs());
+                subscription.rebalanceTimeoutMs()).withClassic(subscription.classic());
         if (existing != null && existing.instanceId() != null) {
             memberIdsByInstanceId.remove(existing.instanceId(), existing.memberId());
         }

@@ -28,13 +28,16 @@ import java.util.TreeSet;
  * @param state                       its reconciliation state
  * @param assignedPartitions          partitions it owns, by topic id
  * @param partitionsPendingRevocation partitions it must give up before it can move on
+ * @param classic                     for a member using the classic protocol, its JoinGroup data;
+ *                                    null for a member using ConsumerGroupHeartbeat
  */
 public record ConsumerGroupMember(String memberId, String instanceId, String rackId, String clientId,
                                   String clientHost, List<String> subscribedTopicNames,
                                   String subscribedTopicRegex, String serverAssignor, int rebalanceTimeoutMs,
                                   int memberEpoch, int previousMemberEpoch, MemberState state,
                                   Map<Uuid, Set<Integer>> assignedPartitions,
-                                  Map<Uuid, Set<Integer>> partitionsPendingRevocation) {
+                                  Map<Uuid, Set<Integer>> partitionsPendingRevocation,
+                                  ClassicMemberMetadata classic) {
 
     /** The epoch a static member has after it left temporarily ({@code memberEpoch = -2}). */
     public static final int LEAVE_GROUP_STATIC_MEMBER_EPOCH = -2;
@@ -48,7 +51,7 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
     /** A member that has just joined: no subscription, no assignment, epoch 0. */
     public static ConsumerGroupMember joining(String memberId) {
         return new ConsumerGroupMember(memberId, null, null, "", "", List.of(), null, null, -1,
-                0, 0, MemberState.STABLE, Map.of(), Map.of());
+                0, 0, MemberState.STABLE, Map.of(), Map.of(), null);
     }
 
     /** This member with another subscription (its assignment unchanged). */
@@ -57,7 +60,7 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
                                                 String serverAssignor, int rebalanceTimeoutMs) {
         return new ConsumerGroupMember(memberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
                 subscribedTopicRegex, serverAssignor, rebalanceTimeoutMs, memberEpoch, previousMemberEpoch, state,
-                assignedPartitions, partitionsPendingRevocation);
+                assignedPartitions, partitionsPendingRevocation, classic);
     }
 
     /** This member with another current assignment (its subscription unchanged). */
@@ -66,14 +69,31 @@ public record ConsumerGroupMember(String memberId, String instanceId, String rac
                                               Map<Uuid, Set<Integer>> partitionsPendingRevocation) {
         return new ConsumerGroupMember(memberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
                 subscribedTopicRegex, serverAssignor, rebalanceTimeoutMs, memberEpoch, previousMemberEpoch, state,
-                assignedPartitions, partitionsPendingRevocation);
+                assignedPartitions, partitionsPendingRevocation, classic);
     }
 
     /** This member, subscription and assignment, under another member id (static member replacement). */
     public ConsumerGroupMember withMemberId(String newMemberId) {
         return new ConsumerGroupMember(newMemberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
                 subscribedTopicRegex, serverAssignor, rebalanceTimeoutMs, memberEpoch, previousMemberEpoch, state,
-                assignedPartitions, partitionsPendingRevocation);
+                assignedPartitions, partitionsPendingRevocation, classic);
+    }
+
+    /** This member with other classic protocol data (null: it uses the consumer protocol). */
+    public ConsumerGroupMember withClassic(ClassicMemberMetadata newClassic) {
+        return new ConsumerGroupMember(memberId, instanceId, rackId, clientId, clientHost, subscribedTopicNames,
+                subscribedTopicRegex, serverAssignor, rebalanceTimeoutMs, memberEpoch, previousMemberEpoch, state,
+                assignedPartitions, partitionsPendingRevocation, newClassic);
+    }
+
+    /** Whether the member uses the classic protocol (JoinGroup/SyncGroup/Heartbeat). */
+    public boolean usesClassicProtocol() {
+        return classic != null;
+    }
+
+    /** The session timeout that applies to this member: its own if classic, else the group's. */
+    int sessionTimeoutMs(int consumerSessionTimeoutMs) {
+        return classic != null ? classic.sessionTimeoutMs() : consumerSessionTimeoutMs;
     }
 
     /** Whether the member's subscription (names or regex) differs from {@code other}'s. */

@@ -1,8 +1,11 @@
 package io.runnel.coordinator.group.consumer;
 
+import io.runnel.coordinator.group.ClassicProtocol;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import org.apache.kafka.common.Uuid;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -12,12 +15,14 @@ import java.util.Set;
  * <p>Keys: int16 type, then the group id and, for per-member types, the member id (strings as in
  * {@link BinaryFields}). So compaction keeps the latest group epoch and assignment epoch per group
  * and the latest subscription, target and current assignment per member; removing a member or a
- * group writes tombstones for its keys. Values start with an int16 format version (0):
+ * group writes tombstones for its keys. Values start with an int16 format version (0 unless said):
  * <ul>
  *   <li>{@value #GROUP_METADATA} group metadata: int32 group epoch, int64 hash of the subscribed
  *       topics' metadata at that epoch (a changed hash bumps the epoch)</li>
  *   <li>{@value #MEMBER_SUBSCRIPTION} member subscription: instance id, rack id, client id, client
- *       host, subscribed topic names, regex, server assignor (strings), int32 rebalance timeout ms</li>
+ *       host, subscribed topic names, regex, server assignor (strings), int32 rebalance timeout ms;
+ *       version 1 (only a member using the classic protocol) adds int32 session timeout ms and its
+ *       JoinGroup protocols: int32 count, then per protocol its name (string) and metadata (bytes)</li>
  *   <li>{@value #TARGET_ASSIGNMENT_METADATA} target assignment metadata: int32 assignment epoch</li>
  *   <li>{@value #TARGET_ASSIGNMENT_MEMBER} target assignment of a member: assignment</li>
  *   <li>{@value #CURRENT_ASSIGNMENT} current assignment of a member: int32 member epoch, int32
@@ -35,6 +40,8 @@ public final class ConsumerGroupRecords {
     public static final short CURRENT_ASSIGNMENT = 8;
 
     private static final short VERSION = 0;
+    /** The member-subscription version of a member that uses the classic protocol. */
+    private static final short CLASSIC_MEMBER_VERSION = 1;
 
     private ConsumerGroupRecords() {
     }
@@ -74,12 +81,18 @@ public final class ConsumerGroupRecords {
     }
 
     public static CoordinatorRecord memberSubscription(String groupId, ConsumerGroupMember member) {
-        byte[] value = value().string(member.instanceId()).string(member.rackId()).string(member.clientId())
+        ClassicMemberMetadata classic = member.classic();
+        BinaryFields.Writer value = new BinaryFields.Writer().int16(classic == null ? VERSION : CLASSIC_MEMBER_VERSION)
+                .string(member.instanceId()).string(member.rackId()).string(member.clientId())
                 .string(member.clientHost()).strings(member.subscribedTopicNames())
                 .string(member.subscribedTopicRegex()).string(member.serverAssignor())
-                .int32(member.rebalanceTimeoutMs()).toBytes();
+                .int32(member.rebalanceTimeoutMs());
+        if (classic != null) {
+            value.int32(classic.sessionTimeoutMs()).int32(classic.protocols().size());
+            classic.protocols().forEach(p -> value.string(p.name()).bytes(p.metadata()));
+        }
         return new CoordinatorRecord(MEMBER_SUBSCRIPTION, memberKey(MEMBER_SUBSCRIPTION, groupId, member.memberId()),
-                value);
+                value.toBytes());
     }
 
     public static CoordinatorRecord memberSubscriptionTombstone(String groupId, String memberId) {
@@ -135,9 +148,23 @@ public final class ConsumerGroupRecords {
 
     /** The subscription of a member; its assignment fields are those of a joining member. */
     public static ConsumerGroupMember readMemberSubscription(String memberId, byte[] value) {
-        BinaryFields.Reader in = versioned(value);
-        return ConsumerGroupMember.joining(memberId).withSubscription(in.string(), in.string(), in.string(),
-                in.string(), in.strings(), in.string(), in.string(), in.int32());
+        BinaryFields.Reader in = new BinaryFields.Reader(value);
+        short version = in.int16();
+        if (version != VERSION && version != CLASSIC_MEMBER_VERSION) {
+            throw new IllegalStateException("Unknown consumer group member record version " + version);
+        }
+        ConsumerGroupMember member = ConsumerGroupMember.joining(memberId).withSubscription(in.string(), in.string(),
+                in.string(), in.string(), in.strings(), in.string(), in.string(), in.int32());
+        if (version == VERSION) {
+            return member;
+        }
+        int sessionTimeoutMs = in.int32();
+        int count = in.int32();
+        List<ClassicProtocol> protocols = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            protocols.add(new ClassicProtocol(in.string(), in.bytes()));
+        }
+        return member.withClassic(new ClassicMemberMetadata(sessionTimeoutMs, protocols));
     }
 
     public static int readTargetAssignmentMetadata(byte[] value) {

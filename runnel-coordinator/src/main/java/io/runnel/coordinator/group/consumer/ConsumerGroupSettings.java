@@ -22,9 +22,11 @@ import java.util.Map;
  *                            timeout if lower)
  * @param maxSessionTimeoutMs {@code group.consumer.max.session.timeout.ms} (60000, or the session
  *                            timeout if higher)
+ * @param migrationPolicy     {@code group.consumer.migration.policy} (bidirectional)
  */
 public record ConsumerGroupSettings(int sessionTimeoutMs, int heartbeatIntervalMs, int maxSize,
-                                    List<String> assignors, int minSessionTimeoutMs, int maxSessionTimeoutMs) {
+                                    List<String> assignors, int minSessionTimeoutMs, int maxSessionTimeoutMs,
+                                    MigrationPolicy migrationPolicy) {
 
     public static final String SESSION_TIMEOUT_MS = "group.consumer.session.timeout.ms";
     public static final String HEARTBEAT_INTERVAL_MS = "group.consumer.heartbeat.interval.ms";
@@ -32,6 +34,7 @@ public record ConsumerGroupSettings(int sessionTimeoutMs, int heartbeatIntervalM
     public static final String ASSIGNORS = "group.consumer.assignors";
     public static final String MIN_SESSION_TIMEOUT_MS = "group.consumer.min.session.timeout.ms";
     public static final String MAX_SESSION_TIMEOUT_MS = "group.consumer.max.session.timeout.ms";
+    public static final String MIGRATION_POLICY = "group.consumer.migration.policy";
 
     public ConsumerGroupSettings {
         assignors = List.copyOf(assignors);
@@ -68,7 +71,8 @@ public record ConsumerGroupSettings(int sessionTimeoutMs, int heartbeatIntervalM
         return new ConsumerGroupSettings(session, intOf(config, HEARTBEAT_INTERVAL_MS, 5_000),
                 intOf(config, MAX_SIZE, Integer.MAX_VALUE), assignors,
                 intOf(config, MIN_SESSION_TIMEOUT_MS, Math.min(45_000, session)),
-                intOf(config, MAX_SESSION_TIMEOUT_MS, Math.max(60_000, session)));
+                intOf(config, MAX_SESSION_TIMEOUT_MS, Math.max(60_000, session)),
+                MigrationPolicy.parse(config.getOrDefault(MIGRATION_POLICY, "bidirectional")));
     }
 
     /** The configured assignors by name, the default first. */

@@ -20,7 +20,8 @@ import java.util.TreeMap;
  */
 final class GroupDescriptions {
 
-    /** ConsumerGroupDescribe v1's member type of a member using the consumer protocol. */
+    /** ConsumerGroupDescribe v1's member types: a member using the classic or the consumer protocol. */
+    private static final byte CLASSIC_MEMBER_TYPE = 0;
     private static final byte CONSUMER_MEMBER_TYPE = 1;
 
     private GroupDescriptions() {
@@ -39,7 +40,7 @@ final class GroupDescriptions {
                 .setSubscribedTopicRegex(member.subscribedTopicRegex())
                 .setAssignment(assignment(member.assignedPartitions(), image))
                 .setTargetAssignment(assignment(group.target(member.memberId()), image))
-                .setMemberType(CONSUMER_MEMBER_TYPE)));
+                .setMemberType(member.usesClassicProtocol() ? CLASSIC_MEMBER_TYPE : CONSUMER_MEMBER_TYPE)));
         return new DescribedGroup()
                 .setGroupId(group.groupId())
                 .setGroupState(group.state().toString())

@@ -24,7 +24,8 @@ import java.util.TreeMap;
 
 /**
  * One ConsumerGroupHeartbeat of a joining or active member, computed against the group's state
- * without changing it: the records to append and the response (KIP-848).
+ * without changing it: the records to append and the response (KIP-848). A classic member's
+ * JoinGroup runs as a joining heartbeat with its {@link ClassicMemberMetadata}.
  *
  * <p>Steps, as in Kafka: (1) find or create the member (a static member that left with epoch -2
  * is replaced by the new one, which takes over its assignment); (2) record its subscription and
@@ -51,11 +52,12 @@ final class MemberHeartbeat {
     private final Map<String, PartitionAssignor> assignors;
     private final TopicSubscriptions subscriptions;
     private final MetadataImage image;
+    private final ClassicMemberMetadata classic;
     private final List<CoordinatorRecord> records = new ArrayList<>();
 
     MemberHeartbeat(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request, HeartbeatContext context,
                     ConsumerGroupSettings settings, Map<String, PartitionAssignor> assignors,
-                    TopicSubscriptions subscriptions, MetadataImage image) {
+                    TopicSubscriptions subscriptions, MetadataImage image, ClassicMemberMetadata classic) {
         this.group = group;
         this.request = request;
         this.context = context;
@@ -63,6 +65,7 @@ final class MemberHeartbeat {
         this.assignors = assignors;
         this.subscriptions = subscriptions;
         this.image = image;
+        this.classic = classic;
     }
 
     /**
@@ -81,7 +84,9 @@ final class MemberHeartbeat {
             if (joining && existing != null && existing.memberId().equals(memberId)) {
                 member = existing; // the same instance joins again (e.g. our response was lost)
             } else if (joining && existing != null) {
-                if (existing.memberEpoch() != ConsumerGroupMember.LEAVE_GROUP_STATIC_MEMBER_EPOCH) {
+                // A classic JoinGroup replaces a static member at once, as the classic protocol does.
+                if (existing.memberEpoch() != ConsumerGroupMember.LEAVE_GROUP_STATIC_MEMBER_EPOCH
+                        && classic == null && !existing.usesClassicProtocol()) {
                     throw Errors.UNRELEASED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
                             + request.instanceId() + " cannot join the group because the instance id is owned by "
                             + existing.memberId() + ".");
@@ -228,7 +233,8 @@ final class MemberHeartbeat {
                 request.subscribedTopicNames() != null ? request.subscribedTopicNames() : member.subscribedTopicNames(),
                 regex,
                 request.serverAssignor() != null ? request.serverAssignor() : member.serverAssignor(),
-                request.rebalanceTimeoutMs() != -1 ? request.rebalanceTimeoutMs() : member.rebalanceTimeoutMs());
+                request.rebalanceTimeoutMs() != -1 ? request.rebalanceTimeoutMs() : member.rebalanceTimeoutMs())
+                .withClassic(classic);
     }
 
     /** Runs the assignor over {@code members} and records every target that changed. */

@@ -44,7 +44,8 @@ class ConsumerGroupSettingsTest {
     void inconsistentSettingsAreRefused() {
         assertThatThrownBy(() -> ConsumerGroupSettings.fromConfig(Map.of(ConsumerGroupSettings.ASSIGNORS, "sticky")))
                 .hasMessageContaining("sticky");
-        assertThatThrownBy(() -> new ConsumerGroupSettings(45_000, 50_000, 10, List.of("uniform"), 45_000, 60_000))
+        assertThatThrownBy(() -> new ConsumerGroupSettings(45_000, 50_000, 10, List.of("uniform"), 45_000, 60_000,
+                MigrationPolicy.BIDIRECTIONAL))
                 .hasMessageContaining(ConsumerGroupSettings.HEARTBEAT_INTERVAL_MS);
         assertThatThrownBy(() -> ConsumerGroupSettings.fromConfig(Map.of(
                 ConsumerGroupSettings.SESSION_TIMEOUT_MS, "70000",
