@@ -158,10 +158,11 @@ class OnlineMigrationTest {
     @Test
     void aClassicMemberThatStopsHeartbeatingIsFencedAndALeaveRemovesAnother() {
         String[] classic = stableClassicGroup();
-        h.write(s -> s.consumer().heartbeat(consumerJoin("m"), CONTEXT));
+        ConsumerGroupHeartbeatResponseData m = h.write(s -> s.consumer().heartbeat(consumerJoin("m"), CONTEXT));
         int generation = consumerGroupEpochOf(classic[1]);
         h.advance(SESSION_MS / 2);
         assertThat(heartbeat(classic[1], generation)).isIn(Errors.NONE, Errors.REBALANCE_IN_PROGRESS);
+        assertThat(consumerHeartbeat("m", m.memberEpoch(), assigned(m)).errorCode()).isZero();
         h.advance(SESSION_MS / 2 + 1);
 
         assertThat(describe().members()).extracting(ConsumerGroupDescribeResponseData.Member::memberId)
@@ -194,8 +195,9 @@ class OnlineMigrationTest {
         String follower = leader.equals(a) ? b : a;
         int generation = bJoin.generationId();
         assertThat(aJoin.join().generationId()).isEqualTo(generation);
-        sync(follower, generation, Map.of());
+        CompletableFuture<SyncGroupResponseData> followerSync = syncAsync(follower, generation, Map.of());
         sync(leader, generation, Map.of(a, assignment(0, 1), b, assignment(2, 3)));
+        assertThat(followerSync.join().errorCode()).isZero();
         assertThat(classicGroup().state()).isEqualTo(ClassicGroupState.STABLE);
         return new String[]{a, b};
     }
@@ -249,6 +251,11 @@ class OnlineMigrationTest {
     }
 
     private SyncGroupResponseData sync(String memberId, int generation, Map<String, byte[]> assignments) {
+        return syncAsync(memberId, generation, assignments).join();
+    }
+
+    private CompletableFuture<SyncGroupResponseData> syncAsync(String memberId, int generation,
+                                                               Map<String, byte[]> assignments) {
         List<SyncGroupRequestAssignment> list = new ArrayList<>();
         assignments.forEach((id, bytes) -> list.add(new SyncGroupRequestAssignment().setMemberId(id)
                 .setAssignment(bytes)));
@@ -257,7 +264,7 @@ class OnlineMigrationTest {
                 .setAssignments(list);
         CompletableFuture<SyncGroupResponseData> response = new CompletableFuture<>();
         h.writeAndComplete(s -> s.syncGroup(request, (short) 5, response));
-        return response.join();
+        return response;
     }
 
     private Errors heartbeat(String memberId, int generation) {

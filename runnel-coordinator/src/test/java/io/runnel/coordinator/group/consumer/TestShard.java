@@ -1,6 +1,8 @@
 package io.runnel.coordinator.group.consumer;
 
+import io.runnel.coordinator.group.GroupConfig;
 import io.runnel.coordinator.group.GroupRegistry;
+import io.runnel.coordinator.group.classic.ClassicGroups;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.metadata.MetadataImage;
@@ -8,6 +10,7 @@ import io.runnel.metadata.PartitionRegistration;
 import io.runnel.metadata.TopicImage;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.utils.Time;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatRequestData;
 import org.apache.kafka.common.message.ConsumerGroupHeartbeatResponseData;
 
@@ -33,7 +36,9 @@ final class TestShard {
 
     TestShard(ConsumerGroupSettings settings) {
         AtomicInteger ids = new AtomicInteger();
-        groups = new ConsumerGroups(registry, timer, settings, () -> image, () -> "generated-" + ids.incrementAndGet());
+        ClassicGroups classic = new ClassicGroups(registry, GroupConfig.defaults(), Time.SYSTEM, timer);
+        groups = new ConsumerGroups(registry, classic, timer, settings, () -> image,
+                () -> "generated-" + ids.incrementAndGet());
     }
 
     TestShard() {
