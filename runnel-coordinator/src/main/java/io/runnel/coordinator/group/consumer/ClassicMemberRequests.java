@@ -169,7 +169,10 @@ public final class ClassicMemberRequests {
             Errors error = Errors.NONE;
             String memberId = identity.memberId();
             try {
-                ConsumerGroupMember member = leavingMember(group, identity);
+                // LeaveGroup may remove a static member by instance id alone (an admin's removal).
+                boolean byInstanceId = identity.groupInstanceId() != null && identity.memberId().isEmpty();
+                ConsumerGroupMember member = classicMember(group, identity.memberId(), identity.groupInstanceId(),
+                        byInstanceId);
                 memberId = member.memberId();
                 leaving.put(memberId, member);
             } catch (ApiException e) {
@@ -187,33 +190,23 @@ public final class ClassicMemberRequests {
         return new CoordinatorResult<>(records, response);
     }
 
-    private static ConsumerGroupMember leavingMember(ConsumerGroup group, MemberIdentity identity) {
-        ConsumerGroupMember member;
-        if (identity.groupInstanceId() == null) {
-            member = group.member(identity.memberId());
-        } else {
-            member = group.staticMember(identity.groupInstanceId());
-            // LeaveGroup may remove a static member by instance id alone (an admin's removal).
-            if (member != null && !identity.memberId().isEmpty() && !member.memberId().equals(identity.memberId())) {
-                throw Errors.FENCED_INSTANCE_ID.exception("Static member " + identity.memberId()
-                        + " was fenced by member " + member.memberId() + ".");
-            }
-        }
-        if (member == null || !member.usesClassicProtocol()) {
-            throw Errors.UNKNOWN_MEMBER_ID.exception("Member " + identity.memberId() + " is not a classic member of group "
-                    + group.groupId() + ".");
-        }
-        return member;
-    }
-
     /** The member a SyncGroup or Heartbeat names, which must use the classic protocol. */
     private static ConsumerGroupMember classicMember(ConsumerGroup group, String memberId, String instanceId) {
+        return classicMember(group, memberId, instanceId, false);
+    }
+
+    /**
+     * The member a request names, which must use the classic protocol; a static member's id must
+     * match unless {@code anyMemberId}.
+     */
+    private static ConsumerGroupMember classicMember(ConsumerGroup group, String memberId, String instanceId,
+                                                     boolean anyMemberId) {
         ConsumerGroupMember member;
         if (instanceId == null) {
             member = group.member(memberId);
         } else {
             member = group.staticMember(instanceId);
-            if (member != null && !member.memberId().equals(memberId)) {
+            if (member != null && !anyMemberId && !member.memberId().equals(memberId)) {
                 throw Errors.FENCED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
                         + instanceId + " was fenced by member " + member.memberId() + ".");
             }
