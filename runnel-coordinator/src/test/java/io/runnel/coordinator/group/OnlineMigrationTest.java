@@ -90,7 +90,27 @@ class OnlineMigrationTest {
 
         h.reload();
         assertThat(consumerGroup().isSubscribedTo("t")).isTrue();
-        assertThat(describe().members()).hasSize(3);
+        assertThat(describe().members()).extracting(ConsumerGroupDescribeResponseData.Member::memberType)
+                .containsExactlyInAnyOrder((byte) 0, (byte) 0, (byte) 1);
+        assertThat(heartbeat(classic[0], consumerGroupEpochOf(classic[0]))).isEqualTo(Errors.NONE);
+    }
+
+    @Test
+    void aStaticClassicMemberThatRestartsReplacesItsOldSelfInAConsumerGroup() {
+        h.write(s -> s.consumer().heartbeat(consumerJoin("m"), CONTEXT));
+        JoinGroupResponseData first = joinClassic("", "instance-1", List.of());
+        assertThat(first.errorCode()).isZero();
+
+        JoinGroupResponseData restarted = joinClassic("", "instance-1", List.of());
+
+        assertThat(restarted.errorCode()).isZero();
+        assertThat(restarted.memberId()).isNotEqualTo(first.memberId());
+        assertThat(describe().members()).extracting(ConsumerGroupDescribeResponseData.Member::memberId)
+                .containsExactlyInAnyOrder("m", restarted.memberId());
+        HeartbeatResponseData fenced = h.write(s -> s.heartbeat(new HeartbeatRequestData().setGroupId("g")
+                .setMemberId(first.memberId()).setGroupInstanceId("instance-1")
+                .setGenerationId(first.generationId())));
+        assertThat(fenced.errorCode()).isEqualTo(Errors.FENCED_INSTANCE_ID.code());
     }
 
     @Test
@@ -233,17 +253,26 @@ class OnlineMigrationTest {
     }
 
     private JoinGroupResponseData joinClassic(String memberId, List<TopicPartition> owned) {
-        return joinClassicAsync(memberId, owned).join();
+        return joinClassicAsync(memberId, null, owned).join();
+    }
+
+    private JoinGroupResponseData joinClassic(String memberId, String instanceId, List<TopicPartition> owned) {
+        return joinClassicAsync(memberId, instanceId, owned).join();
     }
 
     private CompletableFuture<JoinGroupResponseData> joinClassicAsync(String memberId, List<TopicPartition> owned) {
+        return joinClassicAsync(memberId, null, owned);
+    }
+
+    private CompletableFuture<JoinGroupResponseData> joinClassicAsync(String memberId, String instanceId,
+                                                                      List<TopicPartition> owned) {
         ByteBuffer subscription = ConsumerProtocol.serializeSubscription(new Subscription(List.of("t"), null, owned));
         byte[] metadata = new byte[subscription.remaining()];
         subscription.get(metadata);
         JoinGroupRequestProtocolCollection protocols = new JoinGroupRequestProtocolCollection();
         protocols.add(new JoinGroupRequestProtocol().setName("range").setMetadata(metadata));
         JoinGroupRequestData request = new JoinGroupRequestData().setGroupId("g").setMemberId(memberId)
-                .setProtocolType("consumer").setSessionTimeoutMs(SESSION_MS).setRebalanceTimeoutMs(10_000)
+                .setGroupInstanceId(instanceId).setProtocolType("consumer").setSessionTimeoutMs(SESSION_MS).setRebalanceTimeoutMs(10_000)
                 .setProtocols(protocols);
         CompletableFuture<JoinGroupResponseData> response = new CompletableFuture<>();
         h.writeAndComplete(s -> s.joinGroup(request, (short) 9, "client", "/127.0.0.1", response));
