@@ -8,16 +8,21 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
- * A classic-protocol group member polling on its own thread, for group tests: it records its
- * current assignment after every poll and adds what it reads to a shared set of
- * "partition:offset" strings. {@link #close} leaves the group (LeaveGroup).
+ * A group member polling on its own thread, for group tests: it records its current assignment
+ * after every poll and adds what it reads to a shared set of "partition:offset" strings. It
+ * auto-commits every 500 ms; {@link #close} commits and leaves the group (LeaveGroup, or a
+ * ConsumerGroupHeartbeat with epoch -1 for {@code group.protocol=consumer}).
  */
 final class GroupConsumer implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
@@ -26,18 +31,15 @@ final class GroupConsumer implements AutoCloseable {
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean running = true;
 
-    GroupConsumer(String bootstrap, String group, String topic, String assignor, Set<String> seen,
-                  Map<String, Object> overrides) {
+    private GroupConsumer(String bootstrap, String group, String topic, Set<String> seen,
+                          Map<String, Object> protocolProps) {
         Map<String, Object> props = new HashMap<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.GROUP_ID_CONFIG, group,
-                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
-                ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor,
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 3000,
-                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 300,
+                ConsumerConfig.AUTO_COMMIT_INTERVAL_MS_CONFIG, 500,
                 ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, 15000));
-        props.putAll(overrides);
+        props.putAll(protocolProps);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
         this.seen = seen;
         this.thread = new Thread(() -> run(topic), "group-consumer-" + group);
@@ -45,8 +47,52 @@ final class GroupConsumer implements AutoCloseable {
         thread.start();
     }
 
+    /** A {@code group.protocol=classic} member with the client's default assignors (range, cooperative-sticky). */
+    static GroupConsumer classic(String bootstrap, String group, String topic, Set<String> seen) {
+        return new GroupConsumer(bootstrap, group, topic, seen, classicProps());
+    }
+
+    /** A {@code group.protocol=classic} member with one assignor (a class name). */
+    static GroupConsumer classic(String bootstrap, String group, String topic, Set<String> seen, String assignor) {
+        Map<String, Object> props = classicProps();
+        props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
+        return new GroupConsumer(bootstrap, group, topic, seen, props);
+    }
+
+    /**
+     * A {@code group.protocol=consumer} (KIP-848) member: the broker's assignor, session timeout and
+     * heartbeat interval apply.
+     */
+    static GroupConsumer consumerProtocol(String bootstrap, String group, String topic, Set<String> seen) {
+        return new GroupConsumer(bootstrap, group, topic, seen,
+                Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"));
+    }
+
+    /** Session of 3 s, heartbeats every 300 ms. */
+    private static Map<String, Object> classicProps() {
+        return new HashMap<>(Map.of(
+                ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
+                ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 3000,
+                ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 300));
+    }
+
     Set<TopicPartition> assignment() {
         return assignment;
+    }
+
+    /**
+     * Waits until every one of {@code partitions} partitions is owned, as the clients see it, by
+     * exactly one of {@code consumers}, and each owns at least one.
+     */
+    static void awaitSplit(List<GroupConsumer> consumers, int partitions) {
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            List<TopicPartition> all = new ArrayList<>();
+            for (GroupConsumer c : consumers) {
+                assertThat(c.assignment()).isNotEmpty();
+                all.addAll(c.assignment());
+            }
+            assertThat(all).hasSize(partitions).doesNotHaveDuplicates();
+        });
     }
 
     private void run(String topic) {
@@ -61,7 +107,7 @@ final class GroupConsumer implements AutoCloseable {
         } catch (WakeupException e) {
             // closing
         } finally {
-            consumer.close(); // leaves the group
+            consumer.close(); // commits and leaves the group
         }
     }
 
