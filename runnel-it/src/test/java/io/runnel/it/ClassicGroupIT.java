@@ -2,6 +2,7 @@ package io.runnel.it;
 
 import io.runnel.it.harness.ChildGroupMember;
 import io.runnel.it.harness.ChildJvm;
+import io.runnel.it.harness.GroupConsumer;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
 import io.runnel.it.harness.TopicWriter;

@@ -2,6 +2,7 @@ package io.runnel.it;
 
 import io.runnel.it.harness.ChildGroupMember;
 import io.runnel.it.harness.ChildJvm;
+import io.runnel.it.harness.GroupConsumer;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
 import io.runnel.it.harness.TopicWriter;
@@ -100,12 +101,16 @@ class ConsumerProtocolMigrationIT {
             awaitCommittedToEnd(admin, group, "upgrade");
 
             for (int step = 0; step < 3; step++) {
+                boolean firstConsumerProtocolMember = step == 0;
                 members.remove(0).close();
-                awaitSettled(admin, group, step == 0 ? GroupType.CLASSIC : GroupType.CONSUMER, members,
-                        step == 0 ? new ArrayList<>() : typesAfterUpgrade);
+                if (firstConsumerProtocolMember) {
+                    awaitSettled(admin, group, GroupType.CLASSIC, members, new ArrayList<>());
+                } else {
+                    awaitSettled(admin, group, GroupType.CONSUMER, members, typesAfterUpgrade);
+                }
                 members.add(GroupConsumer.consumerProtocol(broker.bootstrap(), group, "upgrade", seen));
                 TopicWriter.produce(broker.bootstrap(), "upgrade", PARTITIONS, 10);
-                if (step == 0) {
+                if (firstConsumerProtocolMember) {
                     await().atMost(PATIENCE).until(() -> describe(admin, group).type() == GroupType.CONSUMER);
                 }
                 awaitSettled(admin, group, GroupType.CONSUMER, members, typesAfterUpgrade);

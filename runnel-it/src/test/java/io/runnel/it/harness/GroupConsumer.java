@@ -1,4 +1,4 @@
-package io.runnel.it;
+package io.runnel.it.harness;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -24,7 +24,7 @@ import static org.awaitility.Awaitility.await;
  * auto-commits every 500 ms; {@link #close} commits and leaves the group (LeaveGroup, or a
  * ConsumerGroupHeartbeat with epoch -1 for {@code group.protocol=consumer}).
  */
-final class GroupConsumer implements AutoCloseable {
+public final class GroupConsumer implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private final Set<String> seen;
@@ -48,12 +48,12 @@ final class GroupConsumer implements AutoCloseable {
     }
 
     /** A {@code group.protocol=classic} member with the client's default assignors (range, cooperative-sticky). */
-    static GroupConsumer classic(String bootstrap, String group, String topic, Set<String> seen) {
+    public static GroupConsumer classic(String bootstrap, String group, String topic, Set<String> seen) {
         return new GroupConsumer(bootstrap, group, topic, seen, classicProps());
     }
 
     /** A {@code group.protocol=classic} member with one assignor (a class name). */
-    static GroupConsumer classic(String bootstrap, String group, String topic, Set<String> seen, String assignor) {
+    public static GroupConsumer classic(String bootstrap, String group, String topic, Set<String> seen, String assignor) {
         Map<String, Object> props = classicProps();
         props.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor);
         return new GroupConsumer(bootstrap, group, topic, seen, props);
@@ -63,7 +63,7 @@ final class GroupConsumer implements AutoCloseable {
      * A {@code group.protocol=consumer} (KIP-848) member: the broker's assignor, session timeout and
      * heartbeat interval apply.
      */
-    static GroupConsumer consumerProtocol(String bootstrap, String group, String topic, Set<String> seen) {
+    public static GroupConsumer consumerProtocol(String bootstrap, String group, String topic, Set<String> seen) {
         return new GroupConsumer(bootstrap, group, topic, seen,
                 Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"));
     }
@@ -76,7 +76,8 @@ final class GroupConsumer implements AutoCloseable {
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 300));
     }
 
-    Set<TopicPartition> assignment() {
+    /** The assignment after the last poll. */
+    public Set<TopicPartition> assignment() {
         return assignment;
     }
 
@@ -84,7 +85,7 @@ final class GroupConsumer implements AutoCloseable {
      * Waits until every one of {@code partitions} partitions is owned, as the clients see it, by
      * exactly one of {@code consumers}, and each owns at least one.
      */
-    static void awaitSplit(List<GroupConsumer> consumers, int partitions) {
+    public static void awaitSplit(List<GroupConsumer> consumers, int partitions) {
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
             List<TopicPartition> all = new ArrayList<>();
             for (GroupConsumer c : consumers) {
