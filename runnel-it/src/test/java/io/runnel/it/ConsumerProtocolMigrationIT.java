@@ -32,6 +32,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
@@ -177,7 +178,7 @@ class ConsumerProtocolMigrationIT {
                     && childAssignment(childDir) > 0);
 
             members.add(GroupConsumer.consumerProtocol(broker.bootstrap(), group, "mixed-kill", seen));
-            awaitSettled(admin, group, GroupType.CONSUMER, 3, new ArrayList<>()); // the child is a classic member
+            awaitSettled(admin, group, GroupType.CONSUMER, 3, 2, new ArrayList<>()); // with the child, 2 classic
             await().atMost(PATIENCE).until(() -> {
                 int owned = childAssignment(childDir);
                 return owned > 0 && owned < PARTITIONS;
@@ -234,18 +235,21 @@ class ConsumerProtocolMigrationIT {
     /**
      * Waits until the group is Stable, of {@code type}, and has exactly {@code members.size()}
      * members that each own at least one partition and together own every partition once, both as
-     * Admin describes it and as the clients see it. Every type described on the way is added to
+     * Admin describes it and as the clients see it; in a consumer group, the members that use the
+     * classic protocol must be described as such. Every type described on the way is added to
      * {@code typesSeen}, so a caller can check the group never had another.
      */
     private static ConsumerGroupDescription awaitSettled(Admin admin, String group, GroupType type,
                                                          List<GroupConsumer> members, List<GroupType> typesSeen) {
-        ConsumerGroupDescription settled = awaitSettled(admin, group, type, members.size(), typesSeen);
+        int classic = (int) members.stream().filter(m -> !m.usesConsumerProtocol()).count();
+        ConsumerGroupDescription settled = awaitSettled(admin, group, type, members.size(), classic, typesSeen);
         GroupConsumer.awaitSplit(members, PARTITIONS);
         return settled;
     }
 
+    /** As above, as Admin describes the group only, for groups with members outside this JVM. */
     private static ConsumerGroupDescription awaitSettled(Admin admin, String group, GroupType type, int members,
-                                                         List<GroupType> typesSeen) {
+                                                         int classicMembers, List<GroupType> typesSeen) {
         AtomicReference<ConsumerGroupDescription> last = new AtomicReference<>();
         await().atMost(PATIENCE).untilAsserted(() -> {
             ConsumerGroupDescription description = describe(admin, group);
@@ -257,6 +261,10 @@ class ConsumerProtocolMigrationIT {
                     .allSatisfy(m -> assertThat(m.assignment().topicPartitions()).isNotEmpty());
             assertThat(description.members().stream().flatMap(m -> m.assignment().topicPartitions().stream()))
                     .hasSize(PARTITIONS).doesNotHaveDuplicates();
+            if (type == GroupType.CONSUMER) {
+                assertThat(description.members()).as("classic members (upgraded=false)")
+                        .filteredOn(m -> m.upgraded().equals(Optional.of(false))).hasSize(classicMembers);
+            }
         });
         return last.get();
     }

@@ -28,6 +28,7 @@ public final class GroupConsumer implements AutoCloseable {
     private final KafkaConsumer<String, String> consumer;
     private final Thread thread;
     private final Set<String> seen;
+    private final boolean consumerProtocol;
     private volatile Set<TopicPartition> assignment = Set.of();
     private volatile boolean running = true;
 
@@ -42,6 +43,7 @@ public final class GroupConsumer implements AutoCloseable {
         props.putAll(protocolProps);
         this.consumer = new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
         this.seen = seen;
+        this.consumerProtocol = "consumer".equals(props.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG));
         this.thread = new Thread(() -> run(topic), "group-consumer-" + group);
         thread.setDaemon(true);
         thread.start();
@@ -74,6 +76,11 @@ public final class GroupConsumer implements AutoCloseable {
                 ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
                 ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, 3000,
                 ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, 300));
+    }
+
+    /** Whether it uses {@code group.protocol=consumer} (else classic). */
+    public boolean usesConsumerProtocol() {
+        return consumerProtocol;
     }
 
     /** The assignment after the last poll. */
