@@ -198,6 +198,10 @@ class ConsumerProtocolMigrationIT {
         }
     }
 
+    /**
+     * The broker answers the consumer-protocol join GROUP_ID_NOT_FOUND; kafka-clients 4.4 logs it,
+     * moves the member to its fatal state and throws it from the next poll().
+     */
     @Test
     void disabledMigrationPolicyKeepsAClassicGroupClassic() throws Exception {
         Map<String, String> settings = new HashMap<>(GROUP_SETTINGS);
