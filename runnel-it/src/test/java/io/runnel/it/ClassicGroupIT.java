@@ -2,19 +2,17 @@ package io.runnel.it;
 
 import io.runnel.it.harness.ChildGroupMember;
 import io.runnel.it.harness.ChildJvm;
+import io.runnel.it.harness.GroupConsumer;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
+import io.runnel.it.harness.TopicWriter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.clients.consumer.RangeAssignor;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupState;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,12 +71,12 @@ class ClassicGroupIT {
         try {
             consumers.add(consumer(group, topic, assignor, seen));
             consumers.add(consumer(group, topic, assignor, seen));
-            awaitSplit(consumers);
+            GroupConsumer.awaitSplit(consumers, PARTITIONS);
             consumers.add(consumer(group, topic, assignor, seen));
-            awaitSplit(consumers);
+            GroupConsumer.awaitSplit(consumers, PARTITIONS);
 
             consumers.remove(0).close(); // leaves the group
-            awaitSplit(consumers);
+            GroupConsumer.awaitSplit(consumers, PARTITIONS);
 
             Path childDir = Files.createTempDirectory(workDir, group);
             child = ChildJvm.start(childDir, ChildGroupMember.class.getName(),
@@ -90,7 +88,7 @@ class ClassicGroupIT {
 
             child.destroyForcibly().waitFor(); // SIGKILL: no LeaveGroup, the session must expire
             long killedAt = System.nanoTime();
-            awaitSplit(consumers);
+            GroupConsumer.awaitSplit(consumers, PARTITIONS);
             assertThat(Duration.ofNanos(System.nanoTime() - killedAt)).isLessThan(Duration.ofSeconds(20));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == RECORDS);
@@ -106,19 +104,7 @@ class ClassicGroupIT {
     }
 
     private static GroupConsumer consumer(String group, String topic, Class<?> assignor, Set<String> seen) {
-        return new GroupConsumer(broker.bootstrap(), group, topic, assignor.getName(), seen, Map.of());
-    }
-
-    /** Every partition is owned by exactly one of {@code consumers}, and each owns at least one. */
-    private static void awaitSplit(List<GroupConsumer> consumers) {
-        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
-            List<TopicPartition> all = new ArrayList<>();
-            for (GroupConsumer c : consumers) {
-                assertThat(c.assignment()).isNotEmpty();
-                all.addAll(c.assignment());
-            }
-            assertThat(all).hasSize(PARTITIONS).doesNotHaveDuplicates();
-        });
+        return GroupConsumer.classic(broker.bootstrap(), group, topic, seen, assignor.getName());
     }
 
     private static Set<TopicPartition> covered(List<GroupConsumer> consumers) {
@@ -139,13 +125,6 @@ class ClassicGroupIT {
         try (Admin admin = broker.admin()) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1))).all().get();
         }
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(
-                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()), new StringSerializer(),
-                new StringSerializer())) {
-            for (int i = 0; i < RECORDS; i++) {
-                producer.send(new ProducerRecord<>(topic, i % PARTITIONS, null, "v" + i));
-            }
-            producer.flush();
-        }
+        TopicWriter.produce(broker.bootstrap(), topic, PARTITIONS, RECORDS / PARTITIONS);
     }
 }

@@ -4,6 +4,7 @@ import io.runnel.it.harness.ChildGroupMember;
 import io.runnel.it.harness.ChildJvm;
 import io.runnel.it.harness.InProcessBroker;
 import io.runnel.it.harness.TempDirs;
+import io.runnel.it.harness.TopicWriter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ConsumerGroupDescription;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -12,13 +13,9 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.consumer.SubscriptionPattern;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -61,8 +58,8 @@ class ConsumerGroupProtocolIT {
                     new NewTopic("rx-a", 2, (short) 1), new NewTopic("rx-b", 1, (short) 1),
                     new NewTopic("other", 1, (short) 1), new NewTopic("commits", 1, (short) 1))).all().get();
         }
-        produce("split", 6, 100);
-        produce("commits", 1, 100);
+        TopicWriter.produce(broker.bootstrap(), "split", 6, 100);
+        TopicWriter.produce(broker.bootstrap(), "commits", 1, 100);
     }
 
     @AfterAll
@@ -230,18 +227,5 @@ class ConsumerGroupProtocolIT {
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, String.valueOf(autoCommit),
                 ConsumerConfig.METADATA_MAX_AGE_CONFIG, "1000"),
                 new StringDeserializer(), new StringDeserializer());
-    }
-
-    private static void produce(String topic, int partitions, int perPartition) throws Exception {
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap()),
-                new StringSerializer(), new StringSerializer())) {
-            for (int p = 0; p < partitions; p++) {
-                for (int i = 0; i < perPartition; i++) {
-                    producer.send(new ProducerRecord<>(topic, p, "k" + i, "v" + i));
-                }
-            }
-            producer.flush();
-        }
     }
 }

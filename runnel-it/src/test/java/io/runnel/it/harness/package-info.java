@@ -5,6 +5,10 @@
  * processes whose node-to-node traffic passes through proxies ({@link io.runnel.it.harness.ClusterProcess},
  * {@link io.runnel.it.harness.ClusterNode}, {@link io.runnel.it.harness.NodeLink}); and a
  * TCP proxy that cuts, blackholes or delays the traffic it forwards
- * ({@link io.runnel.it.harness.TcpProxy}). Every test closes what it starts.
+ * ({@link io.runnel.it.harness.TcpProxy}). Clients for tests: group members polling on their own
+ * thread ({@link io.runnel.it.harness.GroupConsumer}) or in a child JVM that can be killed
+ * ({@link io.runnel.it.harness.ChildGroupMember}), and whole-topic writes and reads
+ * ({@link io.runnel.it.harness.TopicWriter}, {@link io.runnel.it.harness.TopicReader}). Every test
+ * closes what it starts.
  */
 package io.runnel.it.harness;
