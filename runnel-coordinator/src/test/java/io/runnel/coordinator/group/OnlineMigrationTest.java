@@ -176,6 +176,26 @@ class OnlineMigrationTest {
     }
 
     @Test
+    void theLastConsumerProtocolStaticMemberRestartingAsClassicDowngradesTheGroup() {
+        String[] classic = stableClassicGroup();
+        h.write(s -> s.consumer().heartbeat(consumerJoin("m").setInstanceId("instance-m"), CONTEXT));
+        assertThat(consumerGroup()).isNotNull();
+
+        CompletableFuture<JoinGroupResponseData> restarted = joinClassicAsync("", "instance-m", List.of());
+
+        ClassicGroup group = classicGroup();
+        assertThat(group.state()).isEqualTo(ClassicGroupState.PREPARING_REBALANCE);
+        assertThat(group.migratingMembers()).extracting(MigratingMember::instanceId)
+                .containsExactlyInAnyOrder(null, null, "instance-m");
+        CompletableFuture<JoinGroupResponseData> first = joinClassicAsync(classic[0], List.of());
+        JoinGroupResponseData second = joinClassic(classic[1], List.of());
+        assertThat(second.errorCode()).isZero();
+        assertThat(first.join().errorCode()).isZero();
+        assertThat(restarted.join().errorCode()).isZero();
+        assertThat(restarted.join().generationId()).isEqualTo(second.generationId());
+    }
+
+    @Test
     void aClassicMemberThatStopsHeartbeatingIsFencedAndALeaveRemovesAnother() {
         String[] classic = stableClassicGroup();
         ConsumerGroupHeartbeatResponseData m = h.write(s -> s.consumer().heartbeat(consumerJoin("m"), CONTEXT));

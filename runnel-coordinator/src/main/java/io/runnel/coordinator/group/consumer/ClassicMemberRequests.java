@@ -44,7 +44,8 @@ import java.util.concurrent.CompletableFuture;
  * <p>Such a member is reconciled by the consumer group like any other: a JoinGroup is a full
  * ConsumerGroupHeartbeat of epoch 0 whose subscription and owned partitions come from the
  * JoinGroup's embedded consumer protocol, and it is answered at once with the member's epoch as
- * the generation and no leader (the client then just syncs). SyncGroup returns the member's
+ * the generation and no leader (the client then just syncs). A static classic member that takes
+ * the instance id of the last consumer-protocol member downgrades the group first. SyncGroup returns the member's
  * current assignment. A Heartbeat answers REBALANCE_IN_PROGRESS when the member must rejoin: the
  * group epoch moved past its epoch, it must revoke partitions, or partitions it waited for were
  * released. Timers: the member's own session timeout, a sync deadline after each JoinGroup and a
@@ -80,12 +81,21 @@ public final class ClassicMemberRequests {
                 // KIP-394: the member must come back with the id it is given.
                 return answer(response, ClassicResponses.joinError(memberId, Errors.MEMBER_ID_REQUIRED));
             }
-            if (request.groupInstanceId() != null && !unknownMember) {
-                ConsumerGroupMember holder = group.staticMember(request.groupInstanceId());
-                if (holder != null && !holder.memberId().equals(memberId)) {
-                    throw Errors.FENCED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
-                            + request.groupInstanceId() + " was fenced by member " + holder.memberId() + ".");
-                }
+            ConsumerGroupMember holder = request.groupInstanceId() == null ? null
+                    : group.staticMember(request.groupInstanceId());
+            if (holder != null && !unknownMember && !holder.memberId().equals(memberId)) {
+                throw Errors.FENCED_INSTANCE_ID.exception("Static member " + memberId + " with instance id "
+                        + request.groupInstanceId() + " was fenced by member " + holder.memberId() + ".");
+            }
+            if (holder != null && unknownMember && groups.downgradable(group, List.of(holder))) {
+                // The last consumer-protocol member restarts as a classic one: the group becomes
+                // classic (and rebalances), and the join continues there as a new static member.
+                List<CoordinatorRecord> records = new ArrayList<>(
+                        groups.fence(group, List.of(holder), "its instance id rejoined with the classic protocol"));
+                CoordinatorResult<Runnable> joined = groups.classic().join(request, version, clientId, clientHost,
+                        response);
+                records.addAll(joined.records());
+                return new CoordinatorResult<>(records, joined.response());
             }
             ConsumerPartitionAssignor.Subscription subscription =
                     ConsumerProtocol.deserializeSubscription(ByteBuffer.wrap(protocols.get(0).metadata()));

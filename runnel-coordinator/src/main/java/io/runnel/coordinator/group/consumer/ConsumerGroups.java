@@ -159,6 +159,11 @@ public final class ConsumerGroups {
         }
     }
 
+    /** The shard's classic groups (a classic JoinGroup that downgrades the group continues there). */
+    ClassicGroups classic() {
+        return classic;
+    }
+
     /** Runs one heartbeat of {@code memberId} (a ConsumerGroupHeartbeat, or a classic member's JoinGroup). */
     MemberHeartbeat.Outcome runHeartbeat(ConsumerGroup group, ConsumerGroupHeartbeatRequestData request,
                                          HeartbeatContext context, String memberId, ClassicMemberMetadata classic) {
@@ -241,7 +246,7 @@ public final class ConsumerGroups {
      * Kafka's conditions of an online downgrade once {@code leaving} are gone: a consumer-protocol
      * member leaves, only classic members remain, the policy allows it and they fit a classic group.
      */
-    private boolean downgradable(ConsumerGroup group, Collection<ConsumerGroupMember> leaving) {
+    boolean downgradable(ConsumerGroup group, Collection<ConsumerGroupMember> leaving) {
         List<String> leavingIds = leaving.stream().map(ConsumerGroupMember::memberId).toList();
         return leaving.stream().anyMatch(m -> !m.usesClassicProtocol())
                 && group.onlyClassicMembersBesides(leavingIds)
