@@ -3,6 +3,7 @@ package io.runnel.storage;
 import io.runnel.storage.cleaner.CleanerStats;
 import io.runnel.storage.cleaner.LogCleaner;
 import io.runnel.storage.log.FileIo;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.junit.jupiter.api.Test;

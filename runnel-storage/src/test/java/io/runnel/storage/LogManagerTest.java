@@ -1,5 +1,6 @@
 package io.runnel.storage;
 
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.errors.InconsistentTopicIdException;

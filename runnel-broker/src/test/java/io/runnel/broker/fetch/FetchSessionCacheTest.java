@@ -1,5 +1,6 @@
 package io.runnel.broker.fetch;
 
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.TopicIdPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;

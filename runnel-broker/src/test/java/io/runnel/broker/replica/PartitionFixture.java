@@ -1,11 +1,11 @@
 package io.runnel.broker.replica;
 
-import io.runnel.broker.fetch.ManualTime;
 import io.runnel.metadata.PartitionRegistration;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.PartitionLog;
 import io.runnel.storage.StorageSettings;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;

@@ -1,6 +1,6 @@
 package io.runnel.broker.replica;
 
-import io.runnel.broker.fetch.ManualTime;
+import io.runnel.testkit.ManualTime;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

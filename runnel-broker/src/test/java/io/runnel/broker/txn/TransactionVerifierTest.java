@@ -1,7 +1,7 @@
 package io.runnel.broker.txn;
 
-import io.runnel.broker.fetch.ManualTime;
 import io.runnel.metadata.MetadataImage;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.internals.Topic;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;

@@ -2,7 +2,7 @@ package io.runnel.coordinator.group;
 
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.CoordinatorTimer;
-import io.runnel.coordinator.runtime.ManualTime;
+import io.runnel.testkit.ManualTime;
 
 import java.util.ArrayList;
 import java.util.HashMap;

@@ -5,8 +5,8 @@ import io.runnel.coordinator.runtime.CoordinatorLog;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.InMemoryCoordinatorLog;
-import io.runnel.coordinator.runtime.ManualTime;
 import io.runnel.metadata.MetadataImage;
+import io.runnel.testkit.ManualTime;
 
 import java.util.List;
 import java.util.function.Function;

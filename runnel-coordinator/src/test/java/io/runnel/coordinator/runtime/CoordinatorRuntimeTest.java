@@ -1,5 +1,6 @@
 package io.runnel.coordinator.runtime;
 
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.errors.CoordinatorLoadInProgressException;
 import org.apache.kafka.common.errors.NotCoordinatorException;
 import org.junit.jupiter.api.AfterEach;

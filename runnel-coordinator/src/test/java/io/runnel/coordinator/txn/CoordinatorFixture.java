@@ -1,7 +1,7 @@
 package io.runnel.coordinator.txn;
 
 import io.runnel.coordinator.runtime.InMemoryCoordinatorLog;
-import io.runnel.coordinator.runtime.ManualTime;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopic;
 import org.apache.kafka.common.message.AddPartitionsToTxnRequestData.AddPartitionsToTxnTopicCollection;

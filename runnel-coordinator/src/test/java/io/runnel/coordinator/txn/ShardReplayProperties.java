@@ -3,7 +3,7 @@ package io.runnel.coordinator.txn;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.CoordinatorTimer;
-import io.runnel.coordinator.runtime.ManualTime;
+import io.runnel.testkit.ManualTime;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;

@@ -10,6 +10,7 @@ import io.runnel.metadata.record.MetadataRecord;
 import io.runnel.metadata.record.PartitionChangeRecord;
 import io.runnel.metadata.record.PartitionRecord;
 import io.runnel.metadata.record.TopicRecord;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.ElectionType;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.config.ConfigResource;

@@ -7,6 +7,7 @@ import io.runnel.metadata.QuorumSettings;
 import io.runnel.metadata.record.BrokerFencingRecord;
 import io.runnel.metadata.record.PartitionChangeRecord;
 import io.runnel.metadata.record.RegisterBrokerRecord;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.message.AlterPartitionRequestData;
 import org.apache.kafka.common.message.AlterPartitionResponseData;

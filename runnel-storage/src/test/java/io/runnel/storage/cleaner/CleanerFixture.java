@@ -2,12 +2,12 @@ package io.runnel.storage.cleaner;
 
 import io.runnel.storage.Batches;
 import io.runnel.storage.LogConfig;
-import io.runnel.storage.ManualTime;
 import io.runnel.storage.log.FileIo;
 import io.runnel.storage.log.LogLoader;
 import io.runnel.storage.log.LogSegment;
 import io.runnel.storage.log.LogServices;
 import io.runnel.storage.log.SegmentedLog;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.compress.Compression;

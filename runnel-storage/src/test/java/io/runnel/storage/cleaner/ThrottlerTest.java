@@ -1,6 +1,6 @@
 package io.runnel.storage.cleaner;
 
-import io.runnel.storage.ManualTime;
+import io.runnel.testkit.ManualTime;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

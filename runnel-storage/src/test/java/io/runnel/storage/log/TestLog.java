@@ -1,7 +1,7 @@
 package io.runnel.storage.log;
 
 import io.runnel.storage.LogConfig;
-import io.runnel.storage.ManualTime;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
 

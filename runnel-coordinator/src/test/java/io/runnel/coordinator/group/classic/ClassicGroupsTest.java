@@ -5,7 +5,7 @@ import io.runnel.coordinator.group.GroupCoordinatorShard;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import io.runnel.coordinator.runtime.CoordinatorResult;
 import io.runnel.coordinator.runtime.CoordinatorTimer;
-import io.runnel.coordinator.runtime.ManualTime;
+import io.runnel.testkit.ManualTime;
 import org.apache.kafka.common.message.HeartbeatRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData;
 import org.apache.kafka.common.message.JoinGroupRequestData.JoinGroupRequestProtocol;

@@ -1,11 +1,11 @@
-package io.runnel.storage;
+package io.runnel.testkit;
 
 import org.apache.kafka.common.utils.Time;
 
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-/** A clock tests move by hand; {@link #sleep} advances it instead of blocking. */
+/** A clock tests move by hand; {@link #sleep} advances it instead of blocking. Thread-safe. */
 public final class ManualTime implements Time {
     private final AtomicLong nowMs;
 
