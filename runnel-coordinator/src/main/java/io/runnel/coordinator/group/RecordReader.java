@@ -1,7 +1,15 @@
 package io.runnel.coordinator.group;
 
+import org.apache.kafka.common.Uuid;
+
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /** Reads what {@link RecordWriter} wrote, in the same order. Not thread-safe. */
 public final class RecordReader {
@@ -9,6 +17,10 @@ public final class RecordReader {
 
     public RecordReader(byte[] bytes) {
         this.buffer = ByteBuffer.wrap(bytes);
+    }
+
+    public byte int8() {
+        return buffer.get();
     }
 
     public short int16() {
@@ -41,5 +53,29 @@ public final class RecordReader {
         byte[] b = new byte[length];
         buffer.get(b);
         return b;
+    }
+
+    public List<String> strings() {
+        int count = buffer.getInt();
+        List<String> values = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            values.add(string());
+        }
+        return values;
+    }
+
+    public Map<Uuid, Set<Integer>> assignment() {
+        int topics = buffer.getInt();
+        Map<Uuid, Set<Integer>> assignment = new HashMap<>();
+        for (int t = 0; t < topics; t++) {
+            Uuid topicId = new Uuid(buffer.getLong(), buffer.getLong());
+            int count = buffer.getInt();
+            Set<Integer> partitions = new HashSet<>();
+            for (int p = 0; p < count; p++) {
+                partitions.add(buffer.getInt());
+            }
+            assignment.put(topicId, partitions);
+        }
+        return assignment;
     }
 }

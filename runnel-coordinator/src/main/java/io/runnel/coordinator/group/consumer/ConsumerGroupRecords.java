@@ -1,6 +1,8 @@
 package io.runnel.coordinator.group.consumer;
 
 import io.runnel.coordinator.group.ClassicProtocol;
+import io.runnel.coordinator.group.RecordReader;
+import io.runnel.coordinator.group.RecordWriter;
 import io.runnel.coordinator.runtime.CoordinatorRecord;
 import org.apache.kafka.common.Uuid;
 
@@ -13,7 +15,7 @@ import java.util.Set;
  * The records of consumer groups in {@code __consumer_offsets} (types 3-8 of the 3-15 range).
  *
  * <p>Keys: int16 type, then the group id and, for per-member types, the member id (strings as in
- * {@link BinaryFields}). So compaction keeps the latest group epoch and assignment epoch per group
+ * {@link RecordWriter}). So compaction keeps the latest group epoch and assignment epoch per group
  * and the latest subscription, target and current assignment per member; removing a member or a
  * group writes tombstones for its keys. Values start with an int16 format version (0 unless said):
  * <ul>
@@ -73,7 +75,7 @@ public final class ConsumerGroupRecords {
 
     public static CoordinatorRecord groupMetadata(String groupId, int groupEpoch, long metadataHash) {
         return new CoordinatorRecord(GROUP_METADATA, groupKey(GROUP_METADATA, groupId),
-                value().int32(groupEpoch).int64(metadataHash).toBytes());
+                value().int32(groupEpoch).int64(metadataHash).toByteArray());
     }
 
     public static CoordinatorRecord groupMetadataTombstone(String groupId) {
@@ -82,7 +84,7 @@ public final class ConsumerGroupRecords {
 
     public static CoordinatorRecord memberSubscription(String groupId, ConsumerGroupMember member) {
         ClassicMemberMetadata classic = member.classic();
-        BinaryFields.Writer value = new BinaryFields.Writer().int16(classic == null ? VERSION : CLASSIC_MEMBER_VERSION)
+        RecordWriter value = new RecordWriter().int16(classic == null ? VERSION : CLASSIC_MEMBER_VERSION)
                 .string(member.instanceId()).string(member.rackId()).string(member.clientId())
                 .string(member.clientHost()).strings(member.subscribedTopicNames())
                 .string(member.subscribedTopicRegex()).string(member.serverAssignor())
@@ -92,7 +94,7 @@ public final class ConsumerGroupRecords {
             classic.protocols().forEach(p -> value.string(p.name()).bytes(p.metadata()));
         }
         return new CoordinatorRecord(MEMBER_SUBSCRIPTION, memberKey(MEMBER_SUBSCRIPTION, groupId, member.memberId()),
-                value.toBytes());
+                value.toByteArray());
     }
 
     public static CoordinatorRecord memberSubscriptionTombstone(String groupId, String memberId) {
@@ -101,7 +103,7 @@ public final class ConsumerGroupRecords {
 
     public static CoordinatorRecord targetAssignmentMetadata(String groupId, int assignmentEpoch) {
         return new CoordinatorRecord(TARGET_ASSIGNMENT_METADATA, groupKey(TARGET_ASSIGNMENT_METADATA, groupId),
-                value().int32(assignmentEpoch).toBytes());
+                value().int32(assignmentEpoch).toByteArray());
     }
 
     public static CoordinatorRecord targetAssignmentMetadataTombstone(String groupId) {
@@ -111,7 +113,7 @@ public final class ConsumerGroupRecords {
     public static CoordinatorRecord targetAssignmentMember(String groupId, String memberId,
                                                            Map<Uuid, Set<Integer>> partitions) {
         return new CoordinatorRecord(TARGET_ASSIGNMENT_MEMBER, memberKey(TARGET_ASSIGNMENT_MEMBER, groupId, memberId),
-                value().assignment(partitions).toBytes());
+                value().assignment(partitions).toByteArray());
     }
 
     public static CoordinatorRecord targetAssignmentMemberTombstone(String groupId, String memberId) {
@@ -122,7 +124,7 @@ public final class ConsumerGroupRecords {
     public static CoordinatorRecord currentAssignment(String groupId, ConsumerGroupMember member) {
         byte[] value = value().int32(member.memberEpoch()).int32(member.previousMemberEpoch())
                 .int8(member.state().code()).assignment(member.assignedPartitions())
-                .assignment(member.partitionsPendingRevocation()).toBytes();
+                .assignment(member.partitionsPendingRevocation()).toByteArray();
         return new CoordinatorRecord(CURRENT_ASSIGNMENT, memberKey(CURRENT_ASSIGNMENT, groupId, member.memberId()),
                 value);
     }
@@ -133,7 +135,7 @@ public final class ConsumerGroupRecords {
 
     /** Decodes a key of any of this package's types. */
     public static Key readKey(CoordinatorRecord record) {
-        BinaryFields.Reader in = new BinaryFields.Reader(record.key());
+        RecordReader in = new RecordReader(record.key());
         in.int16();
         String groupId = in.string();
         boolean perMember = record.type() == MEMBER_SUBSCRIPTION || record.type() == TARGET_ASSIGNMENT_MEMBER
@@ -142,13 +144,13 @@ public final class ConsumerGroupRecords {
     }
 
     public static GroupMetadata readGroupMetadata(byte[] value) {
-        BinaryFields.Reader in = versioned(value);
+        RecordReader in = versioned(value);
         return new GroupMetadata(in.int32(), in.int64());
     }
 
     /** The subscription of a member; its assignment fields are those of a joining member. */
     public static ConsumerGroupMember readMemberSubscription(String memberId, byte[] value) {
-        BinaryFields.Reader in = new BinaryFields.Reader(value);
+        RecordReader in = new RecordReader(value);
         short version = in.int16();
         if (version != VERSION && version != CLASSIC_MEMBER_VERSION) {
             throw new IllegalStateException("Unknown consumer group member record version " + version);
@@ -176,17 +178,17 @@ public final class ConsumerGroupRecords {
     }
 
     public static CurrentAssignment readCurrentAssignment(byte[] value) {
-        BinaryFields.Reader in = versioned(value);
+        RecordReader in = versioned(value);
         return new CurrentAssignment(in.int32(), in.int32(), MemberState.fromCode(in.int8()), in.assignment(),
                 in.assignment());
     }
 
-    private static BinaryFields.Writer value() {
-        return new BinaryFields.Writer().int16(VERSION);
+    private static RecordWriter value() {
+        return new RecordWriter().int16(VERSION);
     }
 
-    private static BinaryFields.Reader versioned(byte[] value) {
-        BinaryFields.Reader in = new BinaryFields.Reader(value);
+    private static RecordReader versioned(byte[] value) {
+        RecordReader in = new RecordReader(value);
         short version = in.int16();
         if (version != VERSION) {
             throw new IllegalStateException("Unknown consumer group record version " + version);
@@ -195,10 +197,10 @@ public final class ConsumerGroupRecords {
     }
 
     private static byte[] groupKey(short type, String groupId) {
-        return new BinaryFields.Writer().int16(type).string(groupId).toBytes();
+        return new RecordWriter().int16(type).string(groupId).toByteArray();
     }
 
     private static byte[] memberKey(short type, String groupId, String memberId) {
-        return new BinaryFields.Writer().int16(type).string(groupId).string(memberId).toBytes();
+        return new RecordWriter().int16(type).string(groupId).string(memberId).toByteArray();
     }
 }
