@@ -48,12 +48,7 @@ final class ClassicMember {
 
     /** The metadata this member sent for {@code protocolName}, or null if it does not support it. */
     byte[] metadata(String protocolName) {
-        for (ClassicProtocol p : protocols) {
-            if (p.name().equals(protocolName)) {
-                return p.metadata();
-            }
-        }
-        return null;
+        return ClassicProtocol.metadataOf(protocols, protocolName);
     }
 
     boolean sameProtocols(List<ClassicProtocol> other) {

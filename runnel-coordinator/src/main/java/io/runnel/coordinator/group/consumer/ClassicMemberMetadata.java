@@ -36,11 +36,6 @@ public record ClassicMemberMetadata(int sessionTimeoutMs, List<ClassicProtocol> 
 
     /** Whether the member offers a protocol of this name. */
     boolean supports(String protocolName) {
-        for (ClassicProtocol p : protocols) {
-            if (p.name().equals(protocolName)) {
-                return true;
-            }
-        }
-        return false;
+        return ClassicProtocol.metadataOf(protocols, protocolName) != null;
     }
 }

@@ -227,12 +227,11 @@ public final class ConsumerGroups {
     }
 
     private static byte[] protocolMetadata(MigratingMember member, String protocolName) {
-        for (ClassicProtocol p : member.protocols()) {
-            if (p.name().equals(protocolName)) {
-                return p.metadata();
-            }
+        byte[] metadata = ClassicProtocol.metadataOf(member.protocols(), protocolName);
+        if (metadata == null) {
+            throw new IllegalStateException("member " + member.memberId() + " lacks protocol " + protocolName);
         }
-        throw new IllegalStateException("member " + member.memberId() + " lacks protocol " + protocolName);
+        return metadata;
     }
 
     /** A group built from {@code records} alone (not registered): what replaying them will make. */
