@@ -73,6 +73,7 @@ import io.runnel.metadata.MetadataQuorum;
 import io.runnel.metadata.StartupException;
 import io.runnel.metadata.QuorumMembership;
 import io.runnel.metadata.QuorumSettings;
+import io.runnel.metadata.raft.RaftNode;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.StorageSettings;
@@ -258,7 +259,7 @@ public final class Broker implements AutoCloseable {
             ControllerChannel channel = ControllerChannel.local(controller, logs.hadCleanShutdown());
             BrokerLifecycle lifecycle = new BrokerLifecycle(channel, registration(config, network),
                     () -> quorum.image().offset(), replicas.failedReplicas(), config.brokerHeartbeatIntervalMs(),
-                    3L * config.brokerSessionTimeoutMs());
+                    nodeIdClashMs(config));
             started.add(lifecycle);
             try {
                 lifecycle.start().get(REGISTRATION_TIMEOUT_S, TimeUnit.SECONDS);
@@ -369,6 +370,17 @@ public final class Broker implements AutoCloseable {
             endpoints.add(new BrokerRegistration.Endpoint(l.name(), l.host(), port, l.securityProtocol()));
         }
         return new BrokerRegistration(config.nodeId(), Uuid.randomUuid(), endpoints, config.rack(), false);
+    }
+
+    /**
+     * How long registrations may be refused as duplicates before the node id counts as taken by a
+     * live process. It must outlast the longest session a controller grants a predecessor that may
+     * be dead: a controller that took over after a failover lets every broker's session run
+     * {@link RaftNode#FORWARD_TIMEOUT_MS} past the session timeout (heartbeats may have been stuck
+     * at the previous leader), so a node restarted together with a lost quorum waits that long.
+     */
+    private static long nodeIdClashMs(BrokerConfig config) {
+        return 3L * config.brokerSessionTimeoutMs() + RaftNode.FORWARD_TIMEOUT_MS;
     }
 
     private static long ms(long nanos) {
