@@ -18,8 +18,8 @@ import java.util.TreeSet;
  * a string is an int16 byte length (-1 for null) then UTF-8 bytes; bytes are an int32 length
  * (-1 for null) then the bytes; a string list is an int32 count and the strings; an assignment
  * (partitions by topic id) is an int32 topic count and, per topic in ascending id order, the id
- * (two int64), an int32 partition count and the partitions ascending (int32 each). Group writes are rare next to produce traffic, so a stream is
- * simple enough. Not thread-safe.
+ * (two int64), an int32 partition count and the partitions ascending (int32 each). Group writes
+ * are rare next to produce traffic, so a stream is simple enough. Not thread-safe.
  */
 public final class RecordWriter {
     private final ByteArrayOutputStream bytes = new ByteArrayOutputStream(64);

@@ -45,11 +45,12 @@ import java.util.concurrent.CompletableFuture;
  * ConsumerGroupHeartbeat of epoch 0 whose subscription and owned partitions come from the
  * JoinGroup's embedded consumer protocol, and it is answered at once with the member's epoch as
  * the generation and no leader (the client then just syncs). A static classic member that takes
- * the instance id of the last consumer-protocol member downgrades the group first. SyncGroup returns the member's
- * current assignment. A Heartbeat answers REBALANCE_IN_PROGRESS when the member must rejoin: the
- * group epoch moved past its epoch, it must revoke partitions, or partitions it waited for were
- * released. Timers: the member's own session timeout, a sync deadline after each JoinGroup and a
- * join deadline after being told to rejoin (both its rebalance timeout); missing one fences it.
+ * the instance id of the last consumer-protocol member downgrades the group first. SyncGroup
+ * returns the member's current assignment. A Heartbeat answers REBALANCE_IN_PROGRESS when the
+ * member must rejoin: the group epoch moved past its epoch, it must revoke partitions, or
+ * partitions it waited for were released. Timers: the member's own session timeout, a sync
+ * deadline after each JoinGroup and a join deadline after being told to rejoin (both its
+ * rebalance timeout); missing one fences it.
  *
  * <p>Thread-safety: none. Every method runs on the shard's thread.
  */
