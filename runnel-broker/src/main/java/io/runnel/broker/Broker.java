@@ -73,7 +73,6 @@ import io.runnel.metadata.MetadataQuorum;
 import io.runnel.metadata.StartupException;
 import io.runnel.metadata.QuorumMembership;
 import io.runnel.metadata.QuorumSettings;
-import io.runnel.metadata.raft.RaftNode;
 import io.runnel.storage.LogConfig;
 import io.runnel.storage.LogManager;
 import io.runnel.storage.StorageSettings;
@@ -374,13 +373,13 @@ public final class Broker implements AutoCloseable {
 
     /**
      * How long registrations may be refused as duplicates before the node id counts as taken by a
-     * live process. It must outlast the longest session a controller grants a predecessor that may
-     * be dead: a controller that took over after a failover lets every broker's session run
-     * {@link RaftNode#FORWARD_TIMEOUT_MS} past the session timeout (heartbeats may have been stuck
-     * at the previous leader), so a node restarted together with a lost quorum waits that long.
+     * live process: the longest session a controller keeps for a predecessor that may be dead
+     * ({@link Controller#longestSilentSessionMs}), and two more session timeouts for refusals
+     * answered before a controller was active.
      */
     private static long nodeIdClashMs(BrokerConfig config) {
-        return 3L * config.brokerSessionTimeoutMs() + RaftNode.FORWARD_TIMEOUT_MS;
+        long session = config.brokerSessionTimeoutMs();
+        return Controller.longestSilentSessionMs(session) + 2 * session;
     }
 
     private static long ms(long nanos) {

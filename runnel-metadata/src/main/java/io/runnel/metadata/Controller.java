@@ -19,6 +19,8 @@ import org.apache.kafka.common.message.IncrementalAlterConfigsResponseData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsRequestData;
 import org.apache.kafka.common.message.ListPartitionReassignmentsResponseData;
 
+import io.runnel.metadata.raft.RaftNode;
+
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -35,6 +37,16 @@ import java.util.concurrent.CompletableFuture;
  * forwarding bound), and {@link #registerBroker} when the node id is taken by a live incarnation.
  */
 public interface Controller {
+
+    /**
+     * The longest an active controller keeps the session of a broker it has not heard from:
+     * {@code broker.session.timeout.ms}, plus, after a failover, the forwarding bound a heartbeat
+     * may have spent stuck at the previous leader. Until then a new incarnation of that node id is
+     * refused as a duplicate.
+     */
+    static long longestSilentSessionMs(long sessionTimeoutMs) {
+        return sessionTimeoutMs + RaftNode.FORWARD_TIMEOUT_MS;
+    }
 
     /**
      * Honours validateOnly, numPartitions/replicationFactor -1 (broker defaults), explicit

@@ -74,7 +74,8 @@ final class BrokerSessions {
      * now, the previous leader's {@link RaftNode#MIN_ELECTION_TIMEOUT_MS} earlier. After a
      * failover (a previous leader is known) the other brokers' sessions start
      * {@link RaftNode#FORWARD_TIMEOUT_MS} later: their heartbeats may be stuck that long at
-     * a previous leader that froze or was cut off, and must not cost them their session.
+     * a previous leader that froze or was cut off, and must not cost them their session
+     * (so a session lasts at most {@link io.runnel.metadata.Controller#longestSilentSessionMs}).
      */
     void activate(MetadataImage image, int previousLeaderId) {
         lastContactNs.clear();
